@@ -1,0 +1,278 @@
+/*
+ * mesos_shim.h: a C interface over libmesos's MesosSchedulerDriver and
+ * MesosExecutorDriver.
+ *
+ * The shim only translates. Protobuf messages cross it as serialized bytes
+ * (the same approach as the official Java binding over JNI); every decision
+ * about what to send and how to react lives in the caller.
+ *
+ * Ownership and lifetime rules, which hold for every function below:
+ *
+ *  - Buffers passed INTO the shim (`mesos_shim_buf` arguments and arrays of
+ *    them) are borrowed for the duration of the call only. The shim copies
+ *    what it needs before returning; the caller may free them afterwards.
+ *    A buffer with `len == 0` may have `data == NULL`; it decodes as the
+ *    message with every field unset (for `Filters`: Mesos's default filter).
+ *
+ *  - Buffers passed OUT of the shim to a callback are owned by the shim and
+ *    valid only until the callback returns. The callee must copy (or decode)
+ *    them before returning and must not free them.
+ *
+ *  - Strings are UTF-8 byte buffers, not NUL-terminated, except the master
+ *    address and the strings returned by mesos_shim_* query functions, which
+ *    are NUL-terminated and static.
+ *
+ *  - Every driver call returns an `int32_t`: a non-negative value is a
+ *    `mesos_shim_status` (the same numbers as `mesos::Status`); a negative
+ *    value is a `mesos_shim_result` error produced by the shim itself. After
+ *    an error, mesos_shim_last_error() describes it on the calling thread.
+ *
+ *  - No C++ exception leaves the shim: each entry point catches everything
+ *    and reports MESOS_SHIM_EXCEPTION.
+ *
+ *  - Callbacks run on a libmesos thread, never on the caller's thread from
+ *    inside a driver call. Driver calls may be made from inside a callback,
+ *    except the *_free functions, which wait for callbacks to finish and so
+ *    would wait for themselves.
+ */
+#ifndef MESOS_SHIM_H
+#define MESOS_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A borrowed byte buffer; see the ownership rules above. */
+typedef struct mesos_shim_buf {
+  const uint8_t *data;
+  size_t len;
+} mesos_shim_buf;
+
+/* Driver statuses, numerically equal to mesos::Status. */
+typedef enum mesos_shim_status {
+  MESOS_SHIM_DRIVER_NOT_STARTED = 1,
+  MESOS_SHIM_DRIVER_RUNNING = 2,
+  MESOS_SHIM_DRIVER_ABORTED = 3,
+  MESOS_SHIM_DRIVER_STOPPED = 4
+} mesos_shim_status;
+
+/* Errors raised by the shim itself (never by libmesos). */
+typedef enum mesos_shim_result {
+  /* A serialized message handed to the shim did not parse. */
+  MESOS_SHIM_BAD_MESSAGE = -1,
+  /* libmesos threw a C++ exception; the shim caught it. */
+  MESOS_SHIM_EXCEPTION = -2,
+  /* A required pointer argument was NULL. */
+  MESOS_SHIM_NULL_ARGUMENT = -3
+} mesos_shim_result;
+
+/*
+ * The message describing the last error returned by a shim function on the
+ * calling thread, or "" if none. Valid until the next shim call on the same
+ * thread.
+ */
+const char *mesos_shim_last_error(void);
+
+/* MESOS_VERSION of the headers the shim was compiled against, e.g. "1.11.0". */
+const char *mesos_shim_compiled_version(void);
+
+/*
+ * The path of the libmesos shared object the process actually loaded (found
+ * from the address of a libmesos symbol), or "" if it cannot be told. Callers
+ * resolve symlinks and read the version from the file name
+ * (libmesos-X.Y.Z.so), since libmesos exports no version function.
+ */
+const char *mesos_shim_loaded_library_path(void);
+
+/* ------------------------------------------------------------------------ */
+/* Scheduler                                                                */
+/* ------------------------------------------------------------------------ */
+
+typedef struct mesos_shim_scheduler_driver mesos_shim_scheduler_driver;
+
+/*
+ * Scheduler callbacks, one per mesos::Scheduler method. Each receives the
+ * `user_data` given at creation and the driver's arguments as serialized
+ * messages: FrameworkID, MasterInfo, Offer, OfferID, TaskStatus, ExecutorID,
+ * SlaveID. `data` and `message` are raw bytes. Every pointer must be set.
+ */
+typedef struct mesos_shim_scheduler_callbacks {
+  void (*registered)(void *user_data, mesos_shim_buf framework_id,
+                     mesos_shim_buf master_info);
+  void (*reregistered)(void *user_data, mesos_shim_buf master_info);
+  void (*disconnected)(void *user_data);
+  void (*resource_offers)(void *user_data, const mesos_shim_buf *offers,
+                          size_t offers_len);
+  void (*offer_rescinded)(void *user_data, mesos_shim_buf offer_id);
+  void (*status_update)(void *user_data, mesos_shim_buf status);
+  void (*framework_message)(void *user_data, mesos_shim_buf executor_id,
+                            mesos_shim_buf slave_id, mesos_shim_buf data);
+  void (*slave_lost)(void *user_data, mesos_shim_buf slave_id);
+  void (*executor_lost)(void *user_data, mesos_shim_buf executor_id,
+                        mesos_shim_buf slave_id, int32_t status);
+  void (*error)(void *user_data, mesos_shim_buf message);
+} mesos_shim_scheduler_callbacks;
+
+/*
+ * Create a scheduler driver (covers every MesosSchedulerDriver constructor).
+ *
+ *  callbacks        copied; must outlive nothing.
+ *  user_data        passed back to every callback; must stay valid until
+ *                   mesos_shim_scheduler_driver_free returns.
+ *  framework_info   serialized mesos.FrameworkInfo.
+ *  master           NUL-terminated: host:port, zk://..., file://..., local.
+ *  credential       serialized mesos.Credential, or NULL for none.
+ *  implicit_acknowledgements  non-zero for implicit acknowledgements.
+ *  suppressed_roles array of role names, or NULL with len 0. When non-NULL
+ *                   the suppressed-roles constructor is used (an empty array
+ *                   is then a valid "no role suppressed").
+ *
+ * Returns NULL on failure; mesos_shim_last_error() says why.
+ */
+mesos_shim_scheduler_driver *mesos_shim_scheduler_driver_new(
+    const mesos_shim_scheduler_callbacks *callbacks, void *user_data,
+    mesos_shim_buf framework_info, const char *master,
+    const mesos_shim_buf *credential, int32_t implicit_acknowledgements,
+    const mesos_shim_buf *suppressed_roles, size_t suppressed_roles_len);
+
+/*
+ * Delete the driver. libmesos terminates the driver's process and waits for
+ * any running callback to return, so after this returns no callback runs and
+ * user_data may be freed. Must not be called from inside a callback of the
+ * same driver (it would wait for itself). NULL is ignored.
+ */
+void mesos_shim_scheduler_driver_free(mesos_shim_scheduler_driver *driver);
+
+int32_t mesos_shim_scheduler_driver_start(mesos_shim_scheduler_driver *driver);
+int32_t mesos_shim_scheduler_driver_stop(mesos_shim_scheduler_driver *driver,
+                                         int32_t failover);
+int32_t mesos_shim_scheduler_driver_abort(mesos_shim_scheduler_driver *driver);
+int32_t mesos_shim_scheduler_driver_join(mesos_shim_scheduler_driver *driver);
+int32_t mesos_shim_scheduler_driver_run(mesos_shim_scheduler_driver *driver);
+
+/* requests: serialized mesos.Request messages. */
+int32_t mesos_shim_scheduler_driver_request_resources(
+    mesos_shim_scheduler_driver *driver, const mesos_shim_buf *requests,
+    size_t requests_len);
+
+/* The multi-offer launchTasks: offer_ids are OfferID, tasks TaskInfo. */
+int32_t mesos_shim_scheduler_driver_launch_tasks(
+    mesos_shim_scheduler_driver *driver, const mesos_shim_buf *offer_ids,
+    size_t offer_ids_len, const mesos_shim_buf *tasks, size_t tasks_len,
+    mesos_shim_buf filters);
+
+/* The deprecated single-offer launchTasks. */
+int32_t mesos_shim_scheduler_driver_launch_tasks_on_offer(
+    mesos_shim_scheduler_driver *driver, mesos_shim_buf offer_id,
+    const mesos_shim_buf *tasks, size_t tasks_len, mesos_shim_buf filters);
+
+int32_t mesos_shim_scheduler_driver_kill_task(
+    mesos_shim_scheduler_driver *driver, mesos_shim_buf task_id);
+
+/* operations: serialized mesos.Offer.Operation messages. */
+int32_t mesos_shim_scheduler_driver_accept_offers(
+    mesos_shim_scheduler_driver *driver, const mesos_shim_buf *offer_ids,
+    size_t offer_ids_len, const mesos_shim_buf *operations,
+    size_t operations_len, mesos_shim_buf filters);
+
+int32_t mesos_shim_scheduler_driver_decline_offer(
+    mesos_shim_scheduler_driver *driver, mesos_shim_buf offer_id,
+    mesos_shim_buf filters);
+
+int32_t mesos_shim_scheduler_driver_revive_offers(
+    mesos_shim_scheduler_driver *driver);
+
+/* roles: role names (UTF-8). */
+int32_t mesos_shim_scheduler_driver_revive_offers_for_roles(
+    mesos_shim_scheduler_driver *driver, const mesos_shim_buf *roles,
+    size_t roles_len);
+
+int32_t mesos_shim_scheduler_driver_suppress_offers(
+    mesos_shim_scheduler_driver *driver);
+
+int32_t mesos_shim_scheduler_driver_suppress_offers_for_roles(
+    mesos_shim_scheduler_driver *driver, const mesos_shim_buf *roles,
+    size_t roles_len);
+
+/* status: serialized mesos.TaskStatus. */
+int32_t mesos_shim_scheduler_driver_acknowledge_status_update(
+    mesos_shim_scheduler_driver *driver, mesos_shim_buf status);
+
+int32_t mesos_shim_scheduler_driver_send_framework_message(
+    mesos_shim_scheduler_driver *driver, mesos_shim_buf executor_id,
+    mesos_shim_buf slave_id, mesos_shim_buf data);
+
+/* statuses: serialized mesos.TaskStatus; none means implicit reconciliation. */
+int32_t mesos_shim_scheduler_driver_reconcile_tasks(
+    mesos_shim_scheduler_driver *driver, const mesos_shim_buf *statuses,
+    size_t statuses_len);
+
+/*
+ * framework_info: serialized mesos.FrameworkInfo; suppressed_roles: role
+ * names; offer_constraints: serialized mesos.scheduler.OfferConstraints, or
+ * NULL for none. Against libmesos older than 1.11, which has no offer
+ * constraints, a non-NULL, non-empty offer_constraints is MESOS_SHIM_BAD_MESSAGE.
+ */
+int32_t mesos_shim_scheduler_driver_update_framework(
+    mesos_shim_scheduler_driver *driver, mesos_shim_buf framework_info,
+    const mesos_shim_buf *suppressed_roles, size_t suppressed_roles_len,
+    const mesos_shim_buf *offer_constraints);
+
+/* ------------------------------------------------------------------------ */
+/* Executor                                                                 */
+/* ------------------------------------------------------------------------ */
+
+typedef struct mesos_shim_executor_driver mesos_shim_executor_driver;
+
+/*
+ * Executor callbacks, one per mesos::Executor method. Messages: ExecutorInfo,
+ * FrameworkInfo, SlaveInfo, TaskInfo, TaskID. Every pointer must be set.
+ */
+typedef struct mesos_shim_executor_callbacks {
+  void (*registered)(void *user_data, mesos_shim_buf executor_info,
+                     mesos_shim_buf framework_info, mesos_shim_buf slave_info);
+  void (*reregistered)(void *user_data, mesos_shim_buf slave_info);
+  void (*disconnected)(void *user_data);
+  void (*launch_task)(void *user_data, mesos_shim_buf task);
+  void (*kill_task)(void *user_data, mesos_shim_buf task_id);
+  void (*framework_message)(void *user_data, mesos_shim_buf data);
+  void (*shutdown)(void *user_data);
+  void (*error)(void *user_data, mesos_shim_buf message);
+} mesos_shim_executor_callbacks;
+
+/*
+ * Create an executor driver (covers both MesosExecutorDriver constructors).
+ * The driver is configured by the MESOS_* variables the agent sets for the
+ * executor process. With environment == NULL they are read from the process
+ * environment; otherwise from the given "NAME=VALUE" entries, which avoids
+ * reading the global environment while other threads may change it.
+ * Returns NULL on failure; mesos_shim_last_error() says why.
+ */
+mesos_shim_executor_driver *mesos_shim_executor_driver_new(
+    const mesos_shim_executor_callbacks *callbacks, void *user_data,
+    const mesos_shim_buf *environment, size_t environment_len);
+
+/* Same rules as mesos_shim_scheduler_driver_free. */
+void mesos_shim_executor_driver_free(mesos_shim_executor_driver *driver);
+
+int32_t mesos_shim_executor_driver_start(mesos_shim_executor_driver *driver);
+int32_t mesos_shim_executor_driver_stop(mesos_shim_executor_driver *driver);
+int32_t mesos_shim_executor_driver_abort(mesos_shim_executor_driver *driver);
+int32_t mesos_shim_executor_driver_join(mesos_shim_executor_driver *driver);
+int32_t mesos_shim_executor_driver_run(mesos_shim_executor_driver *driver);
+
+/* status: serialized mesos.TaskStatus. */
+int32_t mesos_shim_executor_driver_send_status_update(
+    mesos_shim_executor_driver *driver, mesos_shim_buf status);
+
+int32_t mesos_shim_executor_driver_send_framework_message(
+    mesos_shim_executor_driver *driver, mesos_shim_buf data);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* MESOS_SHIM_H */

@@ -1,0 +1,357 @@
+// The scheduler half of the shim: a mesos::Scheduler that forwards each
+// callback to a C function table, and C entry points for every
+// MesosSchedulerDriver call. Translation only: no retries, no defaults, no
+// decisions.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <mesos/scheduler.hpp>
+#include <mesos/version.hpp>
+
+#include "mesos_shim.h"
+#include "shim_common.hpp"
+
+using mesos_shim::guard;
+using mesos_shim::NullArgument;
+using mesos_shim::parse;
+using mesos_shim::parse_all;
+using mesos_shim::Serialized;
+
+namespace {
+
+class ForwardingScheduler : public mesos::Scheduler {
+public:
+  ForwardingScheduler(const mesos_shim_scheduler_callbacks &callbacks,
+                      void *user_data)
+      : callbacks_(callbacks), user_data_(user_data) {}
+
+  void registered(mesos::SchedulerDriver *, const mesos::FrameworkID &id,
+                  const mesos::MasterInfo &master) override {
+    Serialized id_bytes(id), master_bytes(master);
+    callbacks_.registered(user_data_, id_bytes.buf(), master_bytes.buf());
+  }
+
+  void reregistered(mesos::SchedulerDriver *,
+                    const mesos::MasterInfo &master) override {
+    Serialized master_bytes(master);
+    callbacks_.reregistered(user_data_, master_bytes.buf());
+  }
+
+  void disconnected(mesos::SchedulerDriver *) override {
+    callbacks_.disconnected(user_data_);
+  }
+
+  void resourceOffers(mesos::SchedulerDriver *,
+                      const std::vector<mesos::Offer> &offers) override {
+    std::vector<Serialized> serialized;
+    std::vector<mesos_shim_buf> bufs;
+    serialized.reserve(offers.size());
+    bufs.reserve(offers.size());
+    for (const mesos::Offer &offer : offers) {
+      serialized.emplace_back(offer);
+      bufs.push_back(serialized.back().buf());
+    }
+    callbacks_.resource_offers(user_data_, bufs.data(), bufs.size());
+  }
+
+  void offerRescinded(mesos::SchedulerDriver *,
+                      const mesos::OfferID &offer_id) override {
+    Serialized bytes(offer_id);
+    callbacks_.offer_rescinded(user_data_, bytes.buf());
+  }
+
+  void statusUpdate(mesos::SchedulerDriver *,
+                    const mesos::TaskStatus &status) override {
+    Serialized bytes(status);
+    callbacks_.status_update(user_data_, bytes.buf());
+  }
+
+  void frameworkMessage(mesos::SchedulerDriver *,
+                        const mesos::ExecutorID &executor_id,
+                        const mesos::SlaveID &slave_id,
+                        const std::string &data) override {
+    Serialized executor_bytes(executor_id), slave_bytes(slave_id), data_bytes(data);
+    callbacks_.framework_message(user_data_, executor_bytes.buf(),
+                                 slave_bytes.buf(), data_bytes.buf());
+  }
+
+  void slaveLost(mesos::SchedulerDriver *,
+                 const mesos::SlaveID &slave_id) override {
+    Serialized bytes(slave_id);
+    callbacks_.slave_lost(user_data_, bytes.buf());
+  }
+
+  void executorLost(mesos::SchedulerDriver *,
+                    const mesos::ExecutorID &executor_id,
+                    const mesos::SlaveID &slave_id, int status) override {
+    Serialized executor_bytes(executor_id), slave_bytes(slave_id);
+    callbacks_.executor_lost(user_data_, executor_bytes.buf(), slave_bytes.buf(),
+                             status);
+  }
+
+  void error(mesos::SchedulerDriver *, const std::string &message) override {
+    Serialized bytes(message);
+    callbacks_.error(user_data_, bytes.buf());
+  }
+
+private:
+  const mesos_shim_scheduler_callbacks callbacks_;
+  void *const user_data_;
+};
+
+bool all_callbacks_set(const mesos_shim_scheduler_callbacks &c) {
+  return c.registered && c.reregistered && c.disconnected &&
+         c.resource_offers && c.offer_rescinded && c.status_update &&
+         c.framework_message && c.slave_lost && c.executor_lost && c.error;
+}
+
+} // namespace
+
+// The opaque handle: the driver and the scheduler it calls into. Members are
+// destroyed in reverse order, so the driver (which waits for callbacks to
+// finish) goes before the scheduler it calls.
+struct mesos_shim_scheduler_driver {
+  std::unique_ptr<ForwardingScheduler> scheduler;
+  std::unique_ptr<mesos::MesosSchedulerDriver> driver;
+};
+
+namespace {
+
+mesos::MesosSchedulerDriver &driver_of(mesos_shim_scheduler_driver *handle) {
+  if (handle == nullptr || !handle->driver) {
+    throw NullArgument("scheduler driver handle is NULL");
+  }
+  return *handle->driver;
+}
+
+} // namespace
+
+extern "C" {
+
+mesos_shim_scheduler_driver *mesos_shim_scheduler_driver_new(
+    const mesos_shim_scheduler_callbacks *callbacks, void *user_data,
+    mesos_shim_buf framework_info, const char *master,
+    const mesos_shim_buf *credential, int32_t implicit_acknowledgements,
+    const mesos_shim_buf *suppressed_roles, size_t suppressed_roles_len) {
+  mesos_shim_scheduler_driver *created = nullptr;
+  guard([&] {
+    if (callbacks == nullptr || !all_callbacks_set(*callbacks)) {
+      throw NullArgument("every scheduler callback must be set");
+    }
+    if (master == nullptr) {
+      throw NullArgument("master is NULL");
+    }
+    const mesos::FrameworkInfo framework =
+        parse<mesos::FrameworkInfo>(framework_info, "framework_info");
+    const bool implicit = implicit_acknowledgements != 0;
+
+    std::unique_ptr<mesos_shim_scheduler_driver> handle(
+        new mesos_shim_scheduler_driver());
+    handle->scheduler.reset(new ForwardingScheduler(*callbacks, user_data));
+    mesos::Scheduler *scheduler = handle->scheduler.get();
+
+    if (suppressed_roles != nullptr) {
+      const std::vector<std::string> roles = mesos_shim::strings(
+          suppressed_roles, suppressed_roles_len, "suppressed_roles");
+      if (credential != nullptr) {
+        handle->driver.reset(new mesos::MesosSchedulerDriver(
+            scheduler, framework, roles, master, implicit,
+            parse<mesos::Credential>(*credential, "credential")));
+      } else {
+        handle->driver.reset(new mesos::MesosSchedulerDriver(
+            scheduler, framework, roles, master, implicit));
+      }
+    } else if (credential != nullptr) {
+      handle->driver.reset(new mesos::MesosSchedulerDriver(
+          scheduler, framework, master, implicit,
+          parse<mesos::Credential>(*credential, "credential")));
+    } else {
+      handle->driver.reset(
+          new mesos::MesosSchedulerDriver(scheduler, framework, master, implicit));
+    }
+    created = handle.release();
+    return 0;
+  });
+  return created;
+}
+
+void mesos_shim_scheduler_driver_free(mesos_shim_scheduler_driver *driver) {
+  guard([&] {
+    if (driver != nullptr) {
+      driver->driver.reset();
+      delete driver;
+    }
+    return 0;
+  });
+}
+
+int32_t mesos_shim_scheduler_driver_start(mesos_shim_scheduler_driver *driver) {
+  return guard([&] { return driver_of(driver).start(); });
+}
+
+int32_t mesos_shim_scheduler_driver_stop(mesos_shim_scheduler_driver *driver,
+                                         int32_t failover) {
+  return guard([&] { return driver_of(driver).stop(failover != 0); });
+}
+
+int32_t mesos_shim_scheduler_driver_abort(mesos_shim_scheduler_driver *driver) {
+  return guard([&] { return driver_of(driver).abort(); });
+}
+
+int32_t mesos_shim_scheduler_driver_join(mesos_shim_scheduler_driver *driver) {
+  return guard([&] { return driver_of(driver).join(); });
+}
+
+int32_t mesos_shim_scheduler_driver_run(mesos_shim_scheduler_driver *driver) {
+  return guard([&] { return driver_of(driver).run(); });
+}
+
+int32_t mesos_shim_scheduler_driver_request_resources(
+    mesos_shim_scheduler_driver *driver, const mesos_shim_buf *requests,
+    size_t requests_len) {
+  return guard([&] {
+    return driver_of(driver).requestResources(
+        parse_all<mesos::Request>(requests, requests_len, "requests"));
+  });
+}
+
+int32_t mesos_shim_scheduler_driver_launch_tasks(
+    mesos_shim_scheduler_driver *driver, const mesos_shim_buf *offer_ids,
+    size_t offer_ids_len, const mesos_shim_buf *tasks, size_t tasks_len,
+    mesos_shim_buf filters) {
+  return guard([&] {
+    return driver_of(driver).launchTasks(
+        parse_all<mesos::OfferID>(offer_ids, offer_ids_len, "offer_ids"),
+        parse_all<mesos::TaskInfo>(tasks, tasks_len, "tasks"),
+        parse<mesos::Filters>(filters, "filters"));
+  });
+}
+
+int32_t mesos_shim_scheduler_driver_launch_tasks_on_offer(
+    mesos_shim_scheduler_driver *driver, mesos_shim_buf offer_id,
+    const mesos_shim_buf *tasks, size_t tasks_len, mesos_shim_buf filters) {
+  return guard([&] {
+    return driver_of(driver).launchTasks(
+        parse<mesos::OfferID>(offer_id, "offer_id"),
+        parse_all<mesos::TaskInfo>(tasks, tasks_len, "tasks"),
+        parse<mesos::Filters>(filters, "filters"));
+  });
+}
+
+int32_t mesos_shim_scheduler_driver_kill_task(
+    mesos_shim_scheduler_driver *driver, mesos_shim_buf task_id) {
+  return guard([&] {
+    return driver_of(driver).killTask(parse<mesos::TaskID>(task_id, "task_id"));
+  });
+}
+
+int32_t mesos_shim_scheduler_driver_accept_offers(
+    mesos_shim_scheduler_driver *driver, const mesos_shim_buf *offer_ids,
+    size_t offer_ids_len, const mesos_shim_buf *operations,
+    size_t operations_len, mesos_shim_buf filters) {
+  return guard([&] {
+    return driver_of(driver).acceptOffers(
+        parse_all<mesos::OfferID>(offer_ids, offer_ids_len, "offer_ids"),
+        parse_all<mesos::Offer::Operation>(operations, operations_len,
+                                           "operations"),
+        parse<mesos::Filters>(filters, "filters"));
+  });
+}
+
+int32_t mesos_shim_scheduler_driver_decline_offer(
+    mesos_shim_scheduler_driver *driver, mesos_shim_buf offer_id,
+    mesos_shim_buf filters) {
+  return guard([&] {
+    return driver_of(driver).declineOffer(
+        parse<mesos::OfferID>(offer_id, "offer_id"),
+        parse<mesos::Filters>(filters, "filters"));
+  });
+}
+
+int32_t mesos_shim_scheduler_driver_revive_offers(
+    mesos_shim_scheduler_driver *driver) {
+  return guard([&] { return driver_of(driver).reviveOffers(); });
+}
+
+int32_t mesos_shim_scheduler_driver_revive_offers_for_roles(
+    mesos_shim_scheduler_driver *driver, const mesos_shim_buf *roles,
+    size_t roles_len) {
+  return guard([&] {
+    return driver_of(driver).reviveOffers(
+        mesos_shim::strings(roles, roles_len, "roles"));
+  });
+}
+
+int32_t mesos_shim_scheduler_driver_suppress_offers(
+    mesos_shim_scheduler_driver *driver) {
+  return guard([&] { return driver_of(driver).suppressOffers(); });
+}
+
+int32_t mesos_shim_scheduler_driver_suppress_offers_for_roles(
+    mesos_shim_scheduler_driver *driver, const mesos_shim_buf *roles,
+    size_t roles_len) {
+  return guard([&] {
+    return driver_of(driver).suppressOffers(
+        mesos_shim::strings(roles, roles_len, "roles"));
+  });
+}
+
+int32_t mesos_shim_scheduler_driver_acknowledge_status_update(
+    mesos_shim_scheduler_driver *driver, mesos_shim_buf status) {
+  return guard([&] {
+    return driver_of(driver).acknowledgeStatusUpdate(
+        parse<mesos::TaskStatus>(status, "status"));
+  });
+}
+
+int32_t mesos_shim_scheduler_driver_send_framework_message(
+    mesos_shim_scheduler_driver *driver, mesos_shim_buf executor_id,
+    mesos_shim_buf slave_id, mesos_shim_buf data) {
+  return guard([&] {
+    return driver_of(driver).sendFrameworkMessage(
+        parse<mesos::ExecutorID>(executor_id, "executor_id"),
+        parse<mesos::SlaveID>(slave_id, "slave_id"),
+        mesos_shim::to_string(data));
+  });
+}
+
+int32_t mesos_shim_scheduler_driver_reconcile_tasks(
+    mesos_shim_scheduler_driver *driver, const mesos_shim_buf *statuses,
+    size_t statuses_len) {
+  return guard([&] {
+    return driver_of(driver).reconcileTasks(
+        parse_all<mesos::TaskStatus>(statuses, statuses_len, "statuses"));
+  });
+}
+
+int32_t mesos_shim_scheduler_driver_update_framework(
+    mesos_shim_scheduler_driver *driver, mesos_shim_buf framework_info,
+    const mesos_shim_buf *suppressed_roles, size_t suppressed_roles_len,
+    const mesos_shim_buf *offer_constraints) {
+  return guard([&] {
+    mesos::MesosSchedulerDriver &target = driver_of(driver);
+    const mesos::FrameworkInfo framework =
+        parse<mesos::FrameworkInfo>(framework_info, "framework_info");
+    const std::vector<std::string> roles = mesos_shim::strings(
+        suppressed_roles, suppressed_roles_len, "suppressed_roles");
+#if MESOS_MAJOR_VERSION_NUM > 1 ||                                             \
+    (MESOS_MAJOR_VERSION_NUM == 1 && MESOS_MINOR_VERSION_NUM >= 11)
+    mesos::scheduler::OfferConstraints constraints;
+    if (offer_constraints != nullptr) {
+      constraints = parse<mesos::scheduler::OfferConstraints>(
+          *offer_constraints, "offer_constraints");
+    }
+    return target.updateFramework(framework, roles, std::move(constraints));
+#else
+    if (offer_constraints != nullptr && offer_constraints->len > 0) {
+      throw mesos_shim::BadMessage(
+          "offer_constraints: this libmesos (" MESOS_VERSION
+          ") predates offer constraints (Mesos 1.11)");
+    }
+    return target.updateFramework(framework, roles);
+#endif
+  });
+}
+
+} // extern "C"

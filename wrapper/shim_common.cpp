@@ -1,0 +1,63 @@
+// Error reporting and version queries of the shim.
+#include "shim_common.hpp"
+
+#include <dlfcn.h>
+
+#include <typeinfo>
+
+#include <mesos/scheduler.hpp>
+#include <mesos/version.hpp>
+
+namespace mesos_shim {
+
+namespace {
+thread_local std::string last_error;
+} // namespace
+
+void set_last_error(const std::string &message) { last_error = message; }
+
+void clear_last_error() { last_error.clear(); }
+
+std::vector<std::string> strings(const mesos_shim_buf *bufs, size_t len,
+                                 const char *what) {
+  if (len > 0 && bufs == nullptr) {
+    throw NullArgument(std::string(what) + ": array is NULL but len is not 0");
+  }
+  std::vector<std::string> result;
+  result.reserve(len);
+  for (size_t i = 0; i < len; i++) {
+    if (bufs[i].len > 0 && bufs[i].data == nullptr) {
+      throw NullArgument(std::string(what) + ": data is NULL but len is not 0");
+    }
+    result.push_back(to_string(bufs[i]));
+  }
+  return result;
+}
+
+} // namespace mesos_shim
+
+extern "C" {
+
+const char *mesos_shim_last_error(void) {
+  return mesos_shim::last_error.c_str();
+}
+
+const char *mesos_shim_compiled_version(void) { return MESOS_VERSION; }
+
+const char *mesos_shim_loaded_library_path(void) {
+  // libmesos exports no version function, so find the file it was loaded
+  // from. The type_info of MesosSchedulerDriver is emitted only next to its
+  // key function (the out-of-line destructor), i.e. inside libmesos itself,
+  // so its address tells dladdr which shared object that is.
+  static const std::string path = [] {
+    const void *address = &typeid(mesos::MesosSchedulerDriver);
+    Dl_info info;
+    if (dladdr(address, &info) != 0 && info.dli_fname != nullptr) {
+      return std::string(info.dli_fname);
+    }
+    return std::string();
+  }();
+  return path.c_str();
+}
+
+} // extern "C"

@@ -1,0 +1,111 @@
+// Helpers shared by the scheduler and executor halves of the shim: error
+// reporting, buffer <-> protobuf translation, and the exception barrier.
+#ifndef MESOS_SHIM_COMMON_HPP
+#define MESOS_SHIM_COMMON_HPP
+
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "mesos_shim.h"
+
+namespace mesos_shim {
+
+// Records the message returned by mesos_shim_last_error() on this thread.
+void set_last_error(const std::string &message);
+void clear_last_error();
+
+// Thrown inside the shim when an input buffer does not parse; turned into
+// MESOS_SHIM_BAD_MESSAGE by guard().
+struct BadMessage : std::exception {
+  explicit BadMessage(std::string what) : message(std::move(what)) {}
+  const char *what() const noexcept override { return message.c_str(); }
+  std::string message;
+};
+
+// Thrown when a required pointer is NULL; turned into MESOS_SHIM_NULL_ARGUMENT.
+struct NullArgument : std::exception {
+  explicit NullArgument(std::string what) : message(std::move(what)) {}
+  const char *what() const noexcept override { return message.c_str(); }
+  std::string message;
+};
+
+template <typename Message>
+Message parse(const mesos_shim_buf &buf, const char *what) {
+  Message message;
+  if (buf.len > 0 && buf.data == nullptr) {
+    throw NullArgument(std::string(what) + ": data is NULL but len is not 0");
+  }
+  // ParseFromArray also checks required fields, so a message missing one is
+  // rejected here rather than deep inside libmesos.
+  if (!message.ParseFromArray(buf.data, static_cast<int>(buf.len))) {
+    throw BadMessage(std::string(what) + ": not a valid serialized " +
+                     message.GetTypeName() + " (" +
+                     message.InitializationErrorString() + ")");
+  }
+  return message;
+}
+
+template <typename Message>
+std::vector<Message> parse_all(const mesos_shim_buf *bufs, size_t len,
+                               const char *what) {
+  if (len > 0 && bufs == nullptr) {
+    throw NullArgument(std::string(what) + ": array is NULL but len is not 0");
+  }
+  std::vector<Message> messages;
+  messages.reserve(len);
+  for (size_t i = 0; i < len; i++) {
+    messages.push_back(parse<Message>(bufs[i], what));
+  }
+  return messages;
+}
+
+inline std::string to_string(const mesos_shim_buf &buf) {
+  return std::string(reinterpret_cast<const char *>(buf.data), buf.len);
+}
+
+std::vector<std::string> strings(const mesos_shim_buf *bufs, size_t len,
+                                 const char *what);
+
+// A serialized message that stays alive for the duration of one callback.
+class Serialized {
+public:
+  template <typename Message> explicit Serialized(const Message &message) {
+    // Partial: a message libmesos accepted is passed on even if it lacks a
+    // required field, so the Rust side sees (and can report) exactly it.
+    message.SerializePartialToString(&bytes_);
+  }
+  explicit Serialized(std::string bytes) : bytes_(std::move(bytes)) {}
+  mesos_shim_buf buf() const {
+    return mesos_shim_buf{reinterpret_cast<const uint8_t *>(bytes_.data()),
+                          bytes_.size()};
+  }
+
+private:
+  std::string bytes_;
+};
+
+// Runs `body`, converting every C++ exception into a negative
+// mesos_shim_result and a message for mesos_shim_last_error().
+template <typename Body> int32_t guard(Body body) noexcept {
+  clear_last_error();
+  try {
+    return static_cast<int32_t>(body());
+  } catch (const BadMessage &e) {
+    set_last_error(e.what());
+    return MESOS_SHIM_BAD_MESSAGE;
+  } catch (const NullArgument &e) {
+    set_last_error(e.what());
+    return MESOS_SHIM_NULL_ARGUMENT;
+  } catch (const std::exception &e) {
+    set_last_error(std::string("libmesos threw: ") + e.what());
+    return MESOS_SHIM_EXCEPTION;
+  } catch (...) {
+    set_last_error("libmesos threw a non-standard exception");
+    return MESOS_SHIM_EXCEPTION;
+  }
+}
+
+} // namespace mesos_shim
+
+#endif // MESOS_SHIM_COMMON_HPP
