@@ -1,0 +1,42 @@
+//! Build script of the `mesos` crate.
+//!
+//! Compiles the crate's own protobuf schema (`proto/mesos/**.proto`, a
+//! wire-compatible mirror of Mesos's public protobuf API) into Rust with
+//! `protox` (a pure-Rust protobuf compiler, so no system `protoc` is needed)
+//! and `prost-build`. The generated `mesos.rs` and `mesos.scheduler.rs` land in
+//! `OUT_DIR` and are included by `src/proto.rs`.
+
+use std::path::PathBuf;
+
+/// Schema files, relative to the `proto/` include directory.
+const PROTOS: &[&str] = &["mesos/mesos.proto", "mesos/scheduler/scheduler.proto"];
+
+fn main() {
+    let manifest_dir =
+        PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR not set"));
+    let proto_dir = manifest_dir.join("proto");
+
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed={}", proto_dir.display());
+    for proto in PROTOS {
+        println!("cargo:rerun-if-changed={}", proto_dir.join(proto).display());
+    }
+
+    let fds = match protox::compile(PROTOS, [&proto_dir]) {
+        Ok(fds) => fds,
+        Err(err) => {
+            // `protox::Error` implements `miette::Diagnostic`; its Debug output
+            // carries the file, line and column of the problem.
+            panic!(
+                "failed to parse the protobuf schema in {}: {err:?}",
+                proto_dir.display()
+            );
+        }
+    };
+
+    prost_build::Config::new()
+        .compile_fds(fds)
+        .unwrap_or_else(|err| {
+            panic!("failed to generate Rust code from the protobuf schema: {err}")
+        });
+}
