@@ -1,0 +1,247 @@
+//! What both double drivers share: libmesos's status machine, the call
+//! record, and the thread that delivers callbacks.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::{self, JoinHandle, ThreadId};
+use std::time::{Duration, Instant};
+
+const NOT_STARTED: i32 = mesos_sys::MESOS_SHIM_DRIVER_NOT_STARTED as i32;
+const RUNNING: i32 = mesos_sys::MESOS_SHIM_DRIVER_RUNNING as i32;
+const ABORTED: i32 = mesos_sys::MESOS_SHIM_DRIVER_ABORTED as i32;
+const STOPPED: i32 = mesos_sys::MESOS_SHIM_DRIVER_STOPPED as i32;
+
+/// One recorded driver call: its C name without the common prefix (e.g.
+/// `decline_offer`) and its byte arguments in order (messages serialized,
+/// strings as UTF-8, integers as decimal text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub name: &'static str,
+    pub args: Vec<Vec<u8>>,
+}
+
+type Event = Box<dyn FnOnce() + Send>;
+
+/// The status machine and callback thread of one double driver.
+pub struct DriverDouble {
+    status: Mutex<i32>,
+    status_changed: Condvar,
+    calls: Mutex<Vec<Call>>,
+    calls_changed: Condvar,
+    queue: Mutex<Option<Sender<Event>>>,
+    pending: Mutex<usize>,
+    idle: Condvar,
+    thread: Mutex<Option<JoinHandle<()>>>,
+    callback_thread: Mutex<Option<ThreadId>>,
+    freed: AtomicBool,
+    freed_from_callback: AtomicBool,
+}
+
+impl Default for DriverDouble {
+    fn default() -> Self {
+        Self {
+            status: Mutex::new(NOT_STARTED),
+            status_changed: Condvar::new(),
+            calls: Mutex::new(Vec::new()),
+            calls_changed: Condvar::new(),
+            queue: Mutex::new(None),
+            pending: Mutex::new(0),
+            idle: Condvar::new(),
+            thread: Mutex::new(None),
+            callback_thread: Mutex::new(None),
+            freed: AtomicBool::new(false),
+            freed_from_callback: AtomicBool::new(false),
+        }
+    }
+}
+
+impl DriverDouble {
+    /// The current `mesos::Status` number.
+    pub fn status(&self) -> i32 {
+        *self.status.lock().unwrap()
+    }
+
+    /// Every call so far.
+    pub fn calls(&self) -> Vec<Call> {
+        self.calls.lock().unwrap().clone()
+    }
+
+    /// Calls named `name`, in order.
+    pub fn calls_named(&self, name: &str) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter(|call| call.name == name)
+            .collect()
+    }
+
+    /// Waits (up to five seconds) for a call named `name` and returns the
+    /// first one.
+    pub fn wait_for_call(&self, name: &str) -> Option<Call> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut calls = self.calls.lock().unwrap();
+        loop {
+            if let Some(call) = calls.iter().find(|call| call.name == name) {
+                return Some(call.clone());
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            calls = self.calls_changed.wait_timeout(calls, left).unwrap().0;
+        }
+    }
+
+    /// Whether the driver was deleted (`*_free`).
+    pub fn is_freed(&self) -> bool {
+        self.freed.load(Ordering::SeqCst)
+    }
+
+    /// Whether `*_free` was called from inside one of this driver's own
+    /// callbacks: with real libmesos that deadlocks.
+    pub fn was_freed_from_callback(&self) -> bool {
+        self.freed_from_callback.load(Ordering::SeqCst)
+    }
+
+    /// Waits until every queued callback has been delivered (or dropped
+    /// because the driver was no longer running). False after 5 s.
+    pub fn wait_idle(&self) -> bool {
+        let pending = self.pending.lock().unwrap();
+        let (_pending, timeout) = self
+            .idle
+            .wait_timeout_while(pending, Duration::from_secs(5), |pending| *pending > 0)
+            .unwrap();
+        !timeout.timed_out()
+    }
+
+    pub(crate) fn record(&self, name: &'static str, args: Vec<Vec<u8>>) {
+        self.calls.lock().unwrap().push(Call { name, args });
+        self.calls_changed.notify_all();
+    }
+
+    /// Queues a callback for the callback thread. Like libmesos, the double
+    /// delivers callbacks only while the driver runs.
+    pub(crate) fn enqueue(&self, event: Event) {
+        let queue = self.queue.lock().unwrap();
+        match queue.as_ref() {
+            Some(sender) => {
+                *self.pending.lock().unwrap() += 1;
+                if sender.send(event).is_err() {
+                    self.done_one();
+                }
+            }
+            None => panic!("test double: callbacks can only be fired after start()"),
+        }
+    }
+
+    fn done_one(&self) {
+        let mut pending = self.pending.lock().unwrap();
+        *pending -= 1;
+        if *pending == 0 {
+            self.idle.notify_all();
+        }
+    }
+
+    fn set_status(&self, status: i32) {
+        *self.status.lock().unwrap() = status;
+        self.status_changed.notify_all();
+    }
+
+    pub(crate) fn start(self: &Arc<Self>) -> i32 {
+        let mut status = self.status.lock().unwrap();
+        if *status != NOT_STARTED {
+            return *status;
+        }
+        *status = RUNNING;
+        let (sender, receiver) = mpsc::channel::<Event>();
+        *self.queue.lock().unwrap() = Some(sender);
+        let handle = thread::Builder::new()
+            .name("mesos-test-double".into())
+            .spawn({
+                let this = Arc::clone(self);
+                move || this.deliver(receiver)
+            })
+            .expect("spawn the double's callback thread");
+        *self.callback_thread.lock().unwrap() = Some(handle.thread().id());
+        *self.thread.lock().unwrap() = Some(handle);
+        RUNNING
+    }
+
+    fn deliver(&self, receiver: Receiver<Event>) {
+        for event in receiver {
+            if self.status() == RUNNING && !self.is_freed() {
+                event();
+            }
+            self.done_one();
+        }
+    }
+
+    pub(crate) fn stop(&self) -> i32 {
+        let status = self.status();
+        if status != RUNNING && status != ABORTED {
+            return status;
+        }
+        self.set_status(STOPPED);
+        if status == ABORTED {
+            ABORTED
+        } else {
+            STOPPED
+        }
+    }
+
+    pub(crate) fn abort(&self) -> i32 {
+        let status = self.status();
+        if status != RUNNING {
+            return status;
+        }
+        self.set_status(ABORTED);
+        ABORTED
+    }
+
+    pub(crate) fn join(&self) -> i32 {
+        let status = self.status.lock().unwrap();
+        if *status != RUNNING {
+            return *status;
+        }
+        let status = self
+            .status_changed
+            .wait_while(status, |status| *status == RUNNING)
+            .unwrap();
+        *status
+    }
+
+    pub(crate) fn run(self: &Arc<Self>) -> i32 {
+        let status = self.start();
+        if status != RUNNING {
+            return status;
+        }
+        self.join()
+    }
+
+    /// Calls that need a running driver return its status otherwise; the
+    /// double records only accepted calls.
+    pub(crate) fn accept(&self, name: &'static str, args: Vec<Vec<u8>>) -> i32 {
+        let status = self.status();
+        if status == RUNNING {
+            self.record(name, args);
+        }
+        status
+    }
+
+    /// What `*_free` does in libmesos: terminate the driver's process and
+    /// wait for a running callback to finish.
+    pub(crate) fn free(&self) {
+        let on_callback_thread =
+            *self.callback_thread.lock().unwrap() == Some(thread::current().id());
+        self.freed.store(true, Ordering::SeqCst);
+        self.queue.lock().unwrap().take();
+        if on_callback_thread {
+            // Real libmesos would wait for itself forever here; record it so
+            // a test can fail instead of hanging.
+            self.freed_from_callback.store(true, Ordering::SeqCst);
+            return;
+        }
+        if let Some(handle) = self.thread.lock().unwrap().take() {
+            handle
+                .join()
+                .expect("the double's callback thread panicked");
+        }
+    }
+}

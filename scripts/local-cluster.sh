@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# A throwaway Mesos cluster on loopback: one master and N agents, started
+# from an installed Mesos, stopped again by `down`.
+#
+#   scripts/local-cluster.sh up      start, wait until every agent registered
+#   scripts/local-cluster.sh down    stop exactly what `up` started
+#   scripts/local-cluster.sh status  what is running, where the logs are
+#
+# Mesos is found on PATH, or under $MESOS_HOME (an install prefix, e.g.
+# /opt/mesos). Works as root on a host without systemd or Docker: agents use
+# the Mesos containerizer with the posix launcher and isolation.
+#
+# Settings (environment), with defaults matching the reference example:
+#   MESOS_CLUSTER_DIR       state, work dirs and logs   (/tmp/mesos-rs-cluster)
+#   MESOS_MASTER_PORT       master port                 (5050)
+#   MESOS_AGENTS            number of agents            (4)
+#   MESOS_AGENT_BASE_PORT   first agent port            (5051; then +1 each)
+#   MESOS_AGENT_RESOURCES   resources of each agent     (cpus:1;mem:1024;disk:10000)
+#   MESOS_MASTER_FLAGS      extra master flags          (none)
+#   MESOS_AGENT_FLAGS       extra agent flags           (none)
+set -euo pipefail
+
+dir=${MESOS_CLUSTER_DIR:-/tmp/mesos-rs-cluster}
+master_port=${MESOS_MASTER_PORT:-5050}
+agents=${MESOS_AGENTS:-4}
+agent_base_port=${MESOS_AGENT_BASE_PORT:-5051}
+resources=${MESOS_AGENT_RESOURCES:-cpus:1;mem:1024;disk:10000}
+master="127.0.0.1:${master_port}"
+
+die() { echo "local-cluster: $*" >&2; exit 1; }
+
+find_binary() {
+  local name=$1 candidate
+  for candidate in "${MESOS_HOME:+$MESOS_HOME/sbin/$name}" "${MESOS_HOME:+$MESOS_HOME/bin/$name}" \
+                   "$(command -v "$name" 2>/dev/null || true)" "/opt/mesos/sbin/$name" "/usr/local/sbin/$name"; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  die "$name not found: put Mesos's sbin on PATH or set MESOS_HOME to its install prefix"
+}
+
+# Starts a daemon in the background, recording its pid for `down`.
+spawn() {
+  local name=$1; shift
+  "$@" >"$dir/logs/$name.out" 2>&1 &
+  echo $! >"$dir/pids/$name"
+}
+
+registered_agents() {
+  curl -fsS "http://${master}/master/slaves" 2>/dev/null | grep -o '"active":true' | wc -l
+}
+
+up() {
+  local master_bin agent_bin i port
+  master_bin=$(find_binary mesos-master)
+  agent_bin=$(find_binary mesos-agent)
+  if curl -fsS -o /dev/null "http://${master}/health" 2>/dev/null; then
+    die "something already answers on ${master}; run '$0 down' or pick MESOS_MASTER_PORT"
+  fi
+  mkdir -p "$dir/logs" "$dir/pids"
+
+  # shellcheck disable=SC2086 # extra flags are word-split on purpose
+  spawn master "$master_bin" --ip=127.0.0.1 --port="$master_port" \
+    --work_dir="$dir/master" --log_dir="$dir/logs" --registry=in_memory \
+    ${MESOS_MASTER_FLAGS:-}
+
+  for ((i = 0; i < agents; i++)); do
+    port=$((agent_base_port + i))
+    # Every agent needs its own work and runtime dirs on a shared host.
+    # shellcheck disable=SC2086
+    spawn "agent$i" "$agent_bin" --master="$master" --ip=127.0.0.1 --hostname=127.0.0.1 \
+      --port="$port" --work_dir="$dir/agent$i" --runtime_dir="$dir/agent$i/run" \
+      --log_dir="$dir/logs" --resources="$resources" \
+      --containerizers=mesos --launcher=posix --isolation=posix/cpu,posix/mem \
+      --no-systemd_enable_support --executor_registration_timeout=2mins \
+      ${MESOS_AGENT_FLAGS:-}
+  done
+
+  for ((i = 0; i < 120; i++)); do
+    if [ "$(registered_agents)" -ge "$agents" ]; then
+      echo "local-cluster: master ${master} with ${agents} agent(s) (ports ${agent_base_port}-$((agent_base_port + agents - 1))) is up"
+      echo "local-cluster: logs in $dir/logs"
+      return 0
+    fi
+    for pidfile in "$dir"/pids/*; do
+      kill -0 "$(cat "$pidfile")" 2>/dev/null ||
+        { echo "local-cluster: $(basename "$pidfile") exited; its output:" >&2
+          tail -n 20 "$dir/logs/$(basename "$pidfile").out" >&2; down; exit 1; }
+    done
+    sleep 0.5
+  done
+  echo "local-cluster: only $(registered_agents) of ${agents} agents registered within 60 s; logs in $dir/logs" >&2
+  down
+  exit 1
+}
+
+down() {
+  local pidfile pid
+  [ -d "$dir/pids" ] || { echo "local-cluster: nothing to stop"; return 0; }
+  # Agents first, so they don't spend time re-registering with a dead master.
+  for pidfile in $(ls -r "$dir"/pids/* 2>/dev/null); do
+    pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$pidfile"
+  done
+  # Executors started by the agents belong to their process groups' sessions;
+  # kill any still holding the cluster's work dirs.
+  pkill -f -- "--work_dir=$dir/" 2>/dev/null || true
+  echo "local-cluster: stopped (logs kept in $dir/logs)"
+}
+
+status() {
+  local pidfile state
+  [ -d "$dir/pids" ] || { echo "local-cluster: not running"; return 0; }
+  for pidfile in "$dir"/pids/*; do
+    [ -e "$pidfile" ] || continue
+    if kill -0 "$(cat "$pidfile")" 2>/dev/null; then state=running; else state=dead; fi
+    echo "$(basename "$pidfile"): pid $(cat "$pidfile") $state"
+  done
+  echo "registered agents: $(registered_agents)"
+  echo "logs: $dir/logs"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  *) die "usage: $0 up|down|status" ;;
+esac

@@ -1,0 +1,297 @@
+//! What the scheduler and executor drivers share: turning shim return codes
+//! into results, remembering why a driver was aborted, and running user
+//! callbacks so that a panic never unwinds into libmesos.
+//!
+//! A panic inside a callback is caught here, stored in the driver's own
+//! state (callbacks run on a libmesos thread, so a thread-local would be lost
+//! to the thread that calls `join`), and the driver is aborted. `join`/`run`
+//! then return [`Error::CallbackPanicked`] with the panic message.
+
+use std::any::Any;
+use std::cell::Cell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::Mutex;
+
+use mesos_sys::ShimApi;
+
+use crate::error::{Error, Result};
+use crate::ffi;
+use crate::status::DriverStatus;
+
+/// Why a driver ended up aborted, kept so every later `join`/`run` can say.
+#[derive(Debug, Clone)]
+pub(crate) enum Failure {
+    Panicked {
+        callback: &'static str,
+        message: String,
+    },
+    Decode {
+        what: String,
+        source: prost::DecodeError,
+    },
+    MesosError(String),
+}
+
+impl Failure {
+    fn to_error(&self) -> Error {
+        match self {
+            Failure::Panicked { callback, message } => Error::CallbackPanicked {
+                callback,
+                message: message.clone(),
+            },
+            Failure::Decode { what, source } => Error::Decode {
+                what: what.clone(),
+                source: source.clone(),
+            },
+            Failure::MesosError(message) => Error::Aborted {
+                message: Some(message.clone()),
+            },
+        }
+    }
+}
+
+/// State common to both driver kinds; lives as long as the driver.
+pub(crate) struct Core {
+    pub(crate) api: &'static ShimApi,
+    status: AtomicI32,
+    failure: Mutex<Option<Failure>>,
+}
+
+impl Core {
+    pub(crate) fn new(api: &'static ShimApi) -> Self {
+        Self {
+            api,
+            status: AtomicI32::new(DriverStatus::NotStarted.to_raw()),
+            failure: Mutex::new(None),
+        }
+    }
+
+    /// The status as of the last driver call or failure.
+    pub(crate) fn status(&self) -> DriverStatus {
+        DriverStatus::from_raw(self.status.load(Ordering::Acquire))
+            .unwrap_or(DriverStatus::NotStarted)
+    }
+
+    /// Interprets a shim return code: a status, or a shim error.
+    pub(crate) fn status_of(&self, raw: i32) -> Result<DriverStatus> {
+        match DriverStatus::from_raw(raw) {
+            Some(status) => {
+                self.status.store(raw, Ordering::Release);
+                Ok(status)
+            }
+            None if raw < 0 => Err(ffi::shim_error(self.api, raw)),
+            None => Err(Error::Shim {
+                code: raw,
+                message: format!("unexpected status {raw} from libmesos"),
+            }),
+        }
+    }
+
+    /// For calls that only succeed on a running driver.
+    pub(crate) fn expect_running(&self, raw: i32) -> Result<()> {
+        match self.status_of(raw)? {
+            DriverStatus::Running => Ok(()),
+            DriverStatus::Aborted => Err(self.abort_error()),
+            status => Err(Error::NotRunning { status }),
+        }
+    }
+
+    /// For `join` and `run`: a stopped driver is success, an aborted one is
+    /// an error carrying the reason.
+    pub(crate) fn expect_finished(&self, raw: i32) -> Result<DriverStatus> {
+        match self.status_of(raw)? {
+            DriverStatus::Stopped => Ok(DriverStatus::Stopped),
+            DriverStatus::Aborted => Err(self.abort_error()),
+            status => Err(Error::NotRunning { status }),
+        }
+    }
+
+    /// The error describing why the driver is aborted.
+    pub(crate) fn abort_error(&self) -> Error {
+        match &*lock(&self.failure) {
+            Some(failure) => failure.to_error(),
+            None => Error::Aborted { message: None },
+        }
+    }
+
+    /// Records the first failure (later ones are consequences of it).
+    pub(crate) fn record_failure(&self, failure: Failure) {
+        let mut slot = lock(&self.failure);
+        if slot.is_none() {
+            log::error!("driver aborting: {}", failure.to_error());
+            *slot = Some(failure);
+        }
+    }
+
+    pub(crate) fn has_failed(&self) -> bool {
+        lock(&self.failure).is_some()
+    }
+
+    pub(crate) fn mark_aborted(&self) {
+        self.status
+            .store(DriverStatus::Aborted.to_raw(), Ordering::Release);
+    }
+}
+
+/// Locks, ignoring poisoning: the data behind our mutexes stays consistent
+/// even if a callback panicked while holding the lock.
+pub(crate) fn lock<T: ?Sized>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+thread_local! {
+    /// The callback state whose callback is running on this thread, if any.
+    /// Lets `Drop` notice it is being run from inside its own callback,
+    /// where deleting the C++ driver would wait for itself forever.
+    static CURRENT_CALLBACK: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Whether a callback of the driver identified by `state` is running on
+/// this thread.
+pub(crate) fn in_callback_of(state: usize) -> bool {
+    CURRENT_CALLBACK.with(|current| current.get() == state)
+}
+
+/// Runs one user callback: marks the thread as inside it, catches a panic
+/// or an error, records it and asks `abort` to abort the driver. Once a
+/// driver has failed no further callback reaches the user.
+pub(crate) fn run_callback(
+    core: &Core,
+    state: usize,
+    callback: &'static str,
+    abort: impl FnOnce(),
+    body: impl FnOnce() -> Result<()>,
+) {
+    if core.has_failed() {
+        return;
+    }
+    if let Some(failure) = invoke(state, callback, body) {
+        core.record_failure(failure);
+        core.mark_aborted();
+        abort();
+    }
+}
+
+/// Runs the user's `error` callback. libmesos aborts the driver itself
+/// after it, and the error was already recorded as the reason, so this one
+/// runs even though the driver has "failed".
+pub(crate) fn run_error_callback(
+    core: &Core,
+    state: usize,
+    callback: &'static str,
+    body: impl FnOnce(),
+) {
+    core.mark_aborted();
+    if let Some(failure) = invoke(state, callback, || {
+        body();
+        Ok(())
+    }) {
+        core.record_failure(failure);
+    }
+}
+
+/// Calls `body` with the thread marked as inside a callback of `state`,
+/// turning a panic or an error into a `Failure`.
+fn invoke(
+    state: usize,
+    callback: &'static str,
+    body: impl FnOnce() -> Result<()>,
+) -> Option<Failure> {
+    let previous = CURRENT_CALLBACK.with(|current| current.replace(state));
+    let outcome = catch_unwind(AssertUnwindSafe(body));
+    CURRENT_CALLBACK.with(|current| current.set(previous));
+    match outcome {
+        Ok(Ok(())) => None,
+        Ok(Err(Error::Decode { what, source })) => Some(Failure::Decode { what, source }),
+        Ok(Err(other)) => Some(Failure::MesosError(other.to_string())),
+        Err(payload) => Some(Failure::Panicked {
+            callback,
+            message: panic_message(payload.as_ref()),
+        }),
+    }
+}
+
+/// The text of a panic payload (`panic!("...")` gives `&str` or `String`).
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a panic with a non-string payload".to_string()
+    }
+}
+
+/// Runs `delete` (which deletes the C++ driver, waiting for callbacks, then
+/// frees the callback state) here, or on a helper thread when called from
+/// inside one of that driver's own callbacks, where waiting for callbacks
+/// would wait for itself forever.
+pub(crate) fn delete_driver(state: usize, kind: &str, delete: impl FnOnce() + Send + 'static) {
+    if in_callback_of(state) {
+        log::warn!("{kind} dropped inside its own callback; deleting it on a helper thread");
+        std::thread::spawn(delete);
+    } else {
+        delete();
+    }
+}
+
+/// A driver's shared half: its `Core` and the pointer to the C++ driver,
+/// shared by every handle (handles are cheap clones, usable from any
+/// thread, and may outlive the driver that owns the C++ object).
+///
+/// Each call holds a read lock on the pointer for the duration of the shim
+/// call; the owner's `Drop` takes the write lock only to swap the pointer
+/// for NULL, then deletes the C++ driver without holding any lock (deleting
+/// waits for callbacks, which may themselves be making calls). A call made
+/// after that finds NULL and returns [`Error::NotRunning`] instead of
+/// touching freed memory.
+pub(crate) struct Shared<T> {
+    pub(crate) core: Core,
+    raw: std::sync::RwLock<RawPtr<T>>,
+}
+
+/// The C++ driver pointer.
+struct RawPtr<T>(*mut T);
+
+// SAFETY: the pointer is only handed to libmesos's driver methods, which are
+// thread-safe (each takes the driver's internal mutex and dispatches to the
+// driver's own process); deletion is serialized by the RwLock protocol above.
+unsafe impl<T> Send for RawPtr<T> {}
+// SAFETY: as above.
+unsafe impl<T> Sync for RawPtr<T> {}
+
+impl<T> Shared<T> {
+    pub(crate) fn new(api: &'static ShimApi) -> Self {
+        Self {
+            core: Core::new(api),
+            raw: std::sync::RwLock::new(RawPtr(std::ptr::null_mut())),
+        }
+    }
+
+    /// Sets the pointer once, right after the C++ driver was created.
+    pub(crate) fn attach(&self, raw: *mut T) {
+        self.raw.write().unwrap_or_else(|p| p.into_inner()).0 = raw;
+    }
+
+    /// Takes the pointer away from every handle; returns it for deletion.
+    pub(crate) fn detach(&self) -> *mut T {
+        std::mem::replace(
+            &mut self.raw.write().unwrap_or_else(|p| p.into_inner()).0,
+            std::ptr::null_mut(),
+        )
+    }
+
+    /// Runs one shim call on the live driver, or says it's gone.
+    pub(crate) fn call(&self, shim_call: impl FnOnce(*mut T) -> i32) -> Result<i32> {
+        let raw = self.raw.read().unwrap_or_else(|p| p.into_inner());
+        if raw.0.is_null() {
+            return Err(Error::NotRunning {
+                status: self.core.status(),
+            });
+        }
+        Ok(shim_call(raw.0))
+    }
+}

@@ -1,0 +1,272 @@
+//! `MesosExecutorDriver`: owns a libmesos executor driver and the boxed
+//! user executor; `ExecutorDriver`: the handle the calls go through.
+
+use std::ops::Deref;
+use std::os::raw::c_void;
+use std::ptr::NonNull;
+use std::sync::{Arc, Mutex};
+
+use mesos_sys::{mesos_shim_executor_driver, ShimApi};
+use prost::Message;
+
+use super::callbacks::CALLBACKS;
+use super::Executor;
+use crate::driver_core::{self, Shared};
+use crate::error::{Error, Result};
+use crate::ffi::{self, buf, EncodedList};
+use crate::proto::TaskStatus;
+use crate::status::DriverStatus;
+
+/// The executor driver calls, as a handle: what a
+/// [`MesosExecutorDriver`] dereferences to and what every [`Executor`]
+/// callback receives. `Send + Sync`; usable from any thread (for example
+/// from a thread running a task) and from inside callbacks.
+#[derive(Clone)]
+pub struct ExecutorDriver {
+    pub(super) shared: Arc<Shared<mesos_shim_executor_driver>>,
+}
+
+/// What the shim's user-data pointer points at.
+pub(super) struct CallbackState {
+    pub(super) driver: ExecutorDriver,
+    pub(super) executor: Mutex<Box<dyn Executor>>,
+}
+
+/// An executor driver connected to the agent that launched this process.
+///
+/// # Example
+///
+/// ```no_run
+/// use mesos::proto::{TaskId, TaskInfo};
+/// use mesos::{Executor, ExecutorDriver, MesosExecutorDriver};
+///
+/// struct Noop;
+/// impl Executor for Noop {
+///     fn launch_task(&mut self, _: &ExecutorDriver, _: TaskInfo) {}
+///     fn kill_task(&mut self, _: &ExecutorDriver, _: TaskId) {}
+/// }
+///
+/// // Run by the agent, which sets the MESOS_* variables the driver reads.
+/// let driver = MesosExecutorDriver::new(Noop)?;
+/// driver.run()?;
+/// # Ok::<(), mesos::Error>(())
+/// ```
+pub struct MesosExecutorDriver {
+    /// From `Box::into_raw`; freed by Drop after the C++ driver is deleted.
+    state: NonNull<CallbackState>,
+}
+
+// SAFETY: everything reachable from `state` is Send + Sync.
+unsafe impl Send for MesosExecutorDriver {}
+// SAFETY: `&MesosExecutorDriver` only gives `&ExecutorDriver`.
+unsafe impl Sync for MesosExecutorDriver {}
+
+impl MesosExecutorDriver {
+    /// Creates a driver configured from this process's `MESOS_*`
+    /// environment variables (set by the agent).
+    pub fn new(executor: impl Executor + 'static) -> Result<Self> {
+        Self::create(Box::new(executor), None, None)
+    }
+
+    /// Creates a driver configured from the given `NAME=VALUE` variables
+    /// instead of the process environment (safer when other threads may
+    /// change the environment).
+    pub fn with_environment<K: AsRef<str>, V: AsRef<str>>(
+        executor: impl Executor + 'static,
+        environment: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<Self> {
+        Self::create(Box::new(executor), Some(entries(environment)), None)
+    }
+
+    /// Like [`with_environment`](Self::with_environment) over another
+    /// implementation of the shim's C API (a test double). For testing the
+    /// binding itself.
+    #[doc(hidden)]
+    pub fn with_shim_api<K: AsRef<str>, V: AsRef<str>>(
+        executor: impl Executor + 'static,
+        environment: impl IntoIterator<Item = (K, V)>,
+        api: &'static ShimApi,
+    ) -> Result<Self> {
+        Self::create(Box::new(executor), Some(entries(environment)), Some(api))
+    }
+
+    fn create(
+        executor: Box<dyn Executor>,
+        environment: Option<Vec<String>>,
+        api: Option<&'static ShimApi>,
+    ) -> Result<Self> {
+        let api = match api {
+            Some(api) => api,
+            None => ffi::native_api()?,
+        };
+        ffi::check_library_version(api)?;
+        let environment = environment.as_ref().map(EncodedList::strings);
+        let state = NonNull::from(Box::leak(Box::new(CallbackState {
+            driver: ExecutorDriver {
+                shared: Arc::new(Shared::new(api)),
+            },
+            executor: Mutex::new(executor),
+        })));
+        // SAFETY: the callback table is static; `state` outlives the C++
+        // driver (Drop deletes the driver first); the environment array
+        // lives until the call returns.
+        let raw = unsafe {
+            (api.mesos_shim_executor_driver_new)(
+                &CALLBACKS,
+                state.as_ptr() as *mut c_void,
+                environment
+                    .as_ref()
+                    .map_or(std::ptr::null(), EncodedList::as_ptr),
+                environment.as_ref().map_or(0, EncodedList::len),
+            )
+        };
+        if raw.is_null() {
+            let message = ffi::last_error(api);
+            // SAFETY: no C++ driver holds the pointer; this is its only owner.
+            drop(unsafe { Box::from_raw(state.as_ptr()) });
+            return Err(Error::Shim {
+                code: mesos_sys::MESOS_SHIM_BAD_MESSAGE,
+                message,
+            });
+        }
+        // SAFETY: the state is live; no callback can run before `start`.
+        unsafe { state.as_ref() }.driver.shared.attach(raw);
+        Ok(Self { state })
+    }
+}
+
+impl Deref for MesosExecutorDriver {
+    type Target = ExecutorDriver;
+
+    fn deref(&self) -> &ExecutorDriver {
+        // SAFETY: the state lives until Drop, which `&self` excludes.
+        unsafe { &self.state.as_ref().driver }
+    }
+}
+
+impl Drop for MesosExecutorDriver {
+    fn drop(&mut self) {
+        let state = SendState(self.state);
+        let delete = move || {
+            let state = state;
+            // SAFETY: the state is live until the Box::from_raw below.
+            let shared = &unsafe { state.0.as_ref() }.driver.shared;
+            // Release any thread blocked in join()/run() through a handle,
+            // then take the pointer away from every handle.
+            let _ = shared
+                .call(|raw| unsafe { (shared.core.api.mesos_shim_executor_driver_abort)(raw) })
+                .map(|status| shared.core.status_of(status));
+            let raw = shared.detach();
+            // SAFETY: `raw` came from the shim's `new` and is deleted once
+            // (detach leaves NULL behind). Deleting waits for a running
+            // callback, so nothing uses the state after this returns.
+            unsafe { (shared.core.api.mesos_shim_executor_driver_free)(raw) };
+            // SAFETY: from Box::leak in `create`; the C++ driver is gone.
+            drop(unsafe { Box::from_raw(state.0.as_ptr()) });
+        };
+        driver_core::delete_driver(self.state.as_ptr() as usize, "MesosExecutorDriver", delete);
+    }
+}
+
+/// `NAME=VALUE` entries for the shim.
+fn entries<K: AsRef<str>, V: AsRef<str>>(
+    environment: impl IntoIterator<Item = (K, V)>,
+) -> Vec<String> {
+    environment
+        .into_iter()
+        .map(|(k, v)| format!("{}={}", k.as_ref(), v.as_ref()))
+        .collect()
+}
+
+/// The state pointer, moved to whichever thread deletes the driver.
+struct SendState(NonNull<CallbackState>);
+// SAFETY: CallbackState is Send + Sync.
+unsafe impl Send for SendState {}
+
+impl ExecutorDriver {
+    fn api(&self) -> &'static ShimApi {
+        self.shared.core.api
+    }
+
+    /// The status as of the last call (or abort).
+    pub fn status(&self) -> DriverStatus {
+        self.shared.core.status()
+    }
+
+    /// Connects to the agent; callbacks begin.
+    pub fn start(&self) -> Result<DriverStatus> {
+        // SAFETY: raw is a live driver while `self` is borrowed.
+        let raw = self
+            .shared
+            .call(|raw| unsafe { (self.api().mesos_shim_executor_driver_start)(raw) })?;
+        match self.shared.core.status_of(raw)? {
+            DriverStatus::Running => Ok(DriverStatus::Running),
+            DriverStatus::Aborted => Err(self.shared.core.abort_error()),
+            status => Err(Error::NotRunning { status }),
+        }
+    }
+
+    /// Stops the driver; `join`/`run` then return `Ok(Stopped)`.
+    pub fn stop(&self) -> Result<DriverStatus> {
+        // SAFETY: as in `start`.
+        let raw = self
+            .shared
+            .call(|raw| unsafe { (self.api().mesos_shim_executor_driver_stop)(raw) })?;
+        self.shared.core.status_of(raw)
+    }
+
+    /// Aborts the driver; no more callbacks.
+    pub fn abort(&self) -> Result<DriverStatus> {
+        // SAFETY: as in `start`.
+        let raw = self
+            .shared
+            .call(|raw| unsafe { (self.api().mesos_shim_executor_driver_abort)(raw) })?;
+        self.shared.core.status_of(raw)
+    }
+
+    /// Blocks until the driver is stopped (`Ok`) or aborted (the reason).
+    pub fn join(&self) -> Result<DriverStatus> {
+        // SAFETY: as in `start`.
+        let raw = self
+            .shared
+            .call(|raw| unsafe { (self.api().mesos_shim_executor_driver_join)(raw) })?;
+        self.shared.core.expect_finished(raw)
+    }
+
+    /// `start` then `join`.
+    pub fn run(&self) -> Result<DriverStatus> {
+        // SAFETY: as in `start`.
+        let raw = self
+            .shared
+            .call(|raw| unsafe { (self.api().mesos_shim_executor_driver_run)(raw) })?;
+        self.shared.core.expect_finished(raw)
+    }
+
+    /// Reports a task's state to the scheduler (reliably: the agent
+    /// retries until the scheduler acknowledges).
+    pub fn send_status_update(&self, status: &TaskStatus) -> Result<()> {
+        let status = status.encode_to_vec();
+        // SAFETY: the buffer lives until the call returns.
+        let raw = self.shared.call(|raw| unsafe {
+            (self.api().mesos_shim_executor_driver_send_status_update)(raw, buf(&status))
+        })?;
+        self.shared.core.expect_running(raw)
+    }
+
+    /// Sends `data` to the scheduler (best effort).
+    pub fn send_framework_message(&self, data: &[u8]) -> Result<()> {
+        // SAFETY: the buffer lives until the call returns.
+        let raw = self.shared.call(|raw| unsafe {
+            (self.api().mesos_shim_executor_driver_send_framework_message)(raw, buf(data))
+        })?;
+        self.shared.core.expect_running(raw)
+    }
+
+    /// Aborts the driver after a callback failure (from a callback).
+    pub(super) fn abort_after_failure(&self) {
+        // SAFETY: called from inside a callback, while the driver is alive.
+        let _ = self
+            .shared
+            .call(|raw| unsafe { (self.api().mesos_shim_executor_driver_abort)(raw) });
+    }
+}

@@ -1,0 +1,220 @@
+//! Moving bytes and strings across the shim, following the ownership rules
+//! of `mesos_shim.h`: what we pass in is borrowed for the call; what we
+//! receive in a callback is borrowed until the callback returns.
+
+use std::ffi::CStr;
+use std::os::raw::c_char;
+
+use mesos_sys::{mesos_shim_buf, ShimApi};
+use prost::Message;
+
+use crate::error::{Error, Result};
+
+/// A borrowed view of `bytes`, valid while `bytes` is.
+pub(crate) fn buf(bytes: &[u8]) -> mesos_shim_buf {
+    mesos_shim_buf {
+        data: bytes.as_ptr(),
+        len: bytes.len(),
+    }
+}
+
+/// The bytes behind a buffer handed to a callback.
+///
+/// # Safety
+/// `buf` must come from the shim (or a double following its rules): `data`
+/// points to `len` readable bytes (or `len == 0`) that stay valid for `'a`,
+/// which must not outlive the callback.
+pub(crate) unsafe fn bytes<'a>(buf: &mesos_shim_buf) -> &'a [u8] {
+    if buf.len == 0 || buf.data.is_null() {
+        &[]
+    } else {
+        // SAFETY: the caller guarantees `data` points to `len` valid bytes
+        // that outlive 'a.
+        unsafe { std::slice::from_raw_parts(buf.data, buf.len) }
+    }
+}
+
+/// Decodes a message received in a callback; `what` names it in errors.
+///
+/// # Safety
+/// As for [`bytes`].
+pub(crate) unsafe fn decode<M: Message + Default>(buf: &mesos_shim_buf, what: &str) -> Result<M> {
+    // SAFETY: forwarded from the caller.
+    let bytes = unsafe { bytes(buf) };
+    M::decode(bytes).map_err(|source| Error::Decode {
+        what: what.to_string(),
+        source,
+    })
+}
+
+/// A list of encoded messages (or strings) and the buffer array pointing
+/// into them; the array is valid while `self` lives and is not mutated.
+pub(crate) struct EncodedList {
+    // Keeps the bytes alive; `views` points into these allocations, which
+    // don't move when the outer Vec is moved.
+    _owned: Vec<Vec<u8>>,
+    views: Vec<mesos_shim_buf>,
+}
+
+impl EncodedList {
+    pub(crate) fn messages<'a, M: Message + 'a>(messages: impl IntoIterator<Item = &'a M>) -> Self {
+        Self::from_owned(messages.into_iter().map(Message::encode_to_vec).collect())
+    }
+
+    pub(crate) fn strings<S: AsRef<str>>(strings: impl IntoIterator<Item = S>) -> Self {
+        Self::from_owned(
+            strings
+                .into_iter()
+                .map(|s| s.as_ref().as_bytes().to_vec())
+                .collect(),
+        )
+    }
+
+    fn from_owned(owned: Vec<Vec<u8>>) -> Self {
+        let views = owned.iter().map(|bytes| buf(bytes)).collect();
+        Self {
+            _owned: owned,
+            views,
+        }
+    }
+
+    pub(crate) fn as_ptr(&self) -> *const mesos_shim_buf {
+        self.views.as_ptr()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.views.len()
+    }
+}
+
+/// Reads a NUL-terminated static string returned by a shim query.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string that outlives the call.
+unsafe fn static_str(ptr: *const c_char) -> String {
+    if ptr.is_null() {
+        String::new()
+    } else {
+        // SAFETY: guaranteed by the caller.
+        unsafe { CStr::from_ptr(ptr) }
+            .to_string_lossy()
+            .into_owned()
+    }
+}
+
+/// The shim's description of the last error on this thread.
+pub(crate) fn last_error(api: &ShimApi) -> String {
+    // SAFETY: the shim returns a thread-local NUL-terminated string valid
+    // until the next shim call on this thread; we copy it at once.
+    unsafe { static_str((api.mesos_shim_last_error)()) }
+}
+
+/// The error for a negative shim result code.
+pub(crate) fn shim_error(api: &ShimApi, code: i32) -> Error {
+    let message = last_error(api);
+    let message = if message.is_empty() {
+        "no details".to_string()
+    } else {
+        message
+    };
+    Error::Shim { code, message }
+}
+
+/// The version of the loaded libmesos and the one the shim was built for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibraryVersion {
+    /// Version of the headers the shim was compiled against.
+    pub compiled: String,
+    /// Version of the libmesos loaded at run time, read from its file name
+    /// (`libmesos-X.Y.Z.so`); `None` if it can't be told.
+    pub loaded: Option<String>,
+    /// Path of the loaded libmesos, if known.
+    pub path: String,
+}
+
+/// Reads both versions through the shim.
+pub(crate) fn library_version(api: &ShimApi) -> LibraryVersion {
+    // SAFETY: both functions return static NUL-terminated strings.
+    let compiled = unsafe { static_str((api.mesos_shim_compiled_version)()) };
+    // SAFETY: as above.
+    let path = unsafe { static_str((api.mesos_shim_loaded_library_path)()) };
+    // libmesos.so is normally a symlink to libmesos-X.Y.Z.so; the real file
+    // name carries the version.
+    let real = std::fs::canonicalize(&path)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| path.clone());
+    LibraryVersion {
+        compiled,
+        loaded: version_from_file_name(&real),
+        path: real,
+    }
+}
+
+/// `.../libmesos-1.11.0.so` → `1.11.0`.
+fn version_from_file_name(path: &str) -> Option<String> {
+    let name = path.rsplit('/').next()?;
+    let version = name.strip_prefix("libmesos-")?.strip_suffix(".so")?;
+    parse_version(version).map(|_| version.to_string())
+}
+
+fn parse_version(version: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = version.split('.').map(|part| part.parse::<u32>().ok());
+    let triple = (parts.next()??, parts.next()??, parts.next()??);
+    Some(triple)
+}
+
+/// Logs the versions and refuses a libmesos older than the shim's headers.
+pub(crate) fn check_library_version(api: &ShimApi) -> Result<LibraryVersion> {
+    let version = library_version(api);
+    match version.loaded.as_deref() {
+        Some(loaded) => {
+            log::info!(
+                "using libmesos {loaded} at {} (shim compiled against Mesos {})",
+                version.path,
+                version.compiled
+            );
+            if let (Some(have), Some(need)) =
+                (parse_version(loaded), parse_version(&version.compiled))
+            {
+                if have < need {
+                    return Err(Error::IncompatibleLibrary {
+                        loaded: loaded.to_string(),
+                        compiled: version.compiled.clone(),
+                        path: version.path.clone(),
+                    });
+                }
+            }
+        }
+        None => log::warn!(
+            "cannot tell the version of libmesos at '{}' (its file name is not libmesos-X.Y.Z.so); \
+             assuming it matches the Mesos {} headers the shim was compiled against",
+            version.path,
+            version.compiled
+        ),
+    }
+    Ok(version)
+}
+
+/// The real shim, or the error explaining why this build has none.
+pub(crate) fn native_api() -> Result<&'static ShimApi> {
+    mesos_sys::native().ok_or_else(|| Error::NativeUnavailable {
+        reason: mesos_sys::NATIVE_UNAVAILABLE_REASON.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_read_from_real_file_names() {
+        assert_eq!(
+            version_from_file_name("/opt/mesos/lib/libmesos-1.11.0.so").as_deref(),
+            Some("1.11.0")
+        );
+        assert_eq!(version_from_file_name("/usr/lib/libmesos.so"), None);
+        assert_eq!(version_from_file_name("/x/libmesos-abc.so"), None);
+        assert!(parse_version("1.10.0") < parse_version("1.11.0"));
+        assert!(parse_version("1.9.0") < parse_version("1.10.0"));
+    }
+}

@@ -1,0 +1,43 @@
+//! Safe Rust binding to Apache Mesos's native driver library (libmesos).
+//!
+//! Frameworks written against the C++, Java or Python native drivers find
+//! the same callbacks and calls here, in snake case:
+//!
+//! - [`Scheduler`] and [`MesosSchedulerDriver`] for a framework's scheduler;
+//! - [`Executor`] and [`MesosExecutorDriver`] for a custom executor;
+//! - [`proto`]: Mesos's protobuf messages (wire-compatible, generated with
+//!   prost from the project's own schema);
+//! - [`resources`] and [`operations`]: resource arithmetic, reservations and
+//!   refinement, and `Offer.Operation` builders.
+//!
+//! Messages cross into libmesos as serialized protobufs through a thin C++
+//! shim (crate `mesos-sys`), as the official Java binding does over JNI.
+//! Callbacks run on a libmesos thread; a panic in one is caught before it
+//! reaches C++, aborts the driver and is returned by `join`/`run`.
+//!
+//! libmesos is found when `mesos-sys` is built (`MESOS_NATIVE_LIBRARY`,
+//! pkg-config `mesos`, or `MESOS_HOME`). Without it the crate still builds,
+//! and creating a driver returns [`Error::NativeUnavailable`].
+
+mod driver_core;
+pub mod error;
+pub mod executor;
+mod ffi;
+pub mod operations;
+pub mod proto;
+pub mod resources;
+pub mod scheduler;
+mod status;
+
+pub use error::{Error, Result};
+pub use executor::{Executor, ExecutorDriver, MesosExecutorDriver};
+pub use ffi::LibraryVersion;
+pub use resources::Resources;
+pub use scheduler::{MesosSchedulerDriver, Scheduler, SchedulerDriver, SchedulerDriverBuilder};
+pub use status::DriverStatus;
+
+/// The version of the native libmesos this build talks to, or
+/// [`Error::NativeUnavailable`] when it was built without one.
+pub fn native_library_version() -> Result<LibraryVersion> {
+    Ok(ffi::library_version(ffi::native_api()?))
+}

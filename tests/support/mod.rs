@@ -1,0 +1,208 @@
+//! Shared by the tests that need a real Mesos: detect it (or say loudly
+//! that the test was skipped), and run a throwaway loopback cluster through
+//! `scripts/local-cluster.sh`, the same script users run.
+#![allow(dead_code)]
+
+#[path = "../../examples/support/http.rs"]
+pub mod http;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// Real clusters are heavy on a small machine: tests take turns.
+static ONE_CLUSTER_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// What a real-Mesos test needs: this build linked against libmesos, and
+/// the master and agent binaries.
+pub struct MesosInstall {
+    pub sbin: PathBuf,
+}
+
+/// Returns the install, or prints a loud SKIPPED line and returns None;
+/// with `MESOS_TEST_REQUIRE=1` a missing Mesos fails the test instead.
+pub fn require_mesos(test: &str) -> Option<MesosInstall> {
+    let problem = if !mesos_sys::NATIVE_AVAILABLE {
+        Some(
+            "this build has no libmesos (set MESOS_NATIVE_LIBRARY or MESOS_HOME and rebuild)"
+                .to_string(),
+        )
+    } else {
+        match find_sbin() {
+            Some(sbin) => return Some(MesosInstall { sbin }),
+            None => Some(
+                "mesos-master/mesos-agent not found (put them on PATH or set MESOS_HOME)"
+                    .to_string(),
+            ),
+        }
+    };
+    let message = format!("SKIPPED {test}: needs a real Mesos: {}", problem.unwrap());
+    if std::env::var("MESOS_TEST_REQUIRE").as_deref() == Ok("1") {
+        panic!("{message}; failing because MESOS_TEST_REQUIRE=1");
+    }
+    shout(&format!("**************** {message} ****************"));
+    None
+}
+
+/// Writes to the process's real stderr: unlike `eprintln!`, this is not
+/// captured by the test harness, so a skip is visible in every test run.
+pub fn shout(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "\n{message}\n");
+}
+
+fn find_sbin() -> Option<PathBuf> {
+    let mut candidates = Vec::new();
+    if let Some(home) = std::env::var_os("MESOS_HOME") {
+        candidates.push(PathBuf::from(home).join("sbin"));
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        candidates.extend(std::env::split_paths(&path));
+    }
+    candidates.push(PathBuf::from("/opt/mesos/sbin"));
+    candidates.push(PathBuf::from("/usr/local/sbin"));
+    candidates
+        .into_iter()
+        .find(|dir| dir.join("mesos-master").is_file() && dir.join("mesos-agent").is_file())
+}
+
+/// A running loopback cluster; stopped (with everything it started) on drop.
+pub struct Cluster {
+    pub master: String,
+    pub agent_ports: Vec<u16>,
+    pub dir: PathBuf,
+    install_prefix: PathBuf,
+    _turn: MutexGuard<'static, ()>,
+}
+
+impl Cluster {
+    /// One master and `agents` agents with `resources` each, on free ports.
+    pub fn start(install: &MesosInstall, agents: usize, resources: &str) -> Cluster {
+        Self::start_with(install, agents, resources, "", "")
+    }
+
+    pub fn start_with(
+        install: &MesosInstall,
+        agents: usize,
+        resources: &str,
+        master_flags: &str,
+        agent_flags: &str,
+    ) -> Cluster {
+        let turn = ONE_CLUSTER_AT_A_TIME
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let base = free_port_run(agents + 1);
+        let dir = std::env::temp_dir().join(format!("mesos-rs-test-{}-{base}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let install_prefix = install
+            .sbin
+            .parent()
+            .unwrap_or(Path::new("/"))
+            .to_path_buf();
+        let cluster = Cluster {
+            master: format!("127.0.0.1:{base}"),
+            agent_ports: (1..=agents as u16).map(|i| base + i).collect(),
+            dir,
+            install_prefix,
+            _turn: turn,
+        };
+        let status = cluster
+            .script("up")
+            .env("MESOS_AGENTS", agents.to_string())
+            .env("MESOS_AGENT_RESOURCES", resources)
+            .env("MESOS_MASTER_FLAGS", master_flags)
+            .env("MESOS_AGENT_FLAGS", agent_flags)
+            .status()
+            .expect("run scripts/local-cluster.sh");
+        assert!(
+            status.success(),
+            "scripts/local-cluster.sh up failed; logs in {}",
+            cluster.dir.join("logs").display()
+        );
+        cluster
+    }
+
+    fn script(&self, action: &str) -> Command {
+        let mut command = Command::new("bash");
+        command
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/local-cluster.sh"))
+            .arg(action)
+            .env("MESOS_HOME", &self.install_prefix)
+            .env("MESOS_CLUSTER_DIR", &self.dir)
+            .env("MESOS_MASTER_PORT", self.master.rsplit(':').next().unwrap())
+            .env(
+                "MESOS_AGENT_BASE_PORT",
+                self.agent_ports.first().map_or(0, |p| *p).to_string(),
+            );
+        command
+    }
+
+    pub fn http(&self) -> http::Master {
+        http::Master::new(&self.master, None)
+    }
+
+    /// The master's `/state`, parsed.
+    pub fn state(&self) -> serde_json::Value {
+        let body = self.http().get("/state").expect("GET /state");
+        serde_json::from_str(&body).expect("/state is JSON")
+    }
+
+    /// Polls `/state` until `check` holds (or panics after `timeout`).
+    pub fn wait_for_state(
+        &self,
+        what: &str,
+        timeout: Duration,
+        check: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let state = self.state();
+            if check(&state) {
+                return state;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; logs in {}",
+                self.dir.join("logs").display()
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = self.script("down").status();
+    }
+}
+
+/// A base port such that `count` consecutive ports from it are free now.
+fn free_port_run(count: usize) -> u16 {
+    let seed = std::process::id() as u16;
+    for attempt in 0..200u16 {
+        let base = 20000 + (seed.wrapping_mul(7).wrapping_add(attempt.wrapping_mul(37)) % 20000);
+        let free = (0..count as u16).all(|i| TcpListener::bind(("127.0.0.1", base + i)).is_ok());
+        if free {
+            return base;
+        }
+    }
+    panic!("no run of {count} free loopback ports found");
+}
+
+/// Path of an example binary built by `cargo test` (examples are built
+/// next to the test binaries, in `target/<profile>/examples`).
+pub fn example_binary(name: &str) -> PathBuf {
+    let test_binary = std::env::current_exe().expect("current_exe");
+    let profile_dir = test_binary
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>");
+    profile_dir.join("examples").join(name)
+}
+
+/// Logging for the test, once.
+pub fn init_logging() {
+    let _ = env_logger::builder().is_test(true).try_init();
+}
