@@ -661,11 +661,17 @@ fn a_cloned_handle_outlives_the_driver_safely() {
         let handle = handle.clone();
         std::thread::spawn(move || handle.join())
     };
-    double.driver.wait_for_call("join").expect("join reached the shim");
+    double
+        .driver
+        .wait_for_call("join")
+        .expect("join reached the shim");
     // Dropping the owner releases a thread blocked in join through a handle
     // (the driver is aborted), then detaches every handle.
     drop(driver);
-    assert!(matches!(joiner.join().unwrap(), Err(Error::Aborted { message: None })));
+    assert!(matches!(
+        joiner.join().unwrap(),
+        Err(Error::Aborted { message: None })
+    ));
     assert!(double.driver.is_freed());
     match handle.revive_offers() {
         Err(Error::NotRunning { status }) => assert_eq!(status, DriverStatus::Aborted),

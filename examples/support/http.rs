@@ -2,6 +2,9 @@
 //! operator API and `/state`), over std's TcpStream. Enough for loopback
 //! and private-network masters; plain HTTP only, like the default master.
 
+// Each example uses part of this module.
+#![allow(dead_code)]
+
 use std::fmt;
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};

@@ -1,0 +1,468 @@
+//! The reference framework: reservation refinement on a multi-tenant
+//! cluster, with a custom executor.
+//!
+//! It registers in role `tenant1/private/test-framework` (capabilities
+//! MULTI_ROLE and RESERVATION_REFINEMENT), so Mesos offers it resources
+//! reserved to that role or to its ancestors `tenant1/private` and
+//! `tenant1`. It takes an offer holding resources reserved to
+//! `tenant1/private`, refines that reservation to its own role (RESERVE),
+//! and when the refined resources come back launches one task with the
+//! custom executor (`examples/executor.rs`) on that agent, using only
+//! refined resources. Everything else is declined. When the task finishes
+//! it stops the driver and exits 0; a failed task or a driver error exits
+//! non-zero with a message saying what happened.
+//!
+//! ```text
+//! cargo run --example main -- [--master HOST:PORT] [--executor PATH] [--cleanup]
+//!                             [--principal P --secret-file F] [--timeout SECS]
+//! ```
+//!
+//! Prepare the cluster first: `scripts/local-cluster.sh up`, then
+//! `cargo run --example reserve_cluster` (see the README).
+
+#[path = "support/cli.rs"]
+mod cli;
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mesos::operations;
+use mesos::proto::framework_info::capability::Type as Capability;
+use mesos::proto::framework_info::Capability as CapabilityInfo;
+use mesos::proto::{
+    CommandInfo, Credential, ExecutorId, ExecutorInfo, FrameworkId, FrameworkInfo, MasterInfo,
+    Offer, Resource, SlaveId, TaskId, TaskInfo, TaskState, TaskStatus,
+};
+use mesos::resources::Resources;
+use mesos::{MesosSchedulerDriver, Scheduler, SchedulerDriver};
+
+const ROLE: &str = "tenant1/private/test-framework";
+const PARENT_ROLE: &str = "tenant1/private";
+const TASK_ID: &str = "refinement-task";
+const EXECUTOR_ID: &str = "refinement-executor";
+
+/// What the executor and the task each use, out of the refined resources.
+const EXECUTOR_SHARE: [(&str, f64); 2] = [("cpus", 0.1), ("mem", 64.0)];
+const TASK_SHARE: [(&str, f64); 2] = [("cpus", 0.2), ("mem", 128.0)];
+
+struct Options {
+    connection: cli::Connection,
+    executor: PathBuf,
+    cleanup: bool,
+    timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    /// Looking for resources reserved to tenant1/private to refine.
+    Refining,
+    /// RESERVE sent; waiting for the refined resources to be offered.
+    AwaitingRefined,
+    /// Task launched; waiting for its status updates.
+    Running,
+    /// Task finished; with --cleanup, waiting to unreserve the refinement.
+    CleaningUp,
+    Done,
+}
+
+/// How the run ended, read by `main` after the driver stops.
+type Outcome = Arc<Mutex<Option<Result<String, String>>>>;
+
+struct RefinementScheduler {
+    executor: PathBuf,
+    cleanup: bool,
+    principal: Option<String>,
+    phase: Phase,
+    framework_id: Option<FrameworkId>,
+    agent: Option<SlaveId>,
+    outcome: Outcome,
+}
+
+impl RefinementScheduler {
+    fn finish(&mut self, driver: &SchedulerDriver, result: Result<String, String>) {
+        self.phase = Phase::Done;
+        self.outcome.lock().unwrap().get_or_insert(result);
+        println!("stopping the driver");
+        let _ = driver.stop(false);
+    }
+
+    fn decline(driver: &SchedulerDriver, offer: &Offer, seconds: f64) {
+        let _ = driver.decline_offer(&offer.id, &operations::refuse_seconds(seconds));
+    }
+
+    /// Refines the tenant1/private part of `offer` to our role.
+    fn refine(&mut self, driver: &SchedulerDriver, offer: &Offer, parent: &Resources) {
+        let refined = match parent.refine(ROLE, self.principal.as_deref()) {
+            Ok(refined) => refined,
+            Err(error) => {
+                return self.finish(
+                    driver,
+                    Err(format!("cannot refine the reservation: {error}")),
+                )
+            }
+        };
+        println!(
+            "offer {} taken on agent {}: {parent}",
+            offer.id.value, offer.hostname
+        );
+        println!("refining the reservation {PARENT_ROLE} -> {ROLE}");
+        match driver.accept_offers(
+            std::slice::from_ref(&offer.id),
+            &[operations::reserve(refined.into_vec())],
+            &operations::refuse_seconds(1.0),
+        ) {
+            Ok(()) => {
+                self.agent = Some(offer.slave_id.clone());
+                self.phase = Phase::AwaitingRefined;
+            }
+            Err(error) => self.finish(driver, Err(format!("accepting the offer failed: {error}"))),
+        }
+    }
+
+    /// Launches the task and its executor on the refined resources.
+    fn launch(&mut self, driver: &SchedulerDriver, offer: &Offer, refined: &Resources) {
+        let (Some(executor_resources), Some(task_resources)) = (
+            portion(refined, &EXECUTOR_SHARE),
+            portion(refined, &TASK_SHARE),
+        ) else {
+            return self.finish(
+                driver,
+                Err(format!("the refined resources are too small: {refined}")),
+            );
+        };
+        println!("reservation refined on agent {}: {refined}", offer.hostname);
+        let executor = ExecutorInfo {
+            executor_id: ExecutorId {
+                value: EXECUTOR_ID.into(),
+            },
+            framework_id: self.framework_id.clone(),
+            name: Some("refinement example executor".into()),
+            command: Some(CommandInfo {
+                value: Some(self.executor.display().to_string()),
+                shell: Some(false),
+                arguments: vec![self.executor.display().to_string()],
+                ..Default::default()
+            }),
+            resources: executor_resources,
+            ..Default::default()
+        };
+        let task = TaskInfo {
+            name: "refinement example task".into(),
+            task_id: TaskId {
+                value: TASK_ID.into(),
+            },
+            slave_id: offer.slave_id.clone(),
+            resources: task_resources,
+            executor: Some(executor),
+            data: Some(b"echo hello from a task on refined resources".to_vec()),
+            ..Default::default()
+        };
+        match driver.accept_offers(
+            std::slice::from_ref(&offer.id),
+            &[operations::launch([task])],
+            &operations::refuse_seconds(5.0),
+        ) {
+            Ok(()) => {
+                println!(
+                    "task {TASK_ID} launched on agent {} with executor {}",
+                    offer.hostname,
+                    self.executor.display()
+                );
+                self.phase = Phase::Running;
+            }
+            Err(error) => self.finish(driver, Err(format!("launching the task failed: {error}"))),
+        }
+    }
+}
+
+/// Resources of `refined` in the given amounts (keeping their reservation
+/// and allocation), or None if `refined` holds less.
+fn portion(refined: &Resources, share: &[(&str, f64)]) -> Option<Vec<Resource>> {
+    share
+        .iter()
+        .map(|&(name, amount)| {
+            let template = refined.iter().find(|r| r.name == name)?;
+            if refined.get_scalar(name)? + 1e-9 < amount {
+                return None;
+            }
+            let mut resource = template.clone();
+            resource.scalar.as_mut()?.value = amount;
+            Some(resource)
+        })
+        .collect()
+}
+
+impl Scheduler for RefinementScheduler {
+    fn registered(&mut self, _: &SchedulerDriver, framework_id: FrameworkId, master: MasterInfo) {
+        println!(
+            "registered as framework {} with master {}:{} in role {ROLE}",
+            framework_id.value,
+            master.hostname(),
+            master.port
+        );
+        self.framework_id = Some(framework_id);
+    }
+
+    fn reregistered(&mut self, _: &SchedulerDriver, master: MasterInfo) {
+        println!(
+            "re-registered with master {}:{}",
+            master.hostname(),
+            master.port
+        );
+    }
+
+    fn disconnected(&mut self, _: &SchedulerDriver) {
+        println!("disconnected from the master; the driver keeps trying to reconnect");
+    }
+
+    fn resource_offers(&mut self, driver: &SchedulerDriver, offers: Vec<Offer>) {
+        for offer in offers {
+            let resources = Resources::from(offer.resources.clone());
+            let refined = resources.reserved(Some(ROLE));
+            let parent = resources.reserved(Some(PARENT_ROLE));
+            let ours = self
+                .agent
+                .as_ref()
+                .is_none_or(|agent| *agent == offer.slave_id);
+            match self.phase {
+                Phase::Refining if !refined.is_empty() => self.launch(driver, &offer, &refined),
+                Phase::Refining if !parent.is_empty() => self.refine(driver, &offer, &parent),
+                Phase::AwaitingRefined if ours && !refined.is_empty() => {
+                    self.launch(driver, &offer, &refined)
+                }
+                Phase::CleaningUp if ours && !refined.is_empty() => {
+                    println!(
+                        "unreserving the refinement on agent {}: {refined}",
+                        offer.hostname
+                    );
+                    let result = driver.accept_offers(
+                        std::slice::from_ref(&offer.id),
+                        &[operations::unreserve(refined.into_vec())],
+                        &operations::refuse_seconds(1.0),
+                    );
+                    let outcome = match result {
+                        Ok(()) => Ok(format!("task {TASK_ID} finished; refinement unreserved")),
+                        Err(error) => Err(format!("unreserving the refinement failed: {error}")),
+                    };
+                    self.finish(driver, outcome);
+                }
+                // Resources of other roles, or nothing we need now.
+                _ => Self::decline(driver, &offer, 30.0),
+            }
+        }
+    }
+
+    fn offer_rescinded(&mut self, _: &SchedulerDriver, offer_id: mesos::proto::OfferId) {
+        println!("offer {} rescinded", offer_id.value);
+    }
+
+    fn status_update(&mut self, driver: &SchedulerDriver, status: TaskStatus) {
+        let state = status.state();
+        let message = status.message().to_string();
+        println!(
+            "status update: task {} is {state:?} {message}",
+            status.task_id.value
+        );
+        match state {
+            TaskState::TaskStaging | TaskState::TaskStarting | TaskState::TaskRunning => {}
+            TaskState::TaskFinished if self.cleanup => {
+                println!("task finished; waiting for the refined resources to unreserve them (--cleanup)");
+                self.phase = Phase::CleaningUp;
+            }
+            TaskState::TaskFinished => {
+                self.finish(driver, Ok(format!("task {TASK_ID} finished: {message}")))
+            }
+            _ => {
+                let reason = status
+                    .reason
+                    .map(|_| format!(" (reason {:?})", status.reason()))
+                    .unwrap_or_default();
+                self.finish(
+                    driver,
+                    Err(format!(
+                        "task {} ended {state:?}{reason}: {message}",
+                        status.task_id.value
+                    )),
+                );
+            }
+        }
+    }
+
+    fn slave_lost(&mut self, _: &SchedulerDriver, agent: SlaveId) {
+        println!("agent {} lost", agent.value);
+    }
+
+    fn executor_lost(
+        &mut self,
+        _: &SchedulerDriver,
+        executor: ExecutorId,
+        agent: SlaveId,
+        status: i32,
+    ) {
+        println!(
+            "executor {} on agent {} exited with status {status}",
+            executor.value, agent.value
+        );
+    }
+
+    fn error(&mut self, _: &SchedulerDriver, message: String) {
+        self.phase = Phase::Done;
+        self.outcome
+            .lock()
+            .unwrap()
+            .get_or_insert(Err(format!("Mesos reported an error: {message}")));
+    }
+}
+
+fn parse_options() -> Result<Options, String> {
+    let mut args: VecDeque<String> = std::env::args().skip(1).collect();
+    let mut rest = Vec::new();
+    let connection = cli::connection(&mut args, &mut rest)?;
+    let mut options = Options {
+        connection,
+        executor: default_executor()?,
+        cleanup: false,
+        timeout: Duration::from_secs(180),
+    };
+    if let Ok(path) = std::env::var("MESOS_EXAMPLE_EXECUTOR") {
+        options.executor = PathBuf::from(path);
+    }
+    let mut rest: VecDeque<String> = rest.into();
+    while let Some(arg) = rest.pop_front() {
+        match arg.as_str() {
+            "--executor" => options.executor = PathBuf::from(cli::value(&mut rest, "--executor")?),
+            "--cleanup" => options.cleanup = true,
+            "--timeout" => {
+                let secs = cli::value(&mut rest, "--timeout")?;
+                let secs: u64 = secs
+                    .parse()
+                    .map_err(|_| format!("--timeout takes seconds, not {secs:?}"))?;
+                options.timeout = Duration::from_secs(secs);
+            }
+            "-h" | "--help" => {
+                println!(
+                    "usage: main [--master HOST:PORT] [--executor PATH] [--cleanup] [--timeout SECS] \
+                     [--principal P --secret-file F]\n(MESOS_MASTER, MESOS_PRINCIPAL, MESOS_SECRET, \
+                     MESOS_SECRET_FILE and MESOS_EXAMPLE_EXECUTOR are read too)"
+                );
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown argument {other:?} (try --help)")),
+        }
+    }
+    if !options.executor.is_file() {
+        return Err(format!(
+            "the custom executor {} does not exist: build it with `cargo build --example executor` or pass --executor",
+            options.executor.display()
+        ));
+    }
+    options.executor = options
+        .executor
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", options.executor.display()))?;
+    Ok(options)
+}
+
+/// `executor` next to this binary (cargo builds both into target/*/examples).
+fn default_executor() -> Result<PathBuf, String> {
+    let me =
+        std::env::current_exe().map_err(|e| format!("cannot find this program's path: {e}"))?;
+    Ok(me.with_file_name("executor"))
+}
+
+fn main() {
+    env_logger::init();
+    let options = match parse_options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("main: {message}");
+            std::process::exit(2);
+        }
+    };
+    let outcome: Outcome = Arc::default();
+    let principal = options
+        .connection
+        .credential
+        .as_ref()
+        .map(|(p, _)| p.clone());
+    let framework = FrameworkInfo {
+        user: String::new(), // libmesos fills in the current user
+        name: "reservation refinement example (Rust)".into(),
+        roles: vec![ROLE.into()],
+        capabilities: [Capability::MultiRole, Capability::ReservationRefinement]
+            .into_iter()
+            .map(|kind| CapabilityInfo {
+                r#type: Some(kind as i32),
+            })
+            .collect(),
+        principal: principal.clone(),
+        ..Default::default()
+    };
+    let scheduler = RefinementScheduler {
+        executor: options.executor.clone(),
+        cleanup: options.cleanup,
+        principal,
+        phase: Phase::Refining,
+        framework_id: None,
+        agent: None,
+        outcome: Arc::clone(&outcome),
+    };
+    let mut builder =
+        MesosSchedulerDriver::builder(scheduler, framework, options.connection.master.clone());
+    if let Some((principal, secret)) = options.connection.credential {
+        builder = builder.credential(Credential {
+            principal,
+            secret: Some(secret),
+        });
+    }
+    let driver = match builder.build() {
+        Ok(driver) => driver,
+        Err(error) => {
+            eprintln!("main: cannot create the scheduler driver: {error}");
+            std::process::exit(2);
+        }
+    };
+    println!("connecting to master {}", options.connection.master);
+
+    // Give up, loudly, if nothing happens (e.g. the cluster isn't reserved).
+    let watchdog = {
+        let driver = (*driver).clone();
+        let outcome = Arc::clone(&outcome);
+        let timeout = options.timeout;
+        std::thread::spawn(move || {
+            std::thread::sleep(timeout);
+            let mut outcome = outcome.lock().unwrap();
+            if outcome.is_none() {
+                *outcome = Some(Err(format!(
+                    "no task finished within {}s: is the master up and the cluster reserved \
+                     (cargo run --example reserve_cluster)?",
+                    timeout.as_secs()
+                )));
+                let _ = driver.stop(false);
+            }
+        })
+    };
+    drop(watchdog);
+
+    let run = driver.run();
+    let outcome = outcome.lock().unwrap().clone();
+    match (run, outcome) {
+        (Ok(_), Some(Ok(message))) => {
+            println!("done: {message}");
+        }
+        (_, Some(Err(message))) => {
+            eprintln!("main: {message}");
+            std::process::exit(1);
+        }
+        (Err(error), _) => {
+            eprintln!("main: the driver failed: {error}");
+            std::process::exit(1);
+        }
+        (Ok(status), None) => {
+            eprintln!("main: the driver ended ({status}) before the task finished");
+            std::process::exit(1);
+        }
+    }
+}
