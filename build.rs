@@ -12,6 +12,7 @@ use std::path::PathBuf;
 const PROTOS: &[&str] = &["mesos/mesos.proto", "mesos/scheduler/scheduler.proto"];
 
 fn main() {
+    add_libmesos_rpath();
     let manifest_dir =
         PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR not set"));
     let proto_dir = manifest_dir.join("proto");
@@ -39,4 +40,14 @@ fn main() {
         .unwrap_or_else(|err| {
             panic!("failed to generate Rust code from the protobuf schema: {err}")
         });
+}
+
+/// Lets this package's own binaries (examples, tests, benches) find libmesos
+/// without LD_LIBRARY_PATH: mesos-sys reports where it linked libmesos
+/// (`links = "mesos"` metadata `libdir`), and we add it as an rpath.
+/// Crates depending on `mesos` can do the same with `DEP_MESOS_LIBDIR`.
+fn add_libmesos_rpath() {
+    if let Ok(libdir) = std::env::var("DEP_MESOS_LIBDIR") {
+        println!("cargo:rustc-link-arg=-Wl,-rpath,{libdir}");
+    }
 }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The reference example end to end, in one command: build it against the
+# installed libmesos, start a four-agent loopback cluster, reserve it, run
+# the framework (cargo run --example main), then stop the cluster and
+# undo the reservations even if something failed.
+#
+#   MESOS_HOME=/opt/mesos scripts/run-example.sh [extra flags for main]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${MESOS_NATIVE_LIBRARY:-}" ] && [ -z "${MESOS_HOME:-}" ]; then
+  for prefix in /opt/mesos /usr/local /usr; do
+    if [ -e "$prefix/lib/libmesos.so" ]; then export MESOS_HOME=$prefix; break; fi
+  done
+fi
+[ -n "${MESOS_NATIVE_LIBRARY:-}${MESOS_HOME:-}" ] ||
+  { echo "run-example: libmesos not found; set MESOS_HOME=<prefix> or MESOS_NATIVE_LIBRARY" >&2; exit 2; }
+
+cargo build --examples
+export MESOS_CLUSTER_DIR=${MESOS_CLUSTER_DIR:-/tmp/mesos-rs-cluster}
+scripts/local-cluster.sh up
+trap 'scripts/local-cluster.sh down' EXIT
+cargo run --example reserve_cluster
+cargo run --example main -- "$@"
