@@ -153,6 +153,7 @@ impl Drop for MesosExecutorDriver {
             let shared = &unsafe { state.0.as_ref() }.driver.shared;
             // Release any thread blocked in join()/run() through a handle,
             // then take the pointer away from every handle.
+            // SAFETY: `call` passes the live C++ driver for this one call.
             let _ = shared
                 .call(|raw| unsafe { (shared.core.api.mesos_shim_executor_driver_abort)(raw) })
                 .map(|status| shared.core.status_of(status));
@@ -195,7 +196,8 @@ impl ExecutorDriver {
 
     /// Connects to the agent; callbacks begin.
     pub fn start(&self) -> Result<DriverStatus> {
-        // SAFETY: raw is a live driver while `self` is borrowed.
+        // SAFETY: `call` hands us the live C++ driver and keeps it alive (read
+        // lock) until the shim call returns; the shim takes no other pointer.
         let raw = self
             .shared
             .call(|raw| unsafe { (self.api().mesos_shim_executor_driver_start)(raw) })?;
@@ -246,7 +248,7 @@ impl ExecutorDriver {
     /// retries until the scheduler acknowledges).
     pub fn send_status_update(&self, status: &TaskStatus) -> Result<()> {
         let status = status.encode_to_vec();
-        // SAFETY: the buffer lives until the call returns.
+        // SAFETY: live driver as in `start`; the buffer lives until the call returns.
         let raw = self.shared.call(|raw| unsafe {
             (self.api().mesos_shim_executor_driver_send_status_update)(raw, buf(&status))
         })?;
@@ -255,7 +257,7 @@ impl ExecutorDriver {
 
     /// Sends `data` to the scheduler (best effort).
     pub fn send_framework_message(&self, data: &[u8]) -> Result<()> {
-        // SAFETY: the buffer lives until the call returns.
+        // SAFETY: live driver as in `start`; the buffer lives until the call returns.
         let raw = self.shared.call(|raw| unsafe {
             (self.api().mesos_shim_executor_driver_send_framework_message)(raw, buf(data))
         })?;
@@ -264,7 +266,7 @@ impl ExecutorDriver {
 
     /// Aborts the driver after a callback failure (from a callback).
     pub(super) fn abort_after_failure(&self) {
-        // SAFETY: called from inside a callback, while the driver is alive.
+        // SAFETY: live driver as in `start`.
         let _ = self
             .shared
             .call(|raw| unsafe { (self.api().mesos_shim_executor_driver_abort)(raw) });

@@ -27,10 +27,11 @@ use crate::status::DriverStatus;
 ///
 /// A [`MesosSchedulerDriver`] dereferences to this, and every
 /// [`Scheduler`] callback receives a `&SchedulerDriver`, so the same calls
-/// work from the thread that owns the driver, from any other thread (the
-/// handle is `Send + Sync`), and from inside callbacks. The handle can't
-/// outlive the driver, and can't delete it: deleting a libmesos driver from
-/// its own callback would wait for itself forever.
+/// work from the thread that owns the driver, from any other thread, and
+/// from inside callbacks. Clone it to keep it (it is `Send + Sync` and
+/// cheap to clone). A handle never deletes the driver, so a callback can't
+/// deadlock by deleting its own driver; once the owning driver is dropped,
+/// calls through remaining handles return [`Error::NotRunning`].
 ///
 /// Calls that act on a running driver return `Ok(())` when libmesos
 /// accepted them (they are asynchronous: the master's answer comes as
@@ -248,6 +249,7 @@ impl Drop for MesosSchedulerDriver {
             let shared = &unsafe { state.0.as_ref() }.driver.shared;
             // Release any thread blocked in join()/run() through a handle,
             // then take the pointer away from every handle.
+            // SAFETY: `call` passes the live C++ driver for this one call.
             let _ = shared
                 .call(|raw| unsafe { (shared.core.api.mesos_shim_scheduler_driver_abort)(raw) })
                 .map(|status| shared.core.status_of(status));
@@ -282,7 +284,8 @@ impl SchedulerDriver {
     /// Starts the driver: it connects to the master and callbacks begin.
     /// Returns the new status, `Running`.
     pub fn start(&self) -> Result<DriverStatus> {
-        // SAFETY: raw is a live driver for as long as `self` is borrowed.
+        // SAFETY: `call` hands us the live C++ driver and keeps it alive (read
+        // lock) until the shim call returns; the shim takes no other pointer.
         let raw = self
             .shared
             .call(|raw| unsafe { (self.api().mesos_shim_scheduler_driver_start)(raw) })?;
@@ -338,7 +341,7 @@ impl SchedulerDriver {
     /// Asks the allocator for resources (a hint; most allocators ignore it).
     pub fn request_resources(&self, requests: &[Request]) -> Result<()> {
         let requests = EncodedList::messages(requests);
-        // SAFETY: the buffer array lives until the call returns.
+        // SAFETY: live driver as in `start`; the array lives until the call returns.
         let raw = self.shared.call(|raw| unsafe {
             (self.api().mesos_shim_scheduler_driver_request_resources)(
                 raw,
@@ -361,7 +364,7 @@ impl SchedulerDriver {
         let offers = EncodedList::messages(offer_ids);
         let tasks = EncodedList::messages(tasks);
         let filters = filters.encode_to_vec();
-        // SAFETY: every buffer lives until the call returns.
+        // SAFETY: live driver as in `start`; every buffer lives until the call returns.
         let raw = self.shared.call(|raw| unsafe {
             (self.api().mesos_shim_scheduler_driver_launch_tasks)(
                 raw,
@@ -386,7 +389,7 @@ impl SchedulerDriver {
         let offer = offer_id.encode_to_vec();
         let tasks = EncodedList::messages(tasks);
         let filters = filters.encode_to_vec();
-        // SAFETY: every buffer lives until the call returns.
+        // SAFETY: live driver as in `start`; every buffer lives until the call returns.
         let raw = self.shared.call(|raw| unsafe {
             (self.api().mesos_shim_scheduler_driver_launch_tasks_on_offer)(
                 raw,
@@ -402,7 +405,7 @@ impl SchedulerDriver {
     /// Asks Mesos to kill a task; the outcome arrives as a status update.
     pub fn kill_task(&self, task_id: &TaskId) -> Result<()> {
         let task = task_id.encode_to_vec();
-        // SAFETY: the buffer lives until the call returns.
+        // SAFETY: live driver as in `start`; the buffer lives until the call returns.
         let raw = self.shared.call(|raw| unsafe {
             (self.api().mesos_shim_scheduler_driver_kill_task)(raw, buf(&task))
         })?;
@@ -422,7 +425,7 @@ impl SchedulerDriver {
         let offers = EncodedList::messages(offer_ids);
         let operations = EncodedList::messages(operations);
         let filters = filters.encode_to_vec();
-        // SAFETY: every buffer lives until the call returns.
+        // SAFETY: live driver as in `start`; every buffer lives until the call returns.
         let raw = self.shared.call(|raw| unsafe {
             (self.api().mesos_shim_scheduler_driver_accept_offers)(
                 raw,
@@ -441,7 +444,7 @@ impl SchedulerDriver {
     pub fn decline_offer(&self, offer_id: &OfferId, filters: &Filters) -> Result<()> {
         let offer = offer_id.encode_to_vec();
         let filters = filters.encode_to_vec();
-        // SAFETY: the buffers live until the call returns.
+        // SAFETY: live driver as in `start`; the buffers live until the call returns.
         let raw = self.shared.call(|raw| unsafe {
             (self.api().mesos_shim_scheduler_driver_decline_offer)(raw, buf(&offer), buf(&filters))
         })?;
@@ -460,7 +463,7 @@ impl SchedulerDriver {
     /// [`revive_offers`](Self::revive_offers) for some roles only.
     pub fn revive_offers_for_roles<S: AsRef<str>>(&self, roles: &[S]) -> Result<()> {
         let roles = EncodedList::strings(roles);
-        // SAFETY: the buffer array lives until the call returns.
+        // SAFETY: live driver as in `start`; the array lives until the call returns.
         let raw = self.shared.call(|raw| unsafe {
             (self
                 .api()
@@ -485,7 +488,7 @@ impl SchedulerDriver {
     /// [`suppress_offers`](Self::suppress_offers) for some roles only.
     pub fn suppress_offers_for_roles<S: AsRef<str>>(&self, roles: &[S]) -> Result<()> {
         let roles = EncodedList::strings(roles);
-        // SAFETY: the buffer array lives until the call returns.
+        // SAFETY: live driver as in `start`; the array lives until the call returns.
         let raw = self.shared.call(|raw| unsafe {
             (self
                 .api()
@@ -501,7 +504,7 @@ impl SchedulerDriver {
     /// Acknowledges a status update (explicit acknowledgements only).
     pub fn acknowledge_status_update(&self, status: &TaskStatus) -> Result<()> {
         let status = status.encode_to_vec();
-        // SAFETY: the buffer lives until the call returns.
+        // SAFETY: live driver as in `start`; the buffer lives until the call returns.
         let raw = self.shared.call(|raw| unsafe {
             (self
                 .api()
@@ -521,7 +524,7 @@ impl SchedulerDriver {
     ) -> Result<()> {
         let executor = executor_id.encode_to_vec();
         let slave = slave_id.encode_to_vec();
-        // SAFETY: the buffers live until the call returns.
+        // SAFETY: live driver as in `start`; the buffers live until the call returns.
         let raw = self.shared.call(|raw| unsafe {
             (self
                 .api()
@@ -540,7 +543,7 @@ impl SchedulerDriver {
     /// status updates.
     pub fn reconcile_tasks(&self, statuses: &[TaskStatus]) -> Result<()> {
         let statuses = EncodedList::messages(statuses);
-        // SAFETY: the buffer array lives until the call returns.
+        // SAFETY: live driver as in `start`; the array lives until the call returns.
         let raw = self.shared.call(|raw| unsafe {
             (self.api().mesos_shim_scheduler_driver_reconcile_tasks)(
                 raw,
@@ -564,7 +567,7 @@ impl SchedulerDriver {
         let roles = EncodedList::strings(suppressed_roles);
         let constraints = offer_constraints.map(Message::encode_to_vec);
         let constraints_buf = constraints.as_deref().map(buf);
-        // SAFETY: every buffer lives until the call returns.
+        // SAFETY: live driver as in `start`; every buffer lives until the call returns.
         let raw = self.shared.call(|raw| unsafe {
             (self.api().mesos_shim_scheduler_driver_update_framework)(
                 raw,
@@ -581,7 +584,7 @@ impl SchedulerDriver {
 
     /// Records a callback failure and aborts the driver (from a callback).
     pub(super) fn abort_after_failure(&self) {
-        // SAFETY: called from inside a callback, while the driver is alive.
+        // SAFETY: live driver as in `start`.
         let _ = self
             .shared
             .call(|raw| unsafe { (self.api().mesos_shim_scheduler_driver_abort)(raw) });
