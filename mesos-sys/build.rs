@@ -44,6 +44,7 @@ fn main() {
     for source in [
         "mesos_shim.h",
         "shim_common.hpp",
+        "forwarding_scheduler.hpp",
         "shim_common.cpp",
         "scheduler_shim.cpp",
         "executor_shim.cpp",
@@ -172,6 +173,15 @@ fn build_shim(libmesos: &Libmesos) {
     // its own binaries from `libdir` so they run without LD_LIBRARY_PATH.
     println!("cargo:native=1");
     println!("cargo:libdir={lib_dir}");
+    // `include`: the header directories the shim was compiled with (the
+    // shim's own first, then Mesos's and its dependencies'), `:`-joined, for
+    // dependents that compile C++ against the same libmesos (mesos-bench).
+    let wrapper =
+        Path::new(&env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR not set"))
+            .join("wrapper");
+    let include = env::join_paths(std::iter::once(&wrapper).chain(&libmesos.include_dirs))
+        .expect("an include directory contains ':'");
+    println!("cargo:include={}", include.to_string_lossy());
     println!("cargo:rustc-link-arg=-Wl,-rpath,{lib_dir}");
     println!(
         "cargo:warning=mesos-sys: using libmesos from {} ({})",

@@ -1,5 +1,6 @@
 // The scheduler half of the shim: a mesos::Scheduler that forwards each
-// callback to a C function table, and C entry points for every
+// callback to a C function table (ForwardingScheduler, declared in
+// forwarding_scheduler.hpp), and C entry points for every
 // MesosSchedulerDriver call. Translation only: no retries, no defaults, no
 // decisions.
 #include <memory>
@@ -9,96 +10,17 @@
 #include <mesos/scheduler.hpp>
 #include <mesos/version.hpp>
 
+#include "forwarding_scheduler.hpp"
 #include "mesos_shim.h"
 #include "shim_common.hpp"
 
+using mesos_shim::ForwardingScheduler;
 using mesos_shim::guard;
 using mesos_shim::NullArgument;
 using mesos_shim::parse;
 using mesos_shim::parse_all;
-using mesos_shim::Serialized;
 
 namespace {
-
-class ForwardingScheduler : public mesos::Scheduler {
-public:
-  ForwardingScheduler(const mesos_shim_scheduler_callbacks &callbacks,
-                      void *user_data)
-      : callbacks_(callbacks), user_data_(user_data) {}
-
-  void registered(mesos::SchedulerDriver *, const mesos::FrameworkID &id,
-                  const mesos::MasterInfo &master) override {
-    Serialized id_bytes(id), master_bytes(master);
-    callbacks_.registered(user_data_, id_bytes.buf(), master_bytes.buf());
-  }
-
-  void reregistered(mesos::SchedulerDriver *,
-                    const mesos::MasterInfo &master) override {
-    Serialized master_bytes(master);
-    callbacks_.reregistered(user_data_, master_bytes.buf());
-  }
-
-  void disconnected(mesos::SchedulerDriver *) override {
-    callbacks_.disconnected(user_data_);
-  }
-
-  void resourceOffers(mesos::SchedulerDriver *,
-                      const std::vector<mesos::Offer> &offers) override {
-    std::vector<Serialized> serialized;
-    std::vector<mesos_shim_buf> bufs;
-    serialized.reserve(offers.size());
-    bufs.reserve(offers.size());
-    for (const mesos::Offer &offer : offers) {
-      serialized.emplace_back(offer);
-      bufs.push_back(serialized.back().buf());
-    }
-    callbacks_.resource_offers(user_data_, bufs.data(), bufs.size());
-  }
-
-  void offerRescinded(mesos::SchedulerDriver *,
-                      const mesos::OfferID &offer_id) override {
-    Serialized bytes(offer_id);
-    callbacks_.offer_rescinded(user_data_, bytes.buf());
-  }
-
-  void statusUpdate(mesos::SchedulerDriver *,
-                    const mesos::TaskStatus &status) override {
-    Serialized bytes(status);
-    callbacks_.status_update(user_data_, bytes.buf());
-  }
-
-  void frameworkMessage(mesos::SchedulerDriver *,
-                        const mesos::ExecutorID &executor_id,
-                        const mesos::SlaveID &slave_id,
-                        const std::string &data) override {
-    Serialized executor_bytes(executor_id), slave_bytes(slave_id), data_bytes(data);
-    callbacks_.framework_message(user_data_, executor_bytes.buf(),
-                                 slave_bytes.buf(), data_bytes.buf());
-  }
-
-  void slaveLost(mesos::SchedulerDriver *,
-                 const mesos::SlaveID &slave_id) override {
-    Serialized bytes(slave_id);
-    callbacks_.slave_lost(user_data_, bytes.buf());
-  }
-
-  void executorLost(mesos::SchedulerDriver *,
-                    const mesos::ExecutorID &executor_id,
-                    const mesos::SlaveID &slave_id, int status) override {
-    Serialized executor_bytes(executor_id), slave_bytes(slave_id);
-    callbacks_.executor_lost(user_data_, executor_bytes.buf(), slave_bytes.buf(),
-                             status);
-  }
-
-  void error(mesos::SchedulerDriver *, const std::string &message) override {
-    Serialized bytes(message);
-    callbacks_.error(user_data_, bytes.buf());
-  }
-
-private:
-  const mesos_shim_scheduler_callbacks callbacks_;
-  void *const user_data_;
-};
 
 bool all_callbacks_set(const mesos_shim_scheduler_callbacks &c) {
   return c.registered && c.reregistered && c.disconnected &&
