@@ -62,7 +62,22 @@ impl Operator {
         let answer = self
             .master
             .post_json("/api/v1", &body.to_string())
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| match e {
+                http::HttpError::Status { status: 401, .. } => format!(
+                    "{e}\nthe master requires HTTP authentication and refused {}: pass \
+                     --principal with MESOS_SECRET or --secret-file",
+                    if self.master.auth.is_some() {
+                        "these credentials"
+                    } else {
+                        "a request without credentials"
+                    }
+                ),
+                http::HttpError::Status { status: 403, .. } => format!(
+                    "{e}\nthe master authenticated the principal but its ACLs do not allow this \
+                     operation"
+                ),
+                e => e.to_string(),
+            })?;
         if answer.trim().is_empty() {
             return Ok(Value::Null);
         }

@@ -5,6 +5,9 @@
 #   scripts/local-cluster.sh up      start, wait until every agent registered
 #   scripts/local-cluster.sh down    stop exactly what `up` started
 #   scripts/local-cluster.sh status  what is running, where the logs are
+#   scripts/local-cluster.sh kill NAME     SIGKILL one daemon (master, master1, agent0...)
+#   scripts/local-cluster.sh start NAME    start it again, with the same command line
+#   scripts/local-cluster.sh restart NAME  kill, then start (a crash and a restart)
 #
 # Mesos is found on PATH, or under $MESOS_HOME (an install prefix, e.g.
 # /opt/mesos). Works as root on a host without systemd or Docker: agents use
@@ -18,6 +21,14 @@
 #   MESOS_AGENT_RESOURCES   resources of each agent     (cpus:1;mem:1024;disk:10000)
 #   MESOS_MASTER_FLAGS      extra master flags          (none)
 #   MESOS_AGENT_FLAGS       extra agent flags           (none)
+#   MESOS_ZK                zk://HOST:PORT/PATH: masters elect a leader there
+#                           (quorum: a majority of them) and agents find it
+#                           there                       (none: one standalone master)
+#   MESOS_EXTRA_MASTER_PORTS  ports of more masters, e.g. "5060 5061" (with
+#                           MESOS_ZK); named master1, master2...  (none)
+#   MESOS_MASTER_REGISTRY   in_memory or replicated_log (in_memory; replicated_log
+#                           with MESOS_ZK), kept in the master's work dir, so a
+#                           restarted master recovers its agents and frameworks
 set -euo pipefail
 
 dir=${MESOS_CLUSTER_DIR:-/tmp/mesos-rs-cluster}
@@ -26,6 +37,10 @@ agents=${MESOS_AGENTS:-4}
 agent_base_port=${MESOS_AGENT_BASE_PORT:-5051}
 resources=${MESOS_AGENT_RESOURCES:-cpus:1;mem:1024;disk:10000}
 master="127.0.0.1:${master_port}"
+zk=${MESOS_ZK:-}
+extra_master_ports=${MESOS_EXTRA_MASTER_PORTS:-}
+if [ -n "$zk" ]; then default_registry=replicated_log; else default_registry=in_memory; fi
+registry=${MESOS_MASTER_REGISTRY:-$default_registry}
 
 die() { echo "local-cluster: $*" >&2; exit 1; }
 
@@ -41,36 +56,64 @@ find_binary() {
   die "$name not found: put Mesos's sbin on PATH or set MESOS_HOME to its install prefix"
 }
 
-# Starts a daemon in the background, recording its pid for `down`.
+# Starts a daemon in the background, recording its pid for `down` and its
+# command line for `start`/`restart`.
 spawn() {
   local name=$1; shift
-  "$@" >"$dir/logs/$name.out" 2>&1 &
+  mkdir -p "$dir/cmds"
+  printf '%s\0' "$@" >"$dir/cmds/$name"
+  "$@" >>"$dir/logs/$name.out" 2>&1 &
   echo $! >"$dir/pids/$name"
 }
 
+# Active agents, as the leading master counts them (the others answer with a
+# redirect, which counts as none).
 registered_agents() {
-  curl -fsS "http://${master}/master/slaves" 2>/dev/null | grep -o '"active":true' | wc -l
+  local port most=0 count
+  for port in "$master_port" $extra_master_ports; do
+    count=$(curl -fsS "http://127.0.0.1:${port}/master/slaves" 2>/dev/null | grep -o '"active":true' | wc -l)
+    [ "$count" -gt "$most" ] && most=$count
+  done
+  echo "$most"
 }
 
 up() {
   local master_bin agent_bin i port
+  local name n quorum zk_flags=() agent_master=$master
   master_bin=$(find_binary mesos-master)
   agent_bin=$(find_binary mesos-agent)
-  if curl -fsS -o /dev/null "http://${master}/health" 2>/dev/null; then
-    die "something already answers on ${master}; run '$0 down' or pick MESOS_MASTER_PORT"
+  for port in "$master_port" $extra_master_ports; do
+    if curl -fsS -o /dev/null "http://127.0.0.1:${port}/health" 2>/dev/null; then
+      die "something already answers on 127.0.0.1:${port}; run '$0 down' or pick MESOS_MASTER_PORT"
+    fi
+  done
+  if [ -n "$extra_master_ports" ] && [ -z "$zk" ]; then
+    die "MESOS_EXTRA_MASTER_PORTS needs MESOS_ZK (masters elect their leader through ZooKeeper)"
   fi
   mkdir -p "$dir/logs" "$dir/pids"
 
-  # shellcheck disable=SC2086 # extra flags are word-split on purpose
-  spawn master "$master_bin" --ip=127.0.0.1 --port="$master_port" \
-    --work_dir="$dir/master" --log_dir="$dir/logs" --registry=in_memory \
-    ${MESOS_MASTER_FLAGS:-}
+  n=0
+  for port in "$master_port" $extra_master_ports; do n=$((n + 1)); done
+  if [ -n "$zk" ]; then
+    quorum=$((n / 2 + 1))
+    zk_flags=(--zk="$zk" --quorum="$quorum")
+    agent_master=$zk
+  fi
+  n=0
+  for port in "$master_port" $extra_master_ports; do
+    if [ "$n" -eq 0 ]; then name=master; else name=master$n; fi
+    # shellcheck disable=SC2086 # extra flags are word-split on purpose
+    spawn "$name" "$master_bin" --ip=127.0.0.1 --port="$port" \
+      --work_dir="$dir/$name" --log_dir="$dir/logs" --registry="$registry" \
+      "${zk_flags[@]}" ${MESOS_MASTER_FLAGS:-}
+    n=$((n + 1))
+  done
 
   for ((i = 0; i < agents; i++)); do
     port=$((agent_base_port + i))
     # Every agent needs its own work and runtime dirs on a shared host.
     # shellcheck disable=SC2086
-    spawn "agent$i" "$agent_bin" --master="$master" --ip=127.0.0.1 --hostname=127.0.0.1 \
+    spawn "agent$i" "$agent_bin" --master="$agent_master" --ip=127.0.0.1 --hostname=127.0.0.1 \
       --port="$port" --work_dir="$dir/agent$i" --runtime_dir="$dir/agent$i/run" \
       --log_dir="$dir/logs" --resources="$resources" \
       --containerizers=mesos --launcher=posix --isolation=posix/cpu,posix/mem \
@@ -110,7 +153,46 @@ down() {
   # Executors started by the agents belong to their process groups' sessions;
   # kill any still holding the cluster's work dirs.
   pkill -f -- "--work_dir=$dir/" 2>/dev/null || true
+  kill_sandbox_processes
   echo "local-cluster: stopped (logs kept in $dir/logs)"
+}
+
+# Executors and tasks outlive an agent that was killed (or stopped): they run
+# in their sandboxes, under the agents' work dirs. Kill those, by pid.
+kill_sandbox_processes() {
+  local proc pid cwd
+  for proc in /proc/[0-9]*; do
+    pid=${proc#/proc/}
+    [ "$pid" = "$$" ] || [ "$pid" = "$PPID" ] && continue
+    cwd=$(readlink "$proc/cwd" 2>/dev/null) || continue
+    case "$cwd" in
+      "$dir"/agent*/*) kill -9 "$pid" 2>/dev/null || true ;;
+    esac
+  done
+}
+
+# SIGKILLs one daemon started by `up` (a crash: no clean shutdown).
+kill_daemon() {
+  local name=$1 pid
+  [ -f "$dir/cmds/$name" ] || die "no daemon named '$name' (see '$0 status')"
+  [ -f "$dir/pids/$name" ] || { echo "local-cluster: $name is not running"; return 0; }
+  pid=$(cat "$dir/pids/$name")
+  kill -9 "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$dir/pids/$name"
+  echo "local-cluster: killed $name (pid $pid)"
+}
+
+# Starts a daemon again with the command line `up` gave it.
+start_daemon() {
+  local name=$1 args=()
+  [ -f "$dir/cmds/$name" ] || die "no daemon named '$name' (see '$0 status')"
+  if [ -f "$dir/pids/$name" ] && kill -0 "$(cat "$dir/pids/$name")" 2>/dev/null; then
+    die "$name is already running (pid $(cat "$dir/pids/$name"))"
+  fi
+  mapfile -d '' args <"$dir/cmds/$name"
+  spawn "$name" "${args[@]}"
+  echo "local-cluster: started $name (pid $(cat "$dir/pids/$name"))"
 }
 
 status() {
@@ -129,5 +211,8 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  *) die "usage: $0 up|down|status" ;;
+  kill) kill_daemon "${2:?usage: $0 kill NAME}" ;;
+  start) start_daemon "${2:?usage: $0 start NAME}" ;;
+  restart) kill_daemon "${2:?usage: $0 restart NAME}"; start_daemon "$2" ;;
+  *) die "usage: $0 up|down|status|kill NAME|start NAME|restart NAME" ;;
 esac

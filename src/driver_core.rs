@@ -10,7 +10,7 @@
 use std::any::Any;
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::Mutex;
 
 use mesos_sys::ShimApi;
@@ -56,6 +56,11 @@ pub(crate) struct Core {
     pub(crate) api: &'static ShimApi,
     status: AtomicI32,
     failure: Mutex<Option<Failure>>,
+    /// Scheduler drivers built with `implicit_acknowledgements(false)`.
+    explicit_acknowledgements: AtomicBool,
+    /// Whether the shim's `start`/`run` reached a driver that was not
+    /// started yet: libmesos creates the driver's process only then.
+    started_natively: AtomicBool,
 }
 
 impl Core {
@@ -64,7 +69,31 @@ impl Core {
             api,
             status: AtomicI32::new(DriverStatus::NotStarted.to_raw()),
             failure: Mutex::new(None),
+            explicit_acknowledgements: AtomicBool::new(false),
+            started_natively: AtomicBool::new(false),
         }
+    }
+
+    pub(crate) fn set_explicit_acknowledgements(&self, explicit: bool) {
+        self.explicit_acknowledgements
+            .store(explicit, Ordering::Release);
+    }
+
+    pub(crate) fn explicit_acknowledgements(&self) -> bool {
+        self.explicit_acknowledgements.load(Ordering::Acquire)
+    }
+
+    /// Called inside the shim call of `start`/`run` (under the read lock,
+    /// so `Drop` sees it): a driver not started until now gets its process.
+    pub(crate) fn note_start(&self) {
+        if self.status() == DriverStatus::NotStarted {
+            self.started_natively.store(true, Ordering::Release);
+        }
+    }
+
+    /// Whether `start`/`run` ever reached a not-yet-started driver.
+    pub(crate) fn started_natively(&self) -> bool {
+        self.started_natively.load(Ordering::Acquire)
     }
 
     /// The status as of the last driver call or failure.

@@ -195,6 +195,13 @@ pub(crate) fn check_library_version(api: &ShimApi) -> Result<LibraryVersion> {
     Ok(version)
 }
 
+/// Whether `api` is the real libmesos shim (not a test double): for the
+/// checks that keep libmesos from killing the process on bad input, which a
+/// double has no reason to imitate.
+pub(crate) fn is_native(api: &ShimApi) -> bool {
+    mesos_sys::native().is_some_and(|native| std::ptr::eq(native, api))
+}
+
 /// The real shim, or the error explaining why this build has none.
 pub(crate) fn native_api() -> Result<&'static ShimApi> {
     mesos_sys::native().ok_or_else(|| Error::NativeUnavailable {

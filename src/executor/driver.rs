@@ -64,6 +64,9 @@ unsafe impl Sync for MesosExecutorDriver {}
 impl MesosExecutorDriver {
     /// Creates a driver configured from this process's `MESOS_*`
     /// environment variables (set by the agent).
+    ///
+    /// Fails with [`Error::InvalidArgument`] when the variables an agent
+    /// sets are missing or malformed (libmesos would exit the process).
     pub fn new(executor: impl Executor + 'static) -> Result<Self> {
         Self::create(Box::new(executor), None, None)
     }
@@ -100,6 +103,9 @@ impl MesosExecutorDriver {
             None => ffi::native_api()?,
         };
         ffi::check_library_version(api)?;
+        if ffi::is_native(api) {
+            check_agent_environment(environment.as_deref())?;
+        }
         let environment = environment.as_ref().map(EncodedList::strings);
         let state = NonNull::from(Box::leak(Box::new(CallbackState {
             driver: ExecutorDriver {
@@ -158,15 +164,73 @@ impl Drop for MesosExecutorDriver {
                 .call(|raw| unsafe { (shared.core.api.mesos_shim_executor_driver_abort)(raw) })
                 .map(|status| shared.core.status_of(status));
             let raw = shared.detach();
-            // SAFETY: `raw` came from the shim's `new` and is deleted once
-            // (detach leaves NULL behind). Deleting waits for a running
-            // callback, so nothing uses the state after this returns.
-            unsafe { (shared.core.api.mesos_shim_executor_driver_free)(raw) };
+            if ffi::is_native(shared.core.api) && !shared.core.started_natively() {
+                // libmesos's ~MesosExecutorDriver dereferences the driver's
+                // process, which only `start` creates: deleting a driver
+                // that never started crashes. Leak it instead (it holds no
+                // thread and will never call back).
+                log::debug!("leaking a libmesos executor driver that was never started");
+            } else {
+                // SAFETY: `raw` came from the shim's `new` and is deleted
+                // once (detach leaves NULL behind). Deleting waits for a
+                // running callback, so nothing uses the state after this.
+                unsafe { (shared.core.api.mesos_shim_executor_driver_free)(raw) };
+            }
             // SAFETY: from Box::leak in `create`; the C++ driver is gone.
             drop(unsafe { Box::from_raw(state.0.as_ptr()) });
         };
         driver_core::delete_driver(self.state.as_ptr() as usize, "MesosExecutorDriver", delete);
     }
+}
+
+/// The variables an agent gives its executors, checked before libmesos
+/// reads them: without them (an executor run by hand, say) libmesos's
+/// `start` exits the whole process, or aborts it on a malformed
+/// `MESOS_SLAVE_PID`. `entries` are `NAME=VALUE`; `None` means this
+/// process's environment.
+fn check_agent_environment(entries: Option<&[String]>) -> Result<()> {
+    let lookup = |name: &str| -> Option<String> {
+        match entries {
+            Some(entries) => entries.iter().find_map(|entry| {
+                let (key, value) = entry.split_once('=')?;
+                (key == name).then(|| value.to_string())
+            }),
+            None => std::env::var(name).ok(),
+        }
+    };
+    let invalid = |reason: String| Error::InvalidArgument {
+        what: "executor environment",
+        reason: format!(
+            "{reason}; an executor must be launched by a Mesos agent, which sets \
+             MESOS_SLAVE_PID, MESOS_SLAVE_ID, MESOS_FRAMEWORK_ID, MESOS_EXECUTOR_ID and \
+             MESOS_DIRECTORY"
+        ),
+    };
+    for name in [
+        "MESOS_SLAVE_PID",
+        "MESOS_SLAVE_ID",
+        "MESOS_FRAMEWORK_ID",
+        "MESOS_EXECUTOR_ID",
+        "MESOS_DIRECTORY",
+    ] {
+        if lookup(name).is_none() {
+            return Err(invalid(format!("{name} is not set")));
+        }
+    }
+    // id@host:port, as libprocess writes a process id.
+    let pid = lookup("MESOS_SLAVE_PID").unwrap_or_default();
+    let well_formed = pid.split_once('@').is_some_and(|(id, address)| {
+        !id.is_empty()
+            && address
+                .rsplit_once(':')
+                .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok())
+    });
+    if !well_formed {
+        return Err(invalid(format!(
+            "MESOS_SLAVE_PID '{pid}' is not of the form id@host:port"
+        )));
+    }
+    Ok(())
 }
 
 /// `NAME=VALUE` entries for the shim.
@@ -198,9 +262,11 @@ impl ExecutorDriver {
     pub fn start(&self) -> Result<DriverStatus> {
         // SAFETY: `call` hands us the live C++ driver and keeps it alive (read
         // lock) until the shim call returns; the shim takes no other pointer.
-        let raw = self
-            .shared
-            .call(|raw| unsafe { (self.api().mesos_shim_executor_driver_start)(raw) })?;
+        let raw = self.shared.call(|raw| {
+            self.shared.core.note_start();
+            // SAFETY: `raw` is the live driver `call` lends for this call.
+            unsafe { (self.api().mesos_shim_executor_driver_start)(raw) }
+        })?;
         match self.shared.core.status_of(raw)? {
             DriverStatus::Running => Ok(DriverStatus::Running),
             DriverStatus::Aborted => Err(self.shared.core.abort_error()),
@@ -238,9 +304,11 @@ impl ExecutorDriver {
     /// `start` then `join`.
     pub fn run(&self) -> Result<DriverStatus> {
         // SAFETY: as in `start`.
-        let raw = self
-            .shared
-            .call(|raw| unsafe { (self.api().mesos_shim_executor_driver_run)(raw) })?;
+        let raw = self.shared.call(|raw| {
+            self.shared.core.note_start();
+            // SAFETY: `raw` is the live driver `call` lends for this call.
+            unsafe { (self.api().mesos_shim_executor_driver_run)(raw) }
+        })?;
         self.shared.core.expect_finished(raw)
     }
 

@@ -205,7 +205,11 @@ impl SchedulerDriverBuilder {
             });
         }
         // SAFETY: the state is live; no callback can run before `start`.
-        unsafe { state.as_ref() }.driver.shared.attach(raw);
+        let shared = &unsafe { state.as_ref() }.driver.shared;
+        shared.attach(raw);
+        shared
+            .core
+            .set_explicit_acknowledgements(!self.implicit_acknowledgements);
         Ok(MesosSchedulerDriver { state })
     }
 }
@@ -415,13 +419,29 @@ impl SchedulerDriver {
     /// Accepts offers (all from one agent) and applies `operations` to their
     /// resources in order: RESERVE, UNRESERVE, CREATE, DESTROY, LAUNCH,
     /// LAUNCH_GROUP... (see [`crate::operations`]). Unused resources are
-    /// declined with `filters`.
+    /// declined with `filters`. Operations must not carry an `id` (the
+    /// driver cannot track operation status): that is
+    /// [`Error::InvalidArgument`].
     pub fn accept_offers(
         &self,
         offer_ids: &[OfferId],
         operations: &[offer::Operation],
         filters: &Filters,
     ) -> Result<()> {
+        // libmesos aborts the whole process on an operation with an id (the
+        // driver cannot deliver operation status updates); refuse it here.
+        if let Some(index) = operations
+            .iter()
+            .position(|operation| operation.id.is_some())
+        {
+            return Err(Error::InvalidArgument {
+                what: "operations",
+                reason: format!(
+                    "operation {index} has an `id`: the scheduler driver cannot report \
+                     operation status updates, so Mesos forbids ids here"
+                ),
+            });
+        }
         let offers = EncodedList::messages(offer_ids);
         let operations = EncodedList::messages(operations);
         let filters = filters.encode_to_vec();
@@ -501,8 +521,22 @@ impl SchedulerDriver {
         self.shared.core.expect_running(raw)
     }
 
-    /// Acknowledges a status update (explicit acknowledgements only).
+    /// Acknowledges a status update (explicit acknowledgements only: on a
+    /// driver with implicit ones this is [`Error::InvalidArgument`], where
+    /// libmesos itself would abort the process).
     pub fn acknowledge_status_update(&self, status: &TaskStatus) -> Result<()> {
+        // libmesos aborts the whole process when this is called on a driver
+        // with implicit acknowledgements; refuse it here. (A test double
+        // takes the call, which the FFI tests use.)
+        if !self.shared.core.explicit_acknowledgements() && ffi::is_native(self.api()) {
+            return Err(Error::InvalidArgument {
+                what: "call to acknowledge_status_update",
+                reason: "this driver acknowledges status updates implicitly (the default); \
+                         build it with .implicit_acknowledgements(false) to acknowledge them \
+                         yourself"
+                    .into(),
+            });
+        }
         let status = status.encode_to_vec();
         // SAFETY: live driver as in `start`; the buffer lives until the call returns.
         let raw = self.shared.call(|raw| unsafe {
@@ -556,13 +590,26 @@ impl SchedulerDriver {
 
     /// Changes the framework's info (roles, capabilities...), its suppressed
     /// roles and, on Mesos 1.11 and later, its offer constraints. The
-    /// framework must be registered and `framework.id` set.
+    /// framework must be registered and `framework.id` set. A role listed
+    /// twice in `suppressed_roles` is [`Error::InvalidArgument`].
     pub fn update_framework<S: AsRef<str>>(
         &self,
         framework: &FrameworkInfo,
         suppressed_roles: &[S],
         offer_constraints: Option<&OfferConstraints>,
     ) -> Result<()> {
+        // libmesos aborts the whole process on a duplicate; refuse it here.
+        let mut seen = std::collections::HashSet::new();
+        if let Some(role) = suppressed_roles
+            .iter()
+            .map(AsRef::as_ref)
+            .find(|role| !seen.insert(*role))
+        {
+            return Err(Error::InvalidArgument {
+                what: "suppressed_roles",
+                reason: format!("'{role}' is listed twice"),
+            });
+        }
         let framework = framework.encode_to_vec();
         let roles = EncodedList::strings(suppressed_roles);
         let constraints = offer_constraints.map(Message::encode_to_vec);

@@ -3,8 +3,10 @@
 //! `scripts/local-cluster.sh`, the same script users run.
 #![allow(dead_code)]
 
+pub mod events;
 #[path = "../../examples/support/http.rs"]
 pub mod http;
+pub mod zookeeper;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -73,8 +75,31 @@ pub struct Cluster {
     pub master: String,
     pub agent_ports: Vec<u16>,
     pub dir: PathBuf,
+    /// Every master's address (the first is `master`); more than one only
+    /// with ZooKeeper.
+    pub masters: Vec<String>,
+    /// The `zk://` URL masters and agents use, when started with ZooKeeper.
+    pub zk: Option<String>,
     install_prefix: PathBuf,
     _turn: MutexGuard<'static, ()>,
+    // Dropped after `down` stopped the masters that use it.
+    _zookeeper: Option<zookeeper::ZooKeeper>,
+}
+
+/// What [`Cluster::start_opts`] starts.
+#[derive(Default)]
+pub struct ClusterOptions<'a> {
+    pub agents: usize,
+    pub resources: &'a str,
+    pub master_flags: &'a str,
+    pub agent_flags: &'a str,
+    /// Start a ZooKeeper (see [`zookeeper::require_zookeeper`]) and let the
+    /// masters elect their leader through it.
+    pub zookeeper: Option<zookeeper::ZooKeeperInstall>,
+    /// Masters besides the first (needs `zookeeper`).
+    pub extra_masters: usize,
+    /// `in_memory` or `replicated_log` (default: the script's).
+    pub registry: Option<&'a str>,
 }
 
 impl Cluster {
@@ -90,10 +115,39 @@ impl Cluster {
         master_flags: &str,
         agent_flags: &str,
     ) -> Cluster {
+        Self::start_opts(
+            install,
+            ClusterOptions {
+                agents,
+                resources,
+                master_flags,
+                agent_flags,
+                ..Default::default()
+            },
+        )
+    }
+
+    /// A cluster as `options` say: possibly several masters electing a
+    /// leader through a ZooKeeper of its own.
+    pub fn start_opts(install: &MesosInstall, options: ClusterOptions) -> Cluster {
+        let agents = options.agents;
         let turn = ONE_CLUSTER_AT_A_TIME
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        let base = free_port_run(agents + 1);
+        // ZooKeeper first, so the ports picked below avoid its port.
+        let zookeeper = options.zookeeper.as_ref().map(|install| {
+            let dir = std::env::temp_dir().join(format!(
+                "mesos-rs-test-{}-zk-{}",
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |t| t.as_millis())
+            ));
+            install
+                .start(&dir)
+                .unwrap_or_else(|e| panic!("ZooKeeper did not start: {e}"))
+        });
+        let base = free_port_run(agents + 1 + options.extra_masters);
         let dir = std::env::temp_dir().join(format!("mesos-rs-test-{}-{base}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let install_prefix = install
@@ -101,21 +155,47 @@ impl Cluster {
             .parent()
             .unwrap_or(Path::new("/"))
             .to_path_buf();
+        let extra_master_ports: Vec<u16> = (0..options.extra_masters as u16)
+            .map(|i| base + agents as u16 + 1 + i)
+            .collect();
+        let zk = zookeeper.as_ref().map(|zk| zk.url("/mesos"));
+        assert!(
+            extra_master_ports.is_empty() || zk.is_some(),
+            "several masters need ZooKeeper"
+        );
         let cluster = Cluster {
             master: format!("127.0.0.1:{base}"),
             agent_ports: (1..=agents as u16).map(|i| base + i).collect(),
+            masters: std::iter::once(base)
+                .chain(extra_master_ports.iter().copied())
+                .map(|port| format!("127.0.0.1:{port}"))
+                .collect(),
+            zk,
             dir,
             install_prefix,
             _turn: turn,
+            _zookeeper: zookeeper,
         };
-        let status = cluster
-            .script("up")
-            .env("MESOS_AGENTS", agents.to_string())
-            .env("MESOS_AGENT_RESOURCES", resources)
-            .env("MESOS_MASTER_FLAGS", master_flags)
-            .env("MESOS_AGENT_FLAGS", agent_flags)
-            .status()
-            .expect("run scripts/local-cluster.sh");
+        let mut up = cluster.script("up");
+        up.env("MESOS_AGENTS", agents.to_string())
+            .env("MESOS_AGENT_RESOURCES", options.resources)
+            .env("MESOS_MASTER_FLAGS", options.master_flags)
+            .env("MESOS_AGENT_FLAGS", options.agent_flags)
+            .env(
+                "MESOS_EXTRA_MASTER_PORTS",
+                extra_master_ports
+                    .iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        if let Some(zk) = &cluster.zk {
+            up.env("MESOS_ZK", zk);
+        }
+        if let Some(registry) = options.registry {
+            up.env("MESOS_MASTER_REGISTRY", registry);
+        }
+        let status = up.status().expect("run scripts/local-cluster.sh");
         assert!(
             status.success(),
             "scripts/local-cluster.sh up failed; logs in {}",
@@ -159,6 +239,98 @@ impl Cluster {
         let deadline = Instant::now() + timeout;
         loop {
             let state = self.state();
+            if check(&state) {
+                return state;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; logs in {}",
+                self.dir.join("logs").display()
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+}
+
+impl Cluster {
+    /// SIGKILLs one daemon: `master`, `master1`..., `agent0`...
+    pub fn kill(&self, name: &str) {
+        let status = self
+            .script("kill")
+            .arg(name)
+            .status()
+            .expect("local-cluster.sh kill");
+        assert!(status.success(), "local-cluster.sh kill {name} failed");
+    }
+
+    /// Starts a killed daemon again with the same command line.
+    pub fn start_daemon(&self, name: &str) {
+        let status = self
+            .script("start")
+            .arg(name)
+            .status()
+            .expect("local-cluster.sh start");
+        assert!(status.success(), "local-cluster.sh start {name} failed");
+    }
+
+    /// The pid of a daemon, if running.
+    pub fn pid(&self, name: &str) -> Option<u32> {
+        std::fs::read_to_string(self.dir.join("pids").join(name))
+            .ok()
+            .and_then(|pid| pid.trim().parse().ok())
+    }
+
+    /// The script's name for the master at `address` (`master`, `master1`...).
+    pub fn master_name(&self, address: &str) -> Option<String> {
+        let index = self.masters.iter().position(|m| m == address)?;
+        Some(if index == 0 {
+            "master".to_string()
+        } else {
+            format!("master{index}")
+        })
+    }
+
+    /// The address of the leading master, if one is elected and answers:
+    /// the others redirect `/state` to it.
+    pub fn leader(&self) -> Option<String> {
+        self.masters.iter().find_map(|address| {
+            let body = http::Master::new(address, None).get("/state").ok()?;
+            let state: serde_json::Value = serde_json::from_str(&body).ok()?;
+            (state["pid"] == state["leader"] && state["pid"].is_string()).then(|| address.clone())
+        })
+    }
+
+    /// `/state` of whichever master leads now (polls until one does).
+    pub fn leader_state(&self, timeout: Duration) -> serde_json::Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(leader) = self.leader() {
+                if let Ok(body) = http::Master::new(&leader, None).get("/state") {
+                    if let Ok(state) = serde_json::from_str(&body) {
+                        return state;
+                    }
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no leading master within {timeout:?}; logs in {}",
+                self.dir.join("logs").display()
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    /// Like [`wait_for_state`](Self::wait_for_state), asking the leader.
+    pub fn wait_for_leader_state(
+        &self,
+        what: &str,
+        timeout: Duration,
+        check: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let state = self.leader_state(left.max(Duration::from_secs(1)));
             if check(&state) {
                 return state;
             }
