@@ -61,6 +61,10 @@ pub(crate) struct Core {
     /// Whether the shim's `start`/`run` reached a driver that was not
     /// started yet: libmesos creates the driver's process only then.
     started_natively: AtomicBool,
+    /// libmesos reported an error synchronously from driver creation or
+    /// `start` (a malformed master URL, bad MESOS_* flags): the driver is
+    /// aborted and has no process.
+    start_failed: AtomicBool,
 }
 
 impl Core {
@@ -71,7 +75,16 @@ impl Core {
             failure: Mutex::new(None),
             explicit_acknowledgements: AtomicBool::new(false),
             started_natively: AtomicBool::new(false),
+            start_failed: AtomicBool::new(false),
         }
+    }
+
+    /// Whether creating or starting the driver failed inside libmesos (see
+    /// `start_failed`). libmesos's `stop` would then mark the process-less
+    /// driver stopped, and a later `join` fails a CHECK that kills the
+    /// process: drivers skip `stop` in that state.
+    pub(crate) fn start_failed(&self) -> bool {
+        self.start_failed.load(Ordering::Acquire)
     }
 
     pub(crate) fn set_explicit_acknowledgements(&self, explicit: bool) {
@@ -172,10 +185,25 @@ pub(crate) fn lock<T: ?Sized>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> 
 }
 
 thread_local! {
+    /// The driver (its `Core`'s address) whose creation, `start` or `run`
+    /// is inside libmesos on this thread, if any: an `error` callback then
+    /// comes synchronously from a failed start.
+    static NATIVE_START: Cell<usize> = const { Cell::new(0) };
+
     /// The callback state whose callback is running on this thread, if any.
     /// Lets `Drop` notice it is being run from inside its own callback,
     /// where deleting the C++ driver would wait for itself forever.
     static CURRENT_CALLBACK: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Runs `body` (a shim call that creates or starts the driver of `core`)
+/// marked, so that an `error` callback it makes synchronously is known to
+/// mean a failed start.
+pub(crate) fn during_native_start<R>(core: &Core, body: impl FnOnce() -> R) -> R {
+    let previous = NATIVE_START.with(|current| current.replace(core as *const Core as usize));
+    let result = body();
+    NATIVE_START.with(|current| current.set(previous));
+    result
 }
 
 /// Whether a callback of the driver identified by `state` is running on
@@ -213,6 +241,9 @@ pub(crate) fn run_error_callback(
     callback: &'static str,
     body: impl FnOnce(),
 ) {
+    if NATIVE_START.with(|current| current.get() == core as *const Core as usize) {
+        core.start_failed.store(true, Ordering::Release);
+    }
     core.mark_aborted();
     if let Some(failure) = invoke(state, callback, || {
         body();

@@ -123,7 +123,30 @@ fn a_malformed_master_url_fails_start_with_the_detector_error() {
         );
         assert!(matches!(driver.run(), Err(Error::Aborted { .. })));
         assert_eq!(driver.status(), DriverStatus::Aborted);
+        // libmesos would mark the process-less driver stopped here, and
+        // then kill this process with a failed CHECK in join.
+        assert_eq!(driver.stop(false).unwrap(), DriverStatus::Aborted);
+        assert!(matches!(driver.join(), Err(Error::Aborted { .. })));
     }
+
+    // The same from inside the error callback, as a scheduler that stops
+    // its driver on any error does.
+    let (scheduler, mut events) = channel(|driver: &SchedulerDriver, event: &Ev| {
+        if let Ev::Error(_) = event {
+            assert_eq!(driver.stop(false).unwrap(), DriverStatus::Aborted);
+        }
+    });
+    let driver = MesosSchedulerDriver::builder(scheduler, framework("bad-url", 0.0), "zk://")
+        .build()
+        .unwrap();
+    assert!(matches!(
+        driver.run(),
+        Err(Error::Aborted { message: Some(_) })
+    ));
+    events.wait_for("the error callback", Duration::from_secs(5), |e| {
+        matches!(e, Ev::Error(_)).then_some(())
+    });
+    assert!(matches!(driver.join(), Err(Error::Aborted { .. })));
 }
 
 #[test]
@@ -568,7 +591,21 @@ fn an_executor_driver_outside_an_agent_is_an_error_not_an_exit() {
     // A complete environment: created, then dropped without being started
     // (libmesos's destructor would crash on it).
     environment[0].1 = "slave(1)@127.0.0.1:1";
-    let driver = MesosExecutorDriver::with_environment(Idle, environment).unwrap();
+    let driver = MesosExecutorDriver::with_environment(Idle, environment.clone()).unwrap();
     assert_eq!(driver.status(), DriverStatus::NotStarted);
+    drop(driver);
+
+    // A MESOS_* logging flag libmesos cannot parse: the driver is created
+    // aborted (libmesos calls `error` from its constructor); stopping and
+    // dropping it must not reach libmesos's CHECKs on the missing process.
+    environment.push(("MESOS_LOGBUFSECS", "not-a-number"));
+    let driver = MesosExecutorDriver::with_environment(Idle, environment).unwrap();
+    assert_eq!(driver.status(), DriverStatus::Aborted);
+    assert_eq!(driver.stop().unwrap(), DriverStatus::Aborted);
+    assert!(matches!(
+        driver.join(),
+        Err(Error::Aborted { message: Some(_) })
+    ));
+    assert!(matches!(driver.start(), Err(Error::Aborted { .. })));
     drop(driver);
 }

@@ -176,10 +176,12 @@ impl SchedulerDriverBuilder {
         });
         let state = NonNull::from(Box::leak(state));
         let user_data = state.as_ptr() as *mut c_void;
+        // SAFETY: the state is live (just leaked above).
+        let core = &unsafe { state.as_ref() }.driver.shared.core;
         // SAFETY: every pointer argument is valid for the call (the shim
         // copies what it keeps); `user_data` points into the box, which
         // outlives the C++ driver because Drop deletes the driver first.
-        let raw = unsafe {
+        let raw = driver_core::during_native_start(core, || unsafe {
             (api.mesos_shim_scheduler_driver_new)(
                 &CALLBACKS,
                 user_data,
@@ -194,7 +196,7 @@ impl SchedulerDriverBuilder {
                     .map_or(std::ptr::null(), EncodedList::as_ptr),
                 suppressed.as_ref().map_or(0, EncodedList::len),
             )
-        };
+        });
         if raw.is_null() {
             let message = ffi::last_error(api);
             // SAFETY: no C++ driver holds the pointer; this is its only owner.
@@ -290,9 +292,11 @@ impl SchedulerDriver {
     pub fn start(&self) -> Result<DriverStatus> {
         // SAFETY: `call` hands us the live C++ driver and keeps it alive (read
         // lock) until the shim call returns; the shim takes no other pointer.
-        let raw = self
-            .shared
-            .call(|raw| unsafe { (self.api().mesos_shim_scheduler_driver_start)(raw) })?;
+        let raw = self.shared.call(|raw| {
+            driver_core::during_native_start(&self.shared.core, || unsafe {
+                (self.api().mesos_shim_scheduler_driver_start)(raw)
+            })
+        })?;
         match self.shared.core.status_of(raw)? {
             DriverStatus::Running => Ok(DriverStatus::Running),
             DriverStatus::Aborted => Err(self.shared.core.abort_error()),
@@ -305,6 +309,11 @@ impl SchedulerDriver {
     /// so a new driver with the same `FrameworkId` can take over. Returns
     /// the resulting status (`Stopped`, or `Aborted` if it already was).
     pub fn stop(&self, failover: bool) -> Result<DriverStatus> {
+        if self.shared.core.start_failed() {
+            // Nothing runs; libmesos would mark the process-less driver
+            // stopped, and then crash the process in `join`.
+            return Ok(self.status());
+        }
         // SAFETY: as in `start`.
         let raw = self.shared.call(|raw| unsafe {
             (self.api().mesos_shim_scheduler_driver_stop)(raw, i32::from(failover))
@@ -336,9 +345,11 @@ impl SchedulerDriver {
     /// `start` then `join`.
     pub fn run(&self) -> Result<DriverStatus> {
         // SAFETY: as in `start`.
-        let raw = self
-            .shared
-            .call(|raw| unsafe { (self.api().mesos_shim_scheduler_driver_run)(raw) })?;
+        let raw = self.shared.call(|raw| {
+            driver_core::during_native_start(&self.shared.core, || unsafe {
+                (self.api().mesos_shim_scheduler_driver_run)(raw)
+            })
+        })?;
         self.shared.core.expect_finished(raw)
     }
 
