@@ -71,8 +71,8 @@ spawn() {
 registered_agents() {
   local port most=0 count
   for port in "$master_port" $extra_master_ports; do
-    count=$(curl -fsS "http://127.0.0.1:${port}/master/slaves" 2>/dev/null | grep -o '"active":true' | wc -l)
-    [ "$count" -gt "$most" ] && most=$count
+    count=$(curl -fsS "http://127.0.0.1:${port}/master/slaves" 2>/dev/null | grep -o '"active":true' | wc -l) || true
+    if [ "${count:-0}" -gt "$most" ]; then most=$count; fi
   done
   echo "$most"
 }

@@ -62,7 +62,7 @@ fn zk_cluster(
         ClusterOptions {
             agents: 1,
             resources: RESOURCES,
-            master_flags: "--zk_session_timeout=2secs",
+            master_flags: "--zk_session_timeout=4secs",
             zookeeper: Some(zookeeper),
             extra_masters,
             registry: Some("replicated_log"),
