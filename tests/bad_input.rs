@@ -328,7 +328,10 @@ fn invalid_framework_info_reaches_the_error_callback_and_run() {
             ..framework("bad-id", 0.0)
         },
     );
-    eprintln!("framework id 'bad/id': {message}");
+    assert!(
+        message.contains("'bad/id' contains invalid characters"),
+        "{message}"
+    );
 
     // Required fields left empty: libmesos fills in the user, and Mesos
     // takes an empty name.
