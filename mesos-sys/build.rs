@@ -166,6 +166,15 @@ fn build_shim(libmesos: &Libmesos) {
     let lib_dir = libmesos.lib_dir.display();
     println!("cargo:rustc-link-search=native={lib_dir}");
     println!("cargo:rustc-link-lib=dylib=mesos");
+    // The shim parses and serializes messages itself, so it needs the
+    // protobuf runtime libmesos was built with: the system's, or the one
+    // Mesos bundles under <prefix>/lib/mesos/3rdparty/lib.
+    let bundled_lib = libmesos.lib_dir.join("mesos/3rdparty/lib");
+    if bundled_lib.join("libprotobuf.so").exists() {
+        println!("cargo:rustc-link-search=native={}", bundled_lib.display());
+        println!("cargo:rustc-link-arg=-Wl,-rpath,{}", bundled_lib.display());
+    }
+    println!("cargo:rustc-link-lib=dylib=protobuf");
     // The shim's C++ runtime needs; libmesos brings protobuf and glog.
     println!("cargo:rustc-link-lib=dylib=stdc++");
     println!("cargo:rustc-cfg=mesos_native");
