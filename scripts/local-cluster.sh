@@ -90,6 +90,9 @@ up() {
   if [ -n "$extra_master_ports" ] && [ -z "$zk" ]; then
     die "MESOS_EXTRA_MASTER_PORTS needs MESOS_ZK (masters elect their leader through ZooKeeper)"
   fi
+  # A fresh cluster every time: agents would otherwise recover reservations
+  # checkpointed by an earlier run. Logs of earlier runs are kept.
+  rm -rf "$dir/master" "$dir"/agent[0-9]*
   mkdir -p "$dir/logs" "$dir/pids"
 
   n=0

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The reference example end to end, in one command: build it against the
 # installed libmesos, start a four-agent loopback cluster, reserve it, run
-# the framework (cargo run --example main), then stop the cluster and
-# undo the reservations even if something failed.
+# the framework (cargo run --example main), then stop the cluster even if
+# something failed (the next `up` starts from clean work dirs).
 #
 #   MESOS_HOME=/opt/mesos scripts/run-example.sh [extra flags for main]
 set -euo pipefail

@@ -19,8 +19,12 @@ impl Scheduler for FirstOffer {
     }
     fn resource_offers(&mut self, driver: &SchedulerDriver, offers: Vec<Offer>) {
         for offer in offers {
-            let _ = self.0.send(format!("offer with {} resources", offer.resources.len()));
-            driver.decline_offer(&offer.id, &Filters::default()).unwrap();
+            let _ = self
+                .0
+                .send(format!("offer with {} resources", offer.resources.len()));
+            driver
+                .decline_offer(&offer.id, &Filters::default())
+                .unwrap();
         }
         driver.stop(false).unwrap();
     }
@@ -49,8 +53,13 @@ fn an_in_process_local_cluster_offers_resources() {
         std::env::set_var(name, value);
     }
     let (events, received) = mpsc::channel();
-    let framework = FrameworkInfo { name: "local-cluster".into(), ..Default::default() };
-    let driver = MesosSchedulerDriver::builder(FirstOffer(events), framework, "local").build().unwrap();
+    let framework = FrameworkInfo {
+        name: "local-cluster".into(),
+        ..Default::default()
+    };
+    let driver = MesosSchedulerDriver::builder(FirstOffer(events), framework, "local")
+        .build()
+        .unwrap();
     let handle = (*driver).clone();
     let watchdog = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(60));
@@ -60,7 +69,13 @@ fn an_in_process_local_cluster_offers_resources() {
     drop(driver);
     drop(watchdog);
     let events: Vec<String> = received.try_iter().collect();
-    assert!(events.first().is_some_and(|e| e.starts_with("registered")), "{events:?}");
-    assert!(events.iter().any(|e| e.starts_with("offer with")), "{events:?}");
+    assert!(
+        events.first().is_some_and(|e| e.starts_with("registered")),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().any(|e| e.starts_with("offer with")),
+        "{events:?}"
+    );
     let _ = std::fs::remove_dir_all(work_dir);
 }
