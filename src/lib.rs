@@ -19,6 +19,8 @@
 //! pkg-config `mesos`, or `MESOS_HOME`). Without it the crate still builds,
 //! and creating a driver returns [`Error::NativeUnavailable`].
 
+#![warn(missing_docs)]
+
 mod driver_core;
 pub mod error;
 pub mod executor;
