@@ -505,10 +505,10 @@ fn a_panicking_callback_aborts_the_real_driver_and_run_returns_the_panic() {
 }
 
 #[test]
-fn dropping_a_running_real_driver_releases_join_and_disconnects_the_framework() {
-    let Some(install) =
-        require_mesos("dropping_a_running_real_driver_releases_join_and_disconnects_the_framework")
-    else {
+fn dropping_a_running_real_driver_releases_join_and_leaves_the_framework_registered() {
+    let Some(install) = require_mesos(
+        "dropping_a_running_real_driver_releases_join_and_leaves_the_framework_registered",
+    ) else {
         return;
     };
     support::init_logging();
@@ -541,14 +541,25 @@ fn dropping_a_running_real_driver_releases_join_and_disconnects_the_framework() 
         handle.revive_offers(),
         Err(Error::NotRunning { .. })
     ));
-    // Without a failover timeout the master removes the disconnected
-    // framework.
-    cluster.wait_for_state("the framework removed", Duration::from_secs(30), |state| {
-        state["frameworks"].as_array().is_some_and(|f| f.is_empty())
-            && state["completed_frameworks"]
-                .as_array()
-                .is_some_and(|f| f.iter().any(|f| f["name"] == "dropped"))
-    });
+    // Like abort, dropping does not unregister: the master still lists the
+    // framework (this process's libprocess, shared with other drivers,
+    // keeps its connection to the master open).
+    std::thread::sleep(Duration::from_secs(2));
+    let state = cluster.state();
+    assert!(
+        state["frameworks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["name"] == "dropped"),
+        "{}",
+        state["frameworks"]
+    );
+    assert!(state["completed_frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["name"] != "dropped"));
 }
 
 struct Idle;
@@ -594,21 +605,7 @@ fn an_executor_driver_outside_an_agent_is_an_error_not_an_exit() {
     // A complete environment: created, then dropped without being started
     // (libmesos's destructor would crash on it).
     environment[0].1 = "slave(1)@127.0.0.1:1";
-    let driver = MesosExecutorDriver::with_environment(Idle, environment.clone()).unwrap();
-    assert_eq!(driver.status(), DriverStatus::NotStarted);
-    drop(driver);
-
-    // A MESOS_* logging flag libmesos cannot parse: the driver is created
-    // aborted (libmesos calls `error` from its constructor); stopping and
-    // dropping it must not reach libmesos's CHECKs on the missing process.
-    environment.push(("MESOS_LOGBUFSECS", "not-a-number"));
     let driver = MesosExecutorDriver::with_environment(Idle, environment).unwrap();
-    assert_eq!(driver.status(), DriverStatus::Aborted);
-    assert_eq!(driver.stop().unwrap(), DriverStatus::Aborted);
-    assert!(matches!(
-        driver.join(),
-        Err(Error::Aborted { message: Some(_) })
-    ));
-    assert!(matches!(driver.start(), Err(Error::Aborted { .. })));
+    assert_eq!(driver.status(), DriverStatus::NotStarted);
     drop(driver);
 }

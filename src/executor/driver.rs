@@ -113,12 +113,10 @@ impl MesosExecutorDriver {
             },
             executor: Mutex::new(executor),
         })));
-        // SAFETY: the state is live (just leaked above).
-        let core = &unsafe { state.as_ref() }.driver.shared.core;
         // SAFETY: the callback table is static; `state` outlives the C++
         // driver (Drop deletes the driver first); the environment array
         // lives until the call returns.
-        let raw = driver_core::during_native_start(core, || unsafe {
+        let raw = unsafe {
             (api.mesos_shim_executor_driver_new)(
                 &CALLBACKS,
                 state.as_ptr() as *mut c_void,
@@ -127,7 +125,7 @@ impl MesosExecutorDriver {
                     .map_or(std::ptr::null(), EncodedList::as_ptr),
                 environment.as_ref().map_or(0, EncodedList::len),
             )
-        });
+        };
         if raw.is_null() {
             let message = ffi::last_error(api);
             // SAFETY: no C++ driver holds the pointer; this is its only owner.
@@ -278,11 +276,6 @@ impl ExecutorDriver {
 
     /// Stops the driver; `join`/`run` then return `Ok(Stopped)`.
     pub fn stop(&self) -> Result<DriverStatus> {
-        if self.shared.core.start_failed() {
-            // Creation failed inside libmesos: there is no process, and
-            // libmesos's `stop` would fail a CHECK that kills this one.
-            return Ok(self.status());
-        }
         // SAFETY: as in `start`.
         let raw = self
             .shared
