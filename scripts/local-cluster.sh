@@ -92,7 +92,7 @@ up() {
   fi
   # A fresh cluster every time: agents would otherwise recover reservations
   # checkpointed by an earlier run. Logs of earlier runs are kept.
-  rm -rf "$dir/master" "$dir"/agent[0-9]*
+  rm -rf "$dir/master" "$dir"/master[0-9]* "$dir"/agent[0-9]*
   mkdir -p "$dir/logs" "$dir/pids"
 
   n=0
