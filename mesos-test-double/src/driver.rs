@@ -207,8 +207,11 @@ impl DriverDouble {
         *status
     }
 
+    /// `start` then `join`. The call is recorded once the driver started,
+    /// so a test that waits for `run` can fire callbacks right away.
     pub(crate) fn run(self: &Arc<Self>) -> i32 {
         let status = self.start();
+        self.record("run", Vec::new());
         if status != RUNNING {
             return status;
         }

@@ -154,6 +154,12 @@ pub(crate) unsafe extern "C" fn free(driver: *mut mesos_shim_executor_driver) {
     handle.0.driver.free();
 }
 
+pub(crate) unsafe extern "C" fn run(driver: *mut mesos_shim_executor_driver) -> i32 {
+    // SAFETY: the binding passes a live handle. Recorded by `run` itself,
+    // after the driver started.
+    unsafe { double(driver) }.driver.run()
+}
+
 macro_rules! lifecycle {
     ($($name:ident => |$d:ident| $body:expr;)*) => {$(
         pub(crate) unsafe extern "C" fn $name(driver: *mut mesos_shim_executor_driver) -> i32 {
@@ -170,7 +176,6 @@ lifecycle! {
     stop => |d| d.driver.stop();
     abort => |d| d.driver.abort();
     join => |d| d.driver.join();
-    run => |d| d.driver.run();
 }
 
 pub(crate) unsafe extern "C" fn send_status_update(

@@ -232,6 +232,12 @@ pub(crate) unsafe extern "C" fn free(driver: *mut mesos_shim_scheduler_driver) {
     handle.0.driver.free();
 }
 
+pub(crate) unsafe extern "C" fn run(driver: *mut mesos_shim_scheduler_driver) -> i32 {
+    // SAFETY: the binding passes a live handle. Recorded by `run` itself,
+    // after the driver started.
+    unsafe { double(driver) }.driver.run()
+}
+
 macro_rules! lifecycle {
     ($($name:ident => |$d:ident| $body:expr;)*) => {$(
         pub(crate) unsafe extern "C" fn $name(driver: *mut mesos_shim_scheduler_driver) -> i32 {
@@ -247,7 +253,6 @@ lifecycle! {
     start => |d| d.driver.start();
     abort => |d| d.driver.abort();
     join => |d| d.driver.join();
-    run => |d| d.driver.run();
 }
 
 pub(crate) unsafe extern "C" fn revive_offers(driver: *mut mesos_shim_scheduler_driver) -> i32 {
