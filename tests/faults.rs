@@ -405,8 +405,23 @@ fn after_stop_with_failover_a_new_driver_with_the_framework_id_owns_the_task() {
     let (id, _) = registered(&mut events);
     assert_eq!(id, framework_id, "the same framework");
     second.reconcile_tasks(&[]).unwrap();
-    let status = events.wait_for_state(LONG_TASK, TaskState::TaskRunning, Duration::from_secs(30));
-    assert_eq!(status.reason(), Reason::Reconciliation, "{status:?}");
+    // The answer to reconciliation. (An executor's TASK_RUNNING whose
+    // acknowledgement was cut off by the failover may be re-sent first.)
+    let status = events.wait_for(
+        "the reconciled TASK_RUNNING",
+        Duration::from_secs(30),
+        |event| match event {
+            Ev::Status(status)
+                if status.task_id.value == LONG_TASK
+                    && status.state() == TaskState::TaskRunning
+                    && status.reason() == Reason::Reconciliation =>
+            {
+                Some((**status).clone())
+            }
+            _ => None,
+        },
+    );
+    assert!(status.slave_id.is_some(), "{status:?}");
     // It owns the task: it can kill it.
     second
         .kill_task(&TaskId {
