@@ -533,8 +533,13 @@ fn dropping_a_running_real_driver_releases_join_and_leaves_the_framework_registe
         Duration::from_secs(10),
         move || joiner.join().unwrap(),
     );
+    // Aborted if the joiner was already blocked in join when the driver was
+    // dropped; NotRunning if the drop detached the handle first.
     assert!(
-        matches!(joined, Err(Error::Aborted { message: None })),
+        matches!(
+            joined,
+            Err(Error::Aborted { message: None }) | Err(Error::NotRunning { .. })
+        ),
         "{joined:?}"
     );
     assert!(matches!(

@@ -221,14 +221,16 @@ fn a_framework_reserves_and_unreserves_resources() {
                             .unwrap();
                         phase += 1;
                     }
-                    None => driver
-                        .decline_offer(
+                    // Offers can still arrive while the driver stops;
+                    // then the decline is refused, which is fine.
+                    None => {
+                        let _ = driver.decline_offer(
                             &offer.id,
                             &Filters {
                                 refuse_seconds: Some(0.1),
                             },
-                        )
-                        .unwrap(),
+                        );
+                    }
                 }
             }
         }
