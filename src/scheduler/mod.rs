@@ -1,6 +1,7 @@
 //! The scheduler side: the [`Scheduler`] trait a framework implements and
 //! the [`MesosSchedulerDriver`] that connects it to a Mesos master.
 
+pub mod bench_hook;
 mod callbacks;
 mod driver;
 

@@ -1,0 +1,49 @@
+//! Compiles the C++ half of the offer-path benchmark (`cpp/offer_path.cpp`)
+//! when, and only when, mesos-sys was built against a libmesos: it needs
+//! libmesos's protobuf classes and the shim's `ForwardingScheduler`. mesos-sys
+//! reports what it found through its `links = "mesos"` metadata:
+//! `DEP_MESOS_NATIVE` (1 or 0), `DEP_MESOS_LIBDIR`, and `DEP_MESOS_INCLUDE`
+//! (the `:`-joined header directories the shim was compiled with, the
+//! shim's own `wrapper/` first). The helper is compiled with the same
+//! language standard and defines as the shim, so both see the same classes.
+//!
+//! Sets `cfg(offer_path)` when the helper is linked in; without it,
+//! `bench offers` says libmesos is missing. The C++ twin (`cpp/bench.cpp`)
+//! is a separate program, built by scripts/bench.sh.
+
+use std::env;
+
+fn main() {
+    println!("cargo:rustc-check-cfg=cfg(offer_path)");
+    println!("cargo:rerun-if-changed=cpp/offer_path.cpp");
+    println!("cargo:rerun-if-changed=cpp/offer_batch.hpp");
+    println!("cargo:rerun-if-changed=../wrapper/forwarding_scheduler.hpp");
+    println!("cargo:rerun-if-changed=../wrapper/shim_common.hpp");
+
+    if env::var("DEP_MESOS_NATIVE").as_deref() != Ok("1") {
+        return;
+    }
+    let include = env::var_os("DEP_MESOS_INCLUDE")
+        .expect("mesos-sys found libmesos but reported no include directories");
+    let mut build = cc::Build::new();
+    build
+        .cpp(true)
+        .std("c++14")
+        .define("__STDC_FORMAT_MACROS", None)
+        .define("PICOJSON_USE_INT64", None)
+        .flag_if_supported("-Wno-deprecated-declarations")
+        .flag_if_supported("-Wno-unused-parameter")
+        .warnings(false)
+        .include("cpp")
+        .file("cpp/offer_path.cpp");
+    for dir in env::split_paths(&include) {
+        build.include(dir);
+    }
+    build.compile("mesos_bench_offer_path");
+    println!("cargo:rustc-cfg=offer_path");
+
+    // Run without LD_LIBRARY_PATH, like the mesos crate's own binaries.
+    if let Ok(libdir) = env::var("DEP_MESOS_LIBDIR") {
+        println!("cargo:rustc-link-arg=-Wl,-rpath,{libdir}");
+    }
+}

@@ -1,0 +1,281 @@
+//! `bench`: the Rust side of the benchmarks against the C++ native driver.
+//!
+//! Same command line and output as its C++ twin (`cpp/bench.cpp`), so that
+//! `scripts/bench.sh` runs both against the same local cluster and compares
+//! them line by line:
+//!
+//! ```text
+//! bench calls MASTER SECONDS   reconcile_tasks(&[]) in a loop for SECONDS
+//! bench storm MASTER N         explicit reconciliation of N unknown tasks;
+//!                              time until the N-th status_update
+//! bench offers [SECONDS]       in process, no master: hand the offer batch
+//!                              (100 offers x 50 reserved resources) from the
+//!                              shim's ForwardingScheduler to a Rust
+//!                              `resource_offers`, through the crate's real
+//!                              callback trampoline (serialize + decode)
+//! ```
+//!
+//! Each prints `<workload> <count> <seconds> <rate>/s` on stdout, and its
+//! peak resident set size (VmHWM) on stderr as `bench: peak_rss_kb=<n>`.
+
+#[cfg(offer_path)]
+mod offer_path;
+
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use mesos::proto::{
+    FrameworkId, FrameworkInfo, MasterInfo, Offer, SlaveId, TaskId, TaskState, TaskStatus,
+};
+use mesos::{operations, MesosSchedulerDriver, Scheduler, SchedulerDriver};
+
+/// The clock is read every this many calls (as in the C++ twin).
+const CLOCK_EVERY: u64 = 1024;
+const REGISTER_TIMEOUT: Duration = Duration::from_secs(60);
+const STORM_TIMEOUT: Duration = Duration::from_secs(300);
+
+fn report(workload: &str, count: u64, seconds: f64) {
+    println!(
+        "{workload} {count} {seconds:.6} {:.1}/s",
+        count as f64 / seconds
+    );
+}
+
+fn report_peak_rss() {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    for line in status.lines() {
+        if let Some(value) = line.strip_prefix("VmHWM:") {
+            let kb = value.trim().trim_end_matches("kB").trim();
+            eprintln!("bench: peak_rss_kb={kb}");
+        }
+    }
+}
+
+fn fail(message: impl std::fmt::Display) -> ! {
+    eprintln!("bench: {message}");
+    std::process::exit(1);
+}
+
+/// What the callbacks tell the main thread.
+#[derive(Default)]
+struct Events {
+    registered: bool,
+    agent: Option<SlaveId>,
+    done_at: Option<Instant>,
+    error: Option<String>,
+}
+
+#[derive(Default)]
+struct Signal {
+    events: Mutex<Events>,
+    changed: Condvar,
+}
+
+impl Signal {
+    fn update(&self, change: impl FnOnce(&mut Events)) {
+        change(&mut self.events.lock().unwrap());
+        self.changed.notify_all();
+    }
+
+    /// Waits until `ready` holds (or a `Scheduler::error`), failing the run
+    /// after `timeout`.
+    fn wait(
+        &self,
+        what: &str,
+        timeout: Duration,
+        ready: impl Fn(&Events) -> bool,
+    ) -> MutexGuard<'_, Events> {
+        let (events, result) = self
+            .changed
+            .wait_timeout_while(self.events.lock().unwrap(), timeout, |events| {
+                !ready(events) && events.error.is_none()
+            })
+            .unwrap();
+        if let Some(error) = &events.error {
+            fail(format!("{what}: {error}"));
+        }
+        if result.timed_out() {
+            fail(format!("{what}: timed out"));
+        }
+        events
+    }
+}
+
+/// Waits for registration and the first offer, counts status updates, and
+/// records when the `target`-th arrives. Offers are declined for an hour so
+/// that no further offer interleaves with the workload.
+struct BenchScheduler {
+    target: u64,
+    /// Only touched by the callback thread, like the C++ twin's counter.
+    updates: u64,
+    signal: Arc<Signal>,
+}
+
+impl Scheduler for BenchScheduler {
+    fn registered(&mut self, _: &SchedulerDriver, _: FrameworkId, _: MasterInfo) {
+        self.signal.update(|events| events.registered = true);
+    }
+
+    fn resource_offers(&mut self, driver: &SchedulerDriver, offers: Vec<Offer>) {
+        let filters = operations::refuse_seconds(3600.0);
+        for offer in &offers {
+            let _ = driver.decline_offer(&offer.id, &filters);
+        }
+        if let Some(first) = offers.into_iter().next() {
+            self.signal.update(|events| {
+                events.agent.get_or_insert(first.slave_id);
+            });
+        }
+    }
+
+    fn status_update(&mut self, _: &SchedulerDriver, _: TaskStatus) {
+        self.updates += 1;
+        if self.updates == self.target {
+            let now = Instant::now();
+            self.signal.update(|events| events.done_at = Some(now));
+        }
+    }
+
+    fn error(&mut self, _: &SchedulerDriver, message: String) {
+        self.signal.update(|events| events.error = Some(message));
+    }
+}
+
+/// A started driver whose framework is registered.
+fn registered_driver(name: &str, target: u64, master: &str) -> (MesosSchedulerDriver, Arc<Signal>) {
+    let signal = Arc::new(Signal::default());
+    let scheduler = BenchScheduler {
+        target,
+        updates: 0,
+        signal: signal.clone(),
+    };
+    let framework = FrameworkInfo {
+        user: String::new(), // libmesos fills in the current user
+        name: name.into(),
+        ..Default::default()
+    };
+    let driver = MesosSchedulerDriver::builder(scheduler, framework, master)
+        .build()
+        .unwrap_or_else(|error| fail(error));
+    if let Err(error) = driver.start() {
+        fail(format!("the driver did not start: {error}"));
+    }
+    drop(signal.wait("not registered", REGISTER_TIMEOUT, |e| e.registered));
+    (driver, signal)
+}
+
+fn stop(driver: &MesosSchedulerDriver) {
+    let _ = driver.stop(false);
+    let _ = driver.join();
+}
+
+/// CPU time used so far by the calling thread.
+fn thread_cpu_time() -> Duration {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a valid timespec to write to.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
+}
+
+fn calls(master: &str, seconds: f64) {
+    let (driver, _signal) = registered_driver("bench-calls-rust", 0, master);
+    let mut count = 0u64;
+    let cpu_start = thread_cpu_time();
+    let start = Instant::now();
+    let mut now = start;
+    while now.duration_since(start).as_secs_f64() < seconds {
+        for _ in 0..CLOCK_EVERY {
+            if let Err(error) = driver.reconcile_tasks(&[]) {
+                fail(format!("reconcile_tasks: {error}"));
+            }
+        }
+        count += CLOCK_EVERY;
+        now = Instant::now();
+    }
+    let cpu = thread_cpu_time() - cpu_start;
+    report("calls", count, now.duration_since(start).as_secs_f64());
+    // What each call costs the calling thread, whatever share of the CPU the
+    // driver's own threads took meanwhile.
+    eprintln!(
+        "bench: calling_thread_cpu_ns_per_call={:.1}",
+        cpu.as_nanos() as f64 / count as f64
+    );
+    stop(&driver);
+}
+
+fn storm(master: &str, n: u64) {
+    let (driver, signal) = registered_driver("bench-storm-rust", n, master);
+    let agent = signal
+        .wait("no offer", REGISTER_TIMEOUT, |e| e.agent.is_some())
+        .agent
+        .clone()
+        .unwrap();
+
+    let statuses: Vec<TaskStatus> = (0..n)
+        .map(|i| {
+            let mut status = TaskStatus {
+                task_id: TaskId {
+                    value: format!("bench-{i}"),
+                },
+                slave_id: Some(agent.clone()),
+                ..Default::default()
+            };
+            status.set_state(TaskState::TaskLost);
+            status
+        })
+        .collect();
+
+    let start = Instant::now();
+    if let Err(error) = driver.reconcile_tasks(&statuses) {
+        fail(format!("reconcile_tasks: {error}"));
+    }
+    let done = signal
+        .wait("status updates", STORM_TIMEOUT, |e| e.done_at.is_some())
+        .done_at
+        .unwrap();
+    report("storm", n, done.duration_since(start).as_secs_f64());
+    stop(&driver);
+}
+
+#[cfg(offer_path)]
+fn offers(seconds: f64) {
+    let (count, elapsed) = offer_path::run(seconds).unwrap_or_else(|error| fail(error));
+    report("offers", count, elapsed);
+}
+
+#[cfg(not(offer_path))]
+fn offers(_seconds: f64) {
+    eprintln!(
+        "bench: `offers` needs libmesos's protobuf classes, and this build has none: {}",
+        mesos_sys::NATIVE_UNAVAILABLE_REASON
+    );
+    std::process::exit(2);
+}
+
+fn usage() -> ! {
+    eprintln!("usage: bench calls MASTER SECONDS | bench storm MASTER N | bench offers [SECONDS]");
+    std::process::exit(2);
+}
+
+fn positive(text: &str) -> f64 {
+    match text.parse::<f64>() {
+        Ok(value) if value > 0.0 && value.is_finite() => value,
+        _ => usage(),
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["calls", master, seconds] => calls(master, positive(seconds)),
+        ["storm", master, n] => storm(master, positive(n) as u64),
+        ["offers"] => offers(2.0),
+        ["offers", seconds] => offers(positive(seconds)),
+        _ => usage(),
+    }
+    report_peak_rss();
+}

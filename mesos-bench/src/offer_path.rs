@@ -1,0 +1,104 @@
+//! The offer path in process (`bench offers`): the C++ helper
+//! (`cpp/offer_path.cpp`) holds the offer batch and the shim's own
+//! `ForwardingScheduler`, built on the mesos crate's real callback table and
+//! a user-data for a Rust [`Scheduler`]; each `deliver` is one
+//! `resourceOffers` call as libmesos makes it, so it serializes every offer
+//! in C++ and decodes it in Rust before the scheduler sees a `Vec<Offer>`.
+
+use std::hint::black_box;
+use std::os::raw::c_void;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use mesos::proto::{Offer, TaskStatus};
+use mesos::scheduler::bench_hook::CallbackHook;
+use mesos::{Scheduler, SchedulerDriver};
+use mesos_sys::mesos_shim_scheduler_callbacks;
+
+const OFFERS: usize = 100;
+const RESOURCES_PER_OFFER: usize = 50;
+
+extern "C" {
+    fn mesos_bench_offer_path_new(
+        callbacks: *const mesos_shim_scheduler_callbacks,
+        user_data: *mut c_void,
+        offers: usize,
+        resources: usize,
+    ) -> *mut c_void;
+    fn mesos_bench_offer_path_deliver(path: *mut c_void);
+    fn mesos_bench_offer_path_bytes(path: *const c_void) -> usize;
+    fn mesos_bench_offer_path_free(path: *mut c_void);
+}
+
+/// Counts the offers it receives, after checking the batch decoded whole.
+struct Receiver {
+    offers: Arc<AtomicU64>,
+}
+
+impl Scheduler for Receiver {
+    fn resource_offers(&mut self, _: &SchedulerDriver, offers: Vec<Offer>) {
+        let resources: usize = offers.iter().map(|offer| offer.resources.len()).sum();
+        assert_eq!(resources, OFFERS * RESOURCES_PER_OFFER, "a partial batch");
+        self.offers
+            .fetch_add(black_box(offers).len() as u64, Ordering::Relaxed);
+    }
+
+    fn status_update(&mut self, _: &SchedulerDriver, _: TaskStatus) {}
+}
+
+/// Delivers the batch for at least `seconds`; returns the number of offers
+/// the Rust scheduler received and the time taken.
+pub fn run(seconds: f64) -> Result<(u64, f64), String> {
+    let api = mesos_sys::native().ok_or(mesos_sys::NATIVE_UNAVAILABLE_REASON)?;
+    let received = Arc::new(AtomicU64::new(0));
+    let hook = CallbackHook::new(
+        Receiver {
+            offers: received.clone(),
+        },
+        api,
+    );
+    // SAFETY: the table is 'static and the user data lives in `hook`, which
+    // outlives `path` (freed below, before `hook` drops).
+    let path = unsafe {
+        mesos_bench_offer_path_new(
+            hook.callbacks(),
+            hook.user_data(),
+            OFFERS,
+            RESOURCES_PER_OFFER,
+        )
+    };
+    if path.is_null() {
+        return Err("the C++ helper could not build the offer batch".into());
+    }
+    // SAFETY: `path` is live until freed below.
+    let bytes = unsafe { mesos_bench_offer_path_bytes(path) };
+    eprintln!(
+        "bench: offer batch: {OFFERS} offers x {RESOURCES_PER_OFFER} resources, {bytes} bytes serialized"
+    );
+
+    // SAFETY (each deliver): `path` is live; callbacks run on this thread.
+    unsafe { mesos_bench_offer_path_deliver(path) }; // warm up
+    let mut delivered = OFFERS as u64;
+    let start = Instant::now();
+    let mut now = start;
+    while now.duration_since(start).as_secs_f64() < seconds {
+        unsafe { mesos_bench_offer_path_deliver(path) };
+        delivered += OFFERS as u64;
+        now = Instant::now();
+    }
+    let elapsed = now.duration_since(start).as_secs_f64();
+    // SAFETY: from `new`, freed once.
+    unsafe { mesos_bench_offer_path_free(path) };
+    drop(hook);
+
+    // A callback that failed (a decode error, a panic) is caught by the crate
+    // and silences the following ones: check every offer arrived.
+    let received = received.load(Ordering::Relaxed);
+    if received != delivered {
+        return Err(format!(
+            "the Rust scheduler received {received} of {delivered} offers"
+        ));
+    }
+    Ok((received - OFFERS as u64, elapsed))
+}

@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# Benchmarks of the Rust binding against the C++ native driver, side by side
+# in one run, on the same libmesos and the same local cluster:
+#
+#   MESOS_HOME=/opt/mesos scripts/bench.sh
+#
+# 1. builds the Rust `bench` (mesos-bench/, release) and its C++ twin
+#    (mesos-bench/cpp/bench.cpp, g++ -O3 against the installed Mesos headers
+#    and -lmesos) into target/release/{bench,bench-cpp};
+# 2. runs every workload BENCH_RUNS times per side, alternating which side
+#    goes first, each run bounded by BENCH_RUN_TIMEOUT:
+#      offers S          in process, no cluster: the offer batch handed from
+#                        the shim to a Rust callback (serialize + decode) vs
+#                        one C++ parse of the same bytes; then again with
+#                        glibc's trim threshold raised (offers-trim64m)
+#    then starts a one-agent loopback cluster with scripts/local-cluster.sh
+#    on non-default ports (master 15050, agent 15051) for:
+#      calls MASTER S    reconcile_tasks(&[]) / reconcileTasks({}) for S s
+#      storm MASTER N    explicit reconciliation of N unknown tasks, until
+#                        the N-th status update (N from BENCH_STORM_SIZES)
+# 3. prints min/median/max for each side, the ratio Rust/C++ of medians,
+#    and each side's peak RSS, as a Markdown table;
+# 4. with BENCH_REFERENCE=1 (default), measures the reference example's peak
+#    RSS (target/release/examples/main on a four-agent cluster, reserved by
+#    examples/reserve_cluster) with /usr/bin/time -v;
+# and stops every cluster it started on exit.
+#
+# Settings (environment), defaults in parentheses:
+#   MESOS_HOME / MESOS_NATIVE_LIBRARY  where Mesos is (/opt/mesos, /usr/local)
+#   BENCH_RUNS            runs per workload and side              (7)
+#   BENCH_CALL_SECONDS    duration of one `calls` run             (1)
+#   BENCH_STORM_SIZES     N of the `storm` runs                   (1000 10000)
+#   BENCH_OFFER_SECONDS   duration of one `offers` run            (2)
+#   BENCH_RUN_TIMEOUT     seconds before a run is killed          (180)
+#   BENCH_REFERENCE       1 to measure the reference example      (1)
+#   BENCH_PIN             1 to keep benchmarks and cluster on
+#                         separate CPUs (taskset)                 (1)
+#   MESOS_MASTER_PORT, MESOS_AGENT_BASE_PORT                      (15050, 15051)
+#   MESOS_CLUSTER_DIR     cluster state, logs and results         (/tmp/mesos-rs-bench)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=${BENCH_RUNS:-7}
+call_seconds=${BENCH_CALL_SECONDS:-1}
+storm_sizes=${BENCH_STORM_SIZES:-1000 10000}
+offer_seconds=${BENCH_OFFER_SECONDS:-2}
+run_timeout=${BENCH_RUN_TIMEOUT:-180}
+reference=${BENCH_REFERENCE:-1}
+pin=${BENCH_PIN:-1}
+export MESOS_MASTER_PORT=${MESOS_MASTER_PORT:-15050}
+export MESOS_AGENT_BASE_PORT=${MESOS_AGENT_BASE_PORT:-15051}
+base_dir=${MESOS_CLUSTER_DIR:-/tmp/mesos-rs-bench}
+master=127.0.0.1:${MESOS_MASTER_PORT}
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+# --- where Mesos is ----------------------------------------------------------
+if [ -n "${MESOS_NATIVE_LIBRARY:-}" ]; then
+  libdir=$(dirname "$MESOS_NATIVE_LIBRARY")
+  prefix=$(dirname "$libdir")
+else
+  if [ -z "${MESOS_HOME:-}" ]; then
+    for candidate in /opt/mesos /usr/local /usr; do
+      if [ -e "$candidate/lib/libmesos.so" ]; then export MESOS_HOME=$candidate; break; fi
+    done
+  fi
+  [ -n "${MESOS_HOME:-}" ] && [ -e "$MESOS_HOME/lib/libmesos.so" ] ||
+    die "libmesos not found; set MESOS_HOME=<prefix> or MESOS_NATIVE_LIBRARY=<path of libmesos.so>"
+  prefix=$MESOS_HOME
+  libdir=$prefix/lib
+fi
+
+# --- build both sides ----------------------------------------------------------
+echo "bench: building the Rust side (cargo build --release)"
+cargo build --release -p mesos-bench
+if [ "$reference" = 1 ]; then
+  cargo build --release --example main --example executor --example reserve_cluster
+fi
+target_dir=$(cargo metadata --format-version 1 --no-deps |
+  sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+rust_bench=$target_dir/release/bench
+cpp_bench=$target_dir/release/bench-cpp
+"$rust_bench" offers 0.01 >/dev/null 2>&1 ||
+  die "$rust_bench was built without libmesos (cargo clean -p mesos-sys, then rerun with MESOS_HOME set)"
+
+echo "bench: building the C++ twin ($cpp_bench)"
+includes=(-I"$prefix/include")
+[ -d "$libdir/mesos/3rdparty/include" ] && includes+=(-I"$libdir/mesos/3rdparty/include")
+if [ -n "${MESOS_INCLUDE_DIRS:-}" ]; then
+  IFS=: read -r -a extra <<<"$MESOS_INCLUDE_DIRS"
+  for dir in "${extra[@]}"; do includes+=(-I"$dir"); done
+fi
+# shellcheck disable=SC2086 # BENCH_CXXFLAGS is a list of flags on purpose
+"${CXX:-g++}" -std=c++14 -O3 ${BENCH_CXXFLAGS:-} -D__STDC_FORMAT_MACROS -DPICOJSON_USE_INT64 \
+  -Wno-deprecated-declarations "${includes[@]}" -Imesos-bench/cpp \
+  -c mesos-bench/cpp/bench.cpp -o "$cpp_bench.o"
+# The twin calls protobuf directly: link the protobuf (and glog) libmesos
+# was built with when it does not carry them itself (bundled copies).
+link() { "${CXX:-g++}" "$cpp_bench.o" -o "$cpp_bench" -L"$libdir" -Wl,-rpath,"$libdir" "$@" -pthread 2>/dev/null; }
+link -lmesos || link -lmesos -lprotobuf || link -lmesos -lprotobuf -lglog ||
+  { link -lmesos -lprotobuf -lglog; die "cannot link the C++ twin (see above)"; }
+
+# --- CPUs and cluster --------------------------------------------------------
+# With BENCH_PIN=1 (default on two or more CPUs) the cluster's daemons run on
+# the last CPU and the benchmarks on the others, so that a run does not
+# compete with the master and agent for CPU time (far less run-to-run noise).
+pin_bench=() pin_cluster=()
+if [ "$pin" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  last_cpu=$(($(nproc) - 1))
+  pin_bench=(taskset -c "0-$((last_cpu - 1))")
+  pin_cluster=(taskset -c "$last_cpu")
+fi
+cluster_dir=
+cluster_up() {
+  cluster_dir=$1
+  MESOS_CLUSTER_DIR=$cluster_dir MESOS_AGENTS=$2 "${pin_cluster[@]}" scripts/local-cluster.sh up
+}
+cluster_down() {
+  if [ -n "$cluster_dir" ]; then
+    MESOS_CLUSTER_DIR=$cluster_dir scripts/local-cluster.sh down || true
+    cluster_dir=
+  fi
+}
+trap cluster_down EXIT
+trap 'exit 130' INT TERM
+
+rm -rf "$base_dir/results"
+mkdir -p "$base_dir/results"
+results=$base_dir/results/runs.txt
+: >"$results"
+
+# --- runs ------------------------------------------------------------------------
+# Waits (up to 60 s) until the master's event queue is empty, so that a run
+# does not pay for the backlog of the previous one (`calls` floods it).
+wait_master_idle() {
+  local i queued
+  for ((i = 0; i < 600; i++)); do
+    queued=$(curl -fsS "http://$master/metrics/snapshot" 2>/dev/null | tr ',' '\n' |
+      sed -n 's/.*"master\/event_queue_\(messages\|dispatches\)":\([0-9]*\).*/\2/p' |
+      awk '{ s += $1 } END { print s + 0 }')
+    [ "$queued" = 0 ] && return 0
+    sleep 0.1
+  done
+  echo "bench: the master's event queue did not drain within 60 s" >&2
+}
+
+# run_one LABEL SIDE I ARGS...: one run; appends "LABEL SIDE rate seconds rss_kb".
+# The environment assignments in run_env apply to both sides.
+run_env=()
+run_one() {
+  local label=$1 side=$2 i=$3 bin out log rate seconds rss cpu
+  shift 3
+  if [ "$side" = rust ]; then bin=$rust_bench; else bin=$cpp_bench; fi
+  log=$base_dir/results/$label-$side-$i.log
+  [ -z "$cluster_dir" ] || wait_master_idle
+  if ! out=$(env "${run_env[@]}" timeout -k 5 "$run_timeout" "${pin_bench[@]}" "$bin" "$@" 2>"$log"); then
+    tail -n 20 "$log" >&2
+    die "$side run $i of '$*' failed (log: $log)"
+  fi
+  read -r _ _ seconds rate <<<"$out"
+  rate=${rate%/s}
+  rss=$(sed -n 's/^bench: peak_rss_kb=//p' "$log" | tail -n 1)
+  cpu=$(sed -n 's/^bench: calling_thread_cpu_ns_per_call=//p' "$log" | tail -n 1)
+  printf '  %-4s %-14s %s  (peak RSS %s kB%s)\n' "$side" "$label" "$out" "${rss:-?}" \
+    "${cpu:+; calling thread $cpu ns/call}"
+  echo "$label $side $rate $seconds ${rss:-0} ${cpu:-0}" >>"$results"
+}
+
+# workload LABEL ARGS...: BENCH_RUNS runs per side, alternating who goes first.
+workload() {
+  local label=$1 i
+  shift
+  echo "bench: $label: $*"
+  for ((i = 1; i <= runs; i++)); do
+    if ((i % 2)); then
+      run_one "$label" rust "$i" "$@"
+      run_one "$label" cpp "$i" "$@"
+    else
+      run_one "$label" cpp "$i" "$@"
+      run_one "$label" rust "$i" "$@"
+    fi
+  done
+}
+
+# In process first, with no cluster running. `offers-trim64m` repeats it
+# with glibc's heap trim threshold raised to 64 MiB on both sides: it shows
+# how much of the Rust figure is the allocator returning the freed batch to
+# the kernel and faulting it back in on the next one (see the README).
+labels=(offers offers-trim64m calls)
+workload offers offers "$offer_seconds"
+run_env=(MALLOC_TRIM_THRESHOLD_=67108864)
+workload offers-trim64m offers "$offer_seconds"
+run_env=()
+
+cluster_up "$base_dir/cluster" 1
+workload calls calls "$master" "$call_seconds"
+for n in $storm_sizes; do
+  labels+=("storm-$n")
+  workload "storm-$n" storm "$master" "$n"
+done
+cluster_down
+
+# --- reference example memory ------------------------------------------------
+reference_rss=
+if [ "$reference" = 1 ]; then
+  if [ -x /usr/bin/time ]; then
+    echo "bench: reference example (four agents, reserve_cluster, then main)"
+    cluster_up "$base_dir/reference" 4
+    log=$base_dir/results/reference-main.log
+    timeout -k 5 "$run_timeout" "$target_dir/release/examples/reserve_cluster" --master "$master" \
+      >"$base_dir/results/reference-reserve.log" 2>&1 || die "reserve_cluster failed (log: $base_dir/results/reference-reserve.log)"
+    if timeout -k 5 "$run_timeout" "${pin_bench[@]}" /usr/bin/time -v "$target_dir/release/examples/main" --master "$master" --cleanup \
+      >"$log" 2>&1; then
+      reference_rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
+    else
+      echo "bench: the reference example failed; see $log" >&2
+    fi
+    cluster_down
+  else
+    echo "bench: /usr/bin/time not found; skipping the reference example's peak RSS" >&2
+  fi
+fi
+
+# --- summary ---------------------------------------------------------------------
+echo
+echo "$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1); libmesos: $(readlink -f "$libdir/libmesos.so")"
+echo "runs per side: $runs; calls: $call_seconds s; offers: $offer_seconds s; rates: median (min-max)"
+echo
+echo "| workload | unit | Rust | C++ | Rust/C++ | median s, Rust / C++ | peak RSS MB, Rust / C++ |"
+echo "|---|---|---|---|---|---|---|"
+for label in "${labels[@]}"; do
+  awk -v label="$label" '
+    function sort(a, n,   i, j, t) {
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+    }
+    function median(a, n) { sort(a, n); return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2 }
+    function fmt(x) { return x >= 1000 ? sprintf("%.0f", x) : sprintf("%.1f", x) }
+    $1 == label && $2 == "rust" { r++; rr[r] = $3; rs[r] = $4; rm[r] = $5 }
+    $1 == label && $2 == "cpp"  { c++; cr[c] = $3; cs[c] = $4; cm[c] = $5 }
+    END {
+      if (!r || !c) exit
+      unit = label == "calls" ? "calls/s" : label ~ /^offers/ ? "offers/s" : "callbacks/s"
+      rmed = median(rr, r); cmed = median(cr, c)
+      printf "| %s | %s | %s (%s-%s) | %s (%s-%s) | %.3f | %.4f / %.4f | %.1f / %.1f |\n",
+        label, unit, fmt(rmed), fmt(rr[1]), fmt(rr[r]), fmt(cmed), fmt(cr[1]), fmt(cr[c]),
+        rmed / cmed, median(rs, r), median(cs, c), median(rm, r) / 1024, median(cm, c) / 1024
+    }' "$results"
+done
+awk '$1 == "calls" { n[$2]++; v[$2, n[$2]] = $6 }
+  function median(side,   i, j, t, a, k) {
+    k = n[side]; for (i = 1; i <= k; i++) a[i] = v[side, i]
+    for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+    return k % 2 ? a[(k+1)/2] : (a[k/2] + a[k/2+1]) / 2
+  }
+  END { if (n["rust"] && n["cpp"]) printf "\ncalls: CPU time of the calling thread per call, median: Rust %.1f ns, C++ %.1f ns\n", median("rust"), median("cpp") }' "$results"
+echo
+echo "offers: Rust = one offer serialized by the shim and decoded into a Rust Offer"
+echo "(what a Rust scheduler pays per offer); C++ = one parse of the same bytes"
+echo "(what libmesos pays per offer anyway). Cost per offer, Rust / one C++ parse ="
+echo "1 / (Rust/C++). offers-trim64m: the same with MALLOC_TRIM_THRESHOLD_=64 MiB."
+if [ -n "$reference_rss" ]; then
+  stand_in=$(awk '$1 ~ /^storm-/ && $2 == "cpp" { print $1; exit }' "$results")
+  stand_in_rss=$(awk -v l="$stand_in" '$1 == l && $2 == "cpp" { n++; a[n] = $5 }
+    END { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+          if (n) printf "%.1f", (n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2) / 1024 }' "$results")
+  echo
+  echo "reference example (target/release/examples/main): peak RSS $(awk -v k="$reference_rss" 'BEGIN { printf "%.1f", k / 1024 }') MB;"
+  echo "C++ stand-in (the C++ twin's $stand_in run, median): peak RSS $stand_in_rss MB"
+fi
+echo
+echo "bench: per-run logs and raw figures in $base_dir/results"
