@@ -49,31 +49,58 @@ pub(crate) unsafe fn decode<M: Message + Default>(buf: &mesos_shim_buf, what: &s
 
 /// A list of encoded messages (or strings) and the buffer array pointing
 /// into them; the array is valid while `self` lives and is not mutated.
+///
+/// Every item is encoded into one shared buffer, so a list costs at most two
+/// allocations whatever its length, and none when it is empty (the common
+/// `reconcile_tasks(&[])`).
 pub(crate) struct EncodedList {
-    // Keeps the bytes alive; `views` points into these allocations, which
-    // don't move when the outer Vec is moved.
-    _owned: Vec<Vec<u8>>,
+    // Keeps the bytes alive; `views` points into this allocation, which
+    // doesn't move when the Vec is moved, and is never touched again.
+    _bytes: Vec<u8>,
     views: Vec<mesos_shim_buf>,
 }
 
 impl EncodedList {
     pub(crate) fn messages<'a, M: Message + 'a>(messages: impl IntoIterator<Item = &'a M>) -> Self {
-        Self::from_owned(messages.into_iter().map(Message::encode_to_vec).collect())
+        Self::build(messages, |message, bytes| {
+            // Writing to a Vec<u8> can't run out of space.
+            let _ = message.encode(bytes);
+        })
     }
 
     pub(crate) fn strings<S: AsRef<str>>(strings: impl IntoIterator<Item = S>) -> Self {
-        Self::from_owned(
-            strings
-                .into_iter()
-                .map(|s| s.as_ref().as_bytes().to_vec())
-                .collect(),
-        )
+        Self::build(strings, |string, bytes| {
+            bytes.extend_from_slice(string.as_ref().as_bytes())
+        })
     }
 
-    fn from_owned(owned: Vec<Vec<u8>>) -> Self {
-        let views = owned.iter().map(|bytes| buf(bytes)).collect();
+    /// Appends each item to one buffer with `append`, then points a view at
+    /// each item's bytes (only once the buffer no longer grows).
+    fn build<T>(items: impl IntoIterator<Item = T>, append: impl Fn(T, &mut Vec<u8>)) -> Self {
+        let items = items.into_iter();
+        if items.size_hint().1 == Some(0) {
+            return Self {
+                _bytes: Vec::new(),
+                views: Vec::new(),
+            };
+        }
+        let mut bytes = Vec::new();
+        let mut views = Vec::with_capacity(items.size_hint().0);
+        for item in items {
+            let start = bytes.len();
+            append(item, &mut bytes);
+            views.push(mesos_shim_buf {
+                data: std::ptr::null(),
+                len: bytes.len() - start,
+            });
+        }
+        let mut start = 0;
+        for view in &mut views {
+            view.data = bytes[start..].as_ptr();
+            start += view.len;
+        }
         Self {
-            _owned: owned,
+            _bytes: bytes,
             views,
         }
     }
