@@ -17,9 +17,11 @@
 #    on non-default ports (master 15050, agent 15051) for:
 #      calls MASTER S    reconcile_tasks(&[]) / reconcileTasks({}) for S s
 #      storm MASTER N    explicit reconciliation of N unknown tasks, until
-#                        the N-th status update (N from BENCH_STORM_SIZES)
+#                        the N-th status update, after an untimed warm-up
+#                        storm (N from BENCH_STORM_SIZES)
 # 3. prints min/median/max for each side, the ratio Rust/C++ of medians,
-#    and each side's peak RSS, as a Markdown table;
+#    each side's peak RSS, and the CPU cost per call / per callback (which
+#    does not depend on the share of the CPU a run got), as Markdown tables;
 # 4. with BENCH_REFERENCE=1 (default), measures the reference example's peak
 #    RSS (target/release/examples/main on a four-agent cluster, reserved by
 #    examples/reserve_cluster) with /usr/bin/time -v;
@@ -160,9 +162,11 @@ run_one() {
   read -r _ _ seconds rate <<<"$out"
   rate=${rate%/s}
   rss=$(sed -n 's/^bench: peak_rss_kb=//p' "$log" | tail -n 1)
-  cpu=$(sed -n 's/^bench: calling_thread_cpu_ns_per_call=//p' "$log" | tail -n 1)
+  # CPU cost per item, whatever the share of the CPU the run got: of the
+  # calling thread per call (calls), of the whole process per callback (storm).
+  cpu=$(sed -n 's/^bench: \(calling_thread_cpu_ns_per_call\|process_cpu_ns_per_callback\)=//p' "$log" | tail -n 1)
   printf '  %-4s %-14s %s  (peak RSS %s kB%s)\n' "$side" "$label" "$out" "${rss:-?}" \
-    "${cpu:+; calling thread $cpu ns/call}"
+    "${cpu:+; CPU $cpu ns/item}"
   echo "$label $side $rate $seconds ${rss:-0} ${cpu:-0}" >>"$results"
 }
 
@@ -246,13 +250,26 @@ for label in "${labels[@]}"; do
         rmed / cmed, median(rs, r), median(cs, c), median(rm, r) / 1024, median(cm, c) / 1024
     }' "$results"
 done
-awk '$1 == "calls" { n[$2]++; v[$2, n[$2]] = $6 }
-  function median(side,   i, j, t, a, k) {
-    k = n[side]; for (i = 1; i <= k; i++) a[i] = v[side, i]
-    for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
-    return k % 2 ? a[(k+1)/2] : (a[k/2] + a[k/2+1]) / 2
-  }
-  END { if (n["rust"] && n["cpp"]) printf "\ncalls: CPU time of the calling thread per call, median: Rust %.1f ns, C++ %.1f ns\n", median("rust"), median("cpp") }' "$results"
+echo
+echo "CPU cost per item, median (whatever share of the CPU each run got):"
+echo
+echo "| workload | measured | Rust ns | C++ ns | Rust/C++ |"
+echo "|---|---|---|---|---|"
+for label in "${labels[@]}"; do
+  awk -v label="$label" '
+    $1 == label && $6 > 0 { n[$2]++; v[$2, n[$2]] = $6 }
+    function median(side,   i, j, t, a, k) {
+      k = n[side]; for (i = 1; i <= k; i++) a[i] = v[side, i]
+      for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+      return k % 2 ? a[(k+1)/2] : (a[k/2] + a[k/2+1]) / 2
+    }
+    END {
+      if (!n["rust"] || !n["cpp"]) exit
+      what = label == "calls" ? "calling thread, per call" : "whole process, per callback"
+      r = median("rust"); c = median("cpp")
+      printf "| %s | %s | %.1f | %.1f | %.3f |\n", label, what, r, c, r / c
+    }' "$results"
+done
 echo
 echo "offers: Rust = one offer serialized by the shim and decoded into a Rust Offer"
 echo "(what a Rust scheduler pays per offer); C++ = one parse of the same bytes"

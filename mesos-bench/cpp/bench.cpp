@@ -5,12 +5,16 @@
 //
 //   bench calls MASTER SECONDS   reconcileTasks({}) in a loop for SECONDS
 //   bench storm MASTER N         explicit reconciliation of N unknown tasks;
-//                                time until the N-th statusUpdate
+//                                time until the N-th statusUpdate (after an
+//                                untimed warm-up storm of N)
 //   bench offers [SECONDS]       parse the offer batch of offer_batch.hpp
 //                                from its serialized bytes, offer by offer
 //
-// Each prints `<workload> <count> <seconds> <rate>/s` on stdout, and its peak
-// resident set size (VmHWM) on stderr as `bench: peak_rss_kb=<n>`.
+// Each prints `<workload> <count> <seconds> <rate>/s` on stdout, and on stderr
+// its peak resident set size (VmHWM) as `bench: peak_rss_kb=<n>`, plus a CPU
+// cost that does not depend on the share of the CPU a run got:
+// `calling_thread_cpu_ns_per_call` (calls) and `process_cpu_ns_per_callback`
+// (storm).
 //
 // Built by scripts/bench.sh with g++ against the installed Mesos headers and
 // -lmesos; not built by cargo.
@@ -40,10 +44,11 @@ const uint64_t kClockEvery = 1024;
 const std::chrono::seconds kRegisterTimeout(60);
 const std::chrono::seconds kStormTimeout(300);
 
-// CPU time used so far by the calling thread, in nanoseconds.
-double thread_cpu_ns() {
+// CPU time used so far by the calling thread (CLOCK_THREAD_CPUTIME_ID) or
+// by the whole process (CLOCK_PROCESS_CPUTIME_ID), in nanoseconds.
+double cpu_ns(clockid_t clock) {
   timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  clock_gettime(clock, &now);
   return static_cast<double>(now.tv_sec) * 1e9 + static_cast<double>(now.tv_nsec);
 }
 
@@ -75,11 +80,11 @@ void report_peak_rss() {
 }
 
 // Waits for registration and the first offer, counts status updates, and
-// records when the `target`-th arrives. Offers are declined for an hour so
+// records when each `batch`-th arrives. Offers are declined for an hour so
 // that no further offer interleaves with the workload.
 class BenchScheduler : public mesos::Scheduler {
 public:
-  explicit BenchScheduler(uint64_t target) : target_(target) {}
+  explicit BenchScheduler(uint64_t batch) : batch_(batch) {}
 
   void registered(mesos::SchedulerDriver *, const mesos::FrameworkID &,
                   const mesos::MasterInfo &) override {
@@ -113,11 +118,10 @@ public:
 
   void statusUpdate(mesos::SchedulerDriver *,
                     const mesos::TaskStatus &) override {
-    if (++updates_ == target_) {
+    if (batch_ != 0 && ++updates_ % batch_ == 0) {
       const Clock::time_point now = Clock::now();
       std::lock_guard<std::mutex> lock(mutex_);
-      done_at_ = now;
-      done_ = true;
+      batches_.push_back(now);
       changed_.notify_all();
     }
   }
@@ -153,20 +157,22 @@ public:
     return *agent_;
   }
 
-  Clock::time_point wait_done() {
+  // When the last update of the `batch`-th batch arrived.
+  Clock::time_point wait_batch(size_t batch) {
     std::unique_lock<std::mutex> lock(mutex_);
     if (!changed_.wait_for(lock, kStormTimeout,
-                           [&] { return done_ || !error_.empty(); }) ||
+                           [&] {
+                             return batches_.size() >= batch ||
+                                    !error_.empty();
+                           }) ||
         !error_.empty()) {
-      fail("status updates: got " + std::to_string(updates_) + " of " +
-           std::to_string(target_) + ": " +
-           (error_.empty() ? "timed out" : error_));
+      fail("status updates: " + (error_.empty() ? "timed out" : error_));
     }
-    return done_at_;
+    return batches_[batch - 1];
   }
 
 private:
-  const uint64_t target_;
+  const uint64_t batch_;
   // Only touched by the callback thread (libmesos runs callbacks one at a
   // time), like the Rust scheduler's plain counter.
   uint64_t updates_ = 0;
@@ -175,8 +181,7 @@ private:
   std::condition_variable changed_;
   bool registered_ = false;
   std::unique_ptr<mesos::SlaveID> agent_;
-  bool done_ = false;
-  Clock::time_point done_at_;
+  std::vector<Clock::time_point> batches_;
   std::string error_;
 };
 
@@ -203,7 +208,7 @@ int calls(const std::string &master, double seconds) {
 
   const std::vector<mesos::TaskStatus> none;
   uint64_t count = 0;
-  const double cpu_start = thread_cpu_ns();
+  const double cpu_start = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
   const Clock::time_point start = Clock::now();
   Clock::time_point now = start;
   while (seconds_between(start, now) < seconds) {
@@ -215,7 +220,7 @@ int calls(const std::string &master, double seconds) {
     count += kClockEvery;
     now = Clock::now();
   }
-  const double cpu = thread_cpu_ns() - cpu_start;
+  const double cpu = cpu_ns(CLOCK_THREAD_CPUTIME_ID) - cpu_start;
   report("calls", count, seconds_between(start, now));
   // What each call costs the calling thread, whatever share of the CPU the
   // driver's own threads took meanwhile.
@@ -223,6 +228,35 @@ int calls(const std::string &master, double seconds) {
                cpu / static_cast<double>(count));
   stop(&driver);
   return 0;
+}
+
+// `n` TaskStatus for tasks `<prefix>-0`... the master does not know, on
+// `agent`.
+std::vector<mesos::TaskStatus> unknown_tasks(const std::string &prefix,
+                                             uint64_t n,
+                                             const mesos::SlaveID &agent) {
+  std::vector<mesos::TaskStatus> statuses;
+  statuses.reserve(n);
+  for (uint64_t i = 0; i < n; i++) {
+    mesos::TaskStatus status;
+    status.mutable_task_id()->set_value(prefix + "-" + std::to_string(i));
+    status.set_state(mesos::TASK_LOST);
+    *status.mutable_slave_id() = agent;
+    statuses.push_back(status);
+  }
+  return statuses;
+}
+
+// Asks for explicit reconciliation of `statuses` and waits for the answers,
+// the `batch`-th batch of status updates.
+Clock::time_point reconcile_and_wait(mesos::MesosSchedulerDriver *driver,
+                                     BenchScheduler *scheduler,
+                                     const std::vector<mesos::TaskStatus> &statuses,
+                                     size_t batch) {
+  if (driver->reconcileTasks(statuses) != mesos::DRIVER_RUNNING) {
+    fail("reconcileTasks: the driver is not running");
+  }
+  return scheduler->wait_batch(batch);
 }
 
 int storm(const std::string &master, uint64_t n) {
@@ -235,22 +269,21 @@ int storm(const std::string &master, uint64_t n) {
   scheduler.wait_registered();
   const mesos::SlaveID agent = scheduler.wait_agent();
 
-  std::vector<mesos::TaskStatus> statuses;
-  statuses.reserve(n);
-  for (uint64_t i = 0; i < n; i++) {
-    mesos::TaskStatus status;
-    status.mutable_task_id()->set_value("bench-" + std::to_string(i));
-    status.set_state(mesos::TASK_LOST);
-    *status.mutable_slave_id() = agent;
-    statuses.push_back(status);
-  }
-
+  // A first, untimed storm warms up the master, the connection and both
+  // processes' allocators; the second is timed.
+  reconcile_and_wait(&driver, &scheduler, unknown_tasks("warmup", n, agent), 1);
+  const std::vector<mesos::TaskStatus> statuses =
+      unknown_tasks("bench", n, agent);
+  const double cpu_start = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
   const Clock::time_point start = Clock::now();
-  if (driver.reconcileTasks(statuses) != mesos::DRIVER_RUNNING) {
-    fail("reconcileTasks: the driver is not running");
-  }
-  const Clock::time_point done = scheduler.wait_done();
+  const Clock::time_point done =
+      reconcile_and_wait(&driver, &scheduler, statuses, 2);
+  const double cpu = cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
   report("storm", n, seconds_between(start, done));
+  // What receiving and delivering the updates cost this process (libmesos's
+  // threads included), whatever the master's speed.
+  std::fprintf(stderr, "bench: process_cpu_ns_per_callback=%.1f\n",
+               cpu / static_cast<double>(n));
   stop(&driver);
   return 0;
 }

@@ -7,7 +7,8 @@
 //! ```text
 //! bench calls MASTER SECONDS   reconcile_tasks(&[]) in a loop for SECONDS
 //! bench storm MASTER N         explicit reconciliation of N unknown tasks;
-//!                              time until the N-th status_update
+//!                              time until the N-th status_update (after
+//!                              an untimed warm-up storm of N)
 //! bench offers [SECONDS]       in process, no master: hand the offer batch
 //!                              (100 offers x 50 reserved resources) from the
 //!                              shim's ForwardingScheduler to a Rust
@@ -15,8 +16,11 @@
 //!                              callback trampoline (serialize + decode)
 //! ```
 //!
-//! Each prints `<workload> <count> <seconds> <rate>/s` on stdout, and its
-//! peak resident set size (VmHWM) on stderr as `bench: peak_rss_kb=<n>`.
+//! Each prints `<workload> <count> <seconds> <rate>/s` on stdout, and on
+//! stderr its peak resident set size (VmHWM) as `bench: peak_rss_kb=<n>`,
+//! plus a CPU cost that does not depend on the share of the CPU a run got:
+//! `calling_thread_cpu_ns_per_call` (calls) and
+//! `process_cpu_ns_per_callback` (storm).
 
 #[cfg(offer_path)]
 mod offer_path;
@@ -61,7 +65,8 @@ fn fail(message: impl std::fmt::Display) -> ! {
 struct Events {
     registered: bool,
     agent: Option<SlaveId>,
-    done_at: Option<Instant>,
+    /// When the last status update of each batch of `batch` arrived.
+    batches: Vec<Instant>,
     error: Option<String>,
 }
 
@@ -102,10 +107,10 @@ impl Signal {
 }
 
 /// Waits for registration and the first offer, counts status updates, and
-/// records when the `target`-th arrives. Offers are declined for an hour so
+/// records when each `batch`-th arrives. Offers are declined for an hour so
 /// that no further offer interleaves with the workload.
 struct BenchScheduler {
-    target: u64,
+    batch: u64,
     /// Only touched by the callback thread, like the C++ twin's counter.
     updates: u64,
     signal: Arc<Signal>,
@@ -130,9 +135,9 @@ impl Scheduler for BenchScheduler {
 
     fn status_update(&mut self, _: &SchedulerDriver, _: TaskStatus) {
         self.updates += 1;
-        if self.updates == self.target {
+        if self.batch != 0 && self.updates % self.batch == 0 {
             let now = Instant::now();
-            self.signal.update(|events| events.done_at = Some(now));
+            self.signal.update(|events| events.batches.push(now));
         }
     }
 
@@ -142,10 +147,10 @@ impl Scheduler for BenchScheduler {
 }
 
 /// A started driver whose framework is registered.
-fn registered_driver(name: &str, target: u64, master: &str) -> (MesosSchedulerDriver, Arc<Signal>) {
+fn registered_driver(name: &str, batch: u64, master: &str) -> (MesosSchedulerDriver, Arc<Signal>) {
     let signal = Arc::new(Signal::default());
     let scheduler = BenchScheduler {
-        target,
+        batch,
         updates: 0,
         signal: signal.clone(),
     };
@@ -169,21 +174,22 @@ fn stop(driver: &MesosSchedulerDriver) {
     let _ = driver.join();
 }
 
-/// CPU time used so far by the calling thread.
-fn thread_cpu_time() -> Duration {
+/// CPU time used so far by the calling thread (`CLOCK_THREAD_CPUTIME_ID`)
+/// or by the whole process (`CLOCK_PROCESS_CPUTIME_ID`).
+fn cpu_time(clock: libc::clockid_t) -> Duration {
     let mut now = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
     // SAFETY: `now` is a valid timespec to write to.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    unsafe { libc::clock_gettime(clock, &mut now) };
     Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
 }
 
 fn calls(master: &str, seconds: f64) {
     let (driver, _signal) = registered_driver("bench-calls-rust", 0, master);
     let mut count = 0u64;
-    let cpu_start = thread_cpu_time();
+    let cpu_start = cpu_time(libc::CLOCK_THREAD_CPUTIME_ID);
     let start = Instant::now();
     let mut now = start;
     while now.duration_since(start).as_secs_f64() < seconds {
@@ -195,7 +201,7 @@ fn calls(master: &str, seconds: f64) {
         count += CLOCK_EVERY;
         now = Instant::now();
     }
-    let cpu = thread_cpu_time() - cpu_start;
+    let cpu = cpu_time(libc::CLOCK_THREAD_CPUTIME_ID) - cpu_start;
     report("calls", count, now.duration_since(start).as_secs_f64());
     // What each call costs the calling thread, whatever share of the CPU the
     // driver's own threads took meanwhile.
@@ -206,6 +212,42 @@ fn calls(master: &str, seconds: f64) {
     stop(&driver);
 }
 
+/// `n` TaskStatus for tasks `{prefix}-0`... the master does not know, on
+/// `agent`.
+fn unknown_tasks(prefix: &str, n: u64, agent: &SlaveId) -> Vec<TaskStatus> {
+    (0..n)
+        .map(|i| {
+            let mut status = TaskStatus {
+                task_id: TaskId {
+                    value: format!("{prefix}-{i}"),
+                },
+                slave_id: Some(agent.clone()),
+                ..Default::default()
+            };
+            status.set_state(TaskState::TaskLost);
+            status
+        })
+        .collect()
+}
+
+/// Asks for explicit reconciliation of `statuses` and waits for the answers,
+/// the `batch`-th batch of status updates.
+fn reconcile_and_wait(
+    driver: &MesosSchedulerDriver,
+    signal: &Signal,
+    statuses: &[TaskStatus],
+    batch: usize,
+) -> Instant {
+    if let Err(error) = driver.reconcile_tasks(statuses) {
+        fail(format!("reconcile_tasks: {error}"));
+    }
+    signal
+        .wait("status updates", STORM_TIMEOUT, |e| {
+            e.batches.len() >= batch
+        })
+        .batches[batch - 1]
+}
+
 fn storm(master: &str, n: u64) {
     let (driver, signal) = registered_driver("bench-storm-rust", n, master);
     let agent = signal
@@ -214,29 +256,21 @@ fn storm(master: &str, n: u64) {
         .clone()
         .unwrap();
 
-    let statuses: Vec<TaskStatus> = (0..n)
-        .map(|i| {
-            let mut status = TaskStatus {
-                task_id: TaskId {
-                    value: format!("bench-{i}"),
-                },
-                slave_id: Some(agent.clone()),
-                ..Default::default()
-            };
-            status.set_state(TaskState::TaskLost);
-            status
-        })
-        .collect();
-
+    // A first, untimed storm warms up the master, the connection and both
+    // processes' allocators; the second is timed.
+    reconcile_and_wait(&driver, &signal, &unknown_tasks("warmup", n, &agent), 1);
+    let statuses = unknown_tasks("bench", n, &agent);
+    let cpu_start = cpu_time(libc::CLOCK_PROCESS_CPUTIME_ID);
     let start = Instant::now();
-    if let Err(error) = driver.reconcile_tasks(&statuses) {
-        fail(format!("reconcile_tasks: {error}"));
-    }
-    let done = signal
-        .wait("status updates", STORM_TIMEOUT, |e| e.done_at.is_some())
-        .done_at
-        .unwrap();
+    let done = reconcile_and_wait(&driver, &signal, &statuses, 2);
+    let cpu = cpu_time(libc::CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
     report("storm", n, done.duration_since(start).as_secs_f64());
+    // What receiving and delivering the updates cost this process (libmesos's
+    // threads included), whatever the master's speed.
+    eprintln!(
+        "bench: process_cpu_ns_per_callback={:.1}",
+        cpu.as_nanos() as f64 / n as f64
+    );
     stop(&driver);
 }
 
