@@ -36,6 +36,9 @@ fn main() {
     };
 
     prost_build::Config::new()
+        // prost keeps optional messages inline; DiskInfo is 960 bytes and
+        // would make every Resource of every offer that big (see src/proto.rs).
+        .boxed(".mesos.Resource.disk")
         .compile_fds(fds)
         .unwrap_or_else(|err| {
             panic!("failed to generate Rust code from the protobuf schema: {err}")

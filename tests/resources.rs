@@ -380,13 +380,13 @@ fn allocation_revocability_and_persistence_are_part_of_identity() {
     // Persistent volumes are never merged, even with the same id.
     let volume = |id: &str| {
         let mut disk = scalar("disk", 10.0);
-        disk.disk = Some(DiskInfo {
+        disk.disk = Some(Box::new(DiskInfo {
             persistence: Some(Persistence {
                 id: id.to_owned(),
                 principal: None,
             }),
             ..Default::default()
-        });
+        }));
         resources::push_reservation(&mut disk, dynamic_reservation("r", Some("ops"))).unwrap();
         disk
     };
@@ -408,13 +408,13 @@ fn allocation_revocability_and_persistence_are_part_of_identity() {
 #[test]
 fn shared_volumes_are_counted_not_merged() {
     let mut volume = scalar("disk", 10.0);
-    volume.disk = Some(DiskInfo {
+    volume.disk = Some(Box::new(DiskInfo {
         persistence: Some(Persistence {
             id: "shared".to_owned(),
             principal: None,
         }),
         ..Default::default()
-    });
+    }));
     volume.shared = Some(mesos::proto::resource::SharedInfo {});
     resources::push_reservation(&mut volume, dynamic_reservation("r", None)).unwrap();
 
@@ -895,13 +895,13 @@ fn display_matches_mesos_style() {
     assert_eq!(revocable.to_string(), "cpus{REV}:1");
 
     let mut volume = scalar("disk", 64.0);
-    volume.disk = Some(DiskInfo {
+    volume.disk = Some(Box::new(DiskInfo {
         persistence: Some(Persistence {
             id: "data".to_owned(),
             principal: None,
         }),
         ..Default::default()
-    });
+    }));
     assert_eq!(volume.to_string(), "disk[data]:64");
 
     let mut labelled = scalar("cpus", 1.0);

@@ -491,7 +491,7 @@ pub(crate) fn same_identity(left: &Resource, right: &Resource) -> bool {
             .iter()
             .zip(&right.reservations)
             .all(|(l, r)| reservation_eq(l, r))
-        && option_eq(&left.disk, &right.disk, disk_eq)
+        && option_eq(&left.disk, &right.disk, |l, r| disk_eq(l, r))
         && left.revocable.is_some() == right.revocable.is_some()
         && left.provider_id == right.provider_id
         && left.shared.is_some() == right.shared.is_some()

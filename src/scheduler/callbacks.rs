@@ -101,10 +101,12 @@ unsafe extern "C" fn resource_offers(
                 } else {
                     std::slice::from_raw_parts(offers, offers_len)
                 };
-                let offers = bufs
-                    .iter()
-                    .map(|buf| decode(buf, "resource_offers: Offer"))
-                    .collect::<Result<Vec<_>>>()?;
+                // Sized up front: collecting through a `Result` would grow
+                // the vector (and copy the offers) as it goes.
+                let mut offers = Vec::with_capacity(bufs.len());
+                for buf in bufs {
+                    offers.push(decode(buf, "resource_offers: Offer")?);
+                }
                 scheduler.resource_offers(driver, offers);
                 Ok(())
             },
