@@ -42,15 +42,8 @@ public:
 
   void resourceOffers(mesos::SchedulerDriver *,
                       const std::vector<mesos::Offer> &offers) override {
-    std::vector<Serialized> serialized;
-    std::vector<mesos_shim_buf> bufs;
-    serialized.reserve(offers.size());
-    bufs.reserve(offers.size());
-    for (const mesos::Offer &offer : offers) {
-      serialized.emplace_back(offer);
-      bufs.push_back(serialized.back().buf());
-    }
-    callbacks_.resource_offers(user_data_, bufs.data(), bufs.size());
+    SerializedList serialized(offers);
+    callbacks_.resource_offers(user_data_, serialized.data(), serialized.size());
   }
 
   void offerRescinded(mesos::SchedulerDriver *,

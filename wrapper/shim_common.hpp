@@ -3,7 +3,9 @@
 #ifndef MESOS_SHIM_COMMON_HPP
 #define MESOS_SHIM_COMMON_HPP
 
+#include <cstdint>
 #include <exception>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -83,6 +85,39 @@ public:
 
 private:
   std::string bytes_;
+};
+
+// A list of messages serialized back to back into one buffer, with a view
+// of each, alive for the duration of one callback: one allocation for the
+// bytes whatever the number of messages (an offer batch can hold hundreds).
+class SerializedList {
+public:
+  template <typename Message>
+  explicit SerializedList(const std::vector<Message> &messages) {
+    std::vector<size_t> sizes;
+    sizes.reserve(messages.size());
+    size_t total = 0;
+    for (const Message &message : messages) {
+      // Also caches the sizes that SerializeWithCachedSizesToArray uses.
+      sizes.push_back(message.ByteSizeLong());
+      total += sizes.back();
+    }
+    bytes_.reset(new uint8_t[total > 0 ? total : 1]);
+    views_.reserve(messages.size());
+    uint8_t *next = bytes_.get();
+    for (size_t i = 0; i < messages.size(); i++) {
+      // Partial, as in Serialized.
+      messages[i].SerializeWithCachedSizesToArray(next);
+      views_.push_back(mesos_shim_buf{next, sizes[i]});
+      next += sizes[i];
+    }
+  }
+  const mesos_shim_buf *data() const { return views_.data(); }
+  size_t size() const { return views_.size(); }
+
+private:
+  std::unique_ptr<uint8_t[]> bytes_;
+  std::vector<mesos_shim_buf> views_;
 };
 
 // Runs `body`, converting every C++ exception into a negative
