@@ -11,7 +11,9 @@
 #    goes first, each run bounded by BENCH_RUN_TIMEOUT:
 #      offers S          in process, no cluster: the offer batch handed from
 #                        the shim to a Rust callback (serialize + decode) vs
-#                        one C++ parse of the same bytes; then again with
+#                        one C++ parse of the same bytes, one offer at a
+#                        time; offers-batch: the C++ side parses the whole
+#                        batch before freeing it; then offers again with
 #                        glibc's trim threshold raised (offers-trim64m)
 #    then starts a one-agent loopback cluster with scripts/local-cluster.sh
 #    on non-default ports (master 15050, agent 15051) for:
@@ -190,8 +192,9 @@ workload() {
 # with glibc's heap trim threshold raised to 64 MiB on both sides: it shows
 # how much of the Rust figure is the allocator returning the freed batch to
 # the kernel and faulting it back in on the next one (see the README).
-labels=(offers offers-trim64m calls)
+labels=(offers offers-batch offers-trim64m calls)
 workload offers offers "$offer_seconds"
+workload offers-batch offers-batch "$offer_seconds"
 run_env=(MALLOC_TRIM_THRESHOLD_=67108864)
 workload offers-trim64m offers "$offer_seconds"
 run_env=()
@@ -273,8 +276,11 @@ done
 echo
 echo "offers: Rust = one offer serialized by the shim and decoded into a Rust Offer"
 echo "(what a Rust scheduler pays per offer); C++ = one parse of the same bytes"
-echo "(what libmesos pays per offer anyway). Cost per offer, Rust / one C++ parse ="
-echo "1 / (Rust/C++). offers-trim64m: the same with MALLOC_TRIM_THRESHOLD_=64 MiB."
+echo "(what libmesos pays per offer anyway), each offer freed before the next is"
+echo "parsed. Cost per offer, Rust / one C++ parse = 1 / (Rust/C++)."
+echo "offers-batch: the same Rust run; the C++ side parses the whole batch before"
+echo "freeing it, as libmesos holds a ResourceOffersMessage's offers together."
+echo "offers-trim64m: as offers, with MALLOC_TRIM_THRESHOLD_=64 MiB on both sides."
 if [ -n "$reference_rss" ]; then
   stand_in=$(awk '$1 ~ /^storm-/ && $2 == "cpp" { print $1; exit }' "$results")
   stand_in_rss=$(awk -v l="$stand_in" '$1 == l && $2 == "cpp" { n++; a[n] = $5 }

@@ -8,7 +8,12 @@
 //                                time until the N-th statusUpdate (after an
 //                                untimed warm-up storm of N)
 //   bench offers [SECONDS]       parse the offer batch of offer_batch.hpp
-//                                from its serialized bytes, offer by offer
+//                                from its serialized bytes, offer by offer,
+//                                each freed before the next is parsed
+//   bench offers-batch [SECONDS] parse the same bytes into the whole batch,
+//                                which lives until all of it is parsed (as
+//                                libmesos holds the offers of a
+//                                ResourceOffersMessage), then free it
 //
 // Each prints `<workload> <count> <seconds> <rate>/s` on stdout, and on stderr
 // its peak resident set size (VmHWM) as `bench: peak_rss_kb=<n>`, plus a CPU
@@ -288,18 +293,29 @@ int storm(const std::string &master, uint64_t n) {
   return 0;
 }
 
-int offers(double seconds) {
+// `whole_batch`: every offer of the batch stays alive until the last one is
+// parsed; otherwise each is freed before the next is parsed.
+int offers(const char *workload, double seconds, bool whole_batch) {
   const std::vector<mesos::Offer> batch = mesos_bench::offer_batch();
   std::vector<std::string> bytes;
   for (const mesos::Offer &offer : batch) {
     bytes.push_back(offer.SerializePartialAsString());
   }
-  auto round = [&bytes] {
-    for (const std::string &serialized : bytes) {
-      // A fresh message per offer, as libmesos parses each incoming one.
-      mesos::Offer offer;
-      if (!offer.ParseFromString(serialized)) {
-        fail("an offer did not parse");
+  auto parse = [](mesos::Offer *offer, const std::string &serialized) {
+    if (!offer->ParseFromString(serialized)) {
+      fail("an offer did not parse");
+    }
+  };
+  auto round = [&bytes, &parse, whole_batch] {
+    if (whole_batch) {
+      std::vector<mesos::Offer> parsed(bytes.size());
+      for (size_t i = 0; i < bytes.size(); i++) {
+        parse(&parsed[i], bytes[i]);
+      }
+    } else {
+      for (const std::string &serialized : bytes) {
+        mesos::Offer offer;
+        parse(&offer, serialized);
       }
     }
   };
@@ -313,14 +329,14 @@ int offers(double seconds) {
     count += bytes.size();
     now = Clock::now();
   }
-  report("offers", count, seconds_between(start, now));
+  report(workload, count, seconds_between(start, now));
   return 0;
 }
 
 [[noreturn]] void usage() {
   std::fprintf(stderr,
                "usage: bench calls MASTER SECONDS | bench storm MASTER N | "
-               "bench offers [SECONDS]\n");
+               "bench offers [SECONDS] | bench offers-batch [SECONDS]\n");
   std::exit(2);
 }
 
@@ -345,8 +361,9 @@ int main(int argc, char **argv) {
     result = calls(argv[2], positive_number(argv[3]));
   } else if (workload == "storm" && argc == 4) {
     result = storm(argv[2], static_cast<uint64_t>(positive_number(argv[3])));
-  } else if (workload == "offers" && argc <= 3) {
-    result = offers(argc == 3 ? positive_number(argv[2]) : 2.0);
+  } else if ((workload == "offers" || workload == "offers-batch") && argc <= 3) {
+    result = offers(workload.c_str(), argc == 3 ? positive_number(argv[2]) : 2.0,
+                    workload == "offers-batch");
   } else {
     usage();
   }

@@ -14,6 +14,8 @@
 //!                              shim's ForwardingScheduler to a Rust
 //!                              `resource_offers`, through the crate's real
 //!                              callback trampoline (serialize + decode)
+//! bench offers-batch [SECONDS] the same (the twin parses the whole batch
+//!                              at once instead of one offer at a time)
 //! ```
 //!
 //! Each prints `<workload> <count> <seconds> <rate>/s` on stdout, and on
@@ -274,23 +276,29 @@ fn storm(master: &str, n: u64) {
     stop(&driver);
 }
 
+/// `offers` and `offers-batch` are the same workload here: a Rust scheduler
+/// always receives the batch whole. The two names exist for the C++ twin,
+/// which parses either one offer at a time or the whole batch at once.
 #[cfg(offer_path)]
-fn offers(seconds: f64) {
+fn offers(workload: &str, seconds: f64) {
     let (count, elapsed) = offer_path::run(seconds).unwrap_or_else(|error| fail(error));
-    report("offers", count, elapsed);
+    report(workload, count, elapsed);
 }
 
 #[cfg(not(offer_path))]
-fn offers(_seconds: f64) {
+fn offers(workload: &str, _seconds: f64) {
     eprintln!(
-        "bench: `offers` needs libmesos's protobuf classes, and this build has none: {}",
+        "bench: `{workload}` needs libmesos's protobuf classes, and this build has none: {}",
         mesos_sys::NATIVE_UNAVAILABLE_REASON
     );
     std::process::exit(2);
 }
 
 fn usage() -> ! {
-    eprintln!("usage: bench calls MASTER SECONDS | bench storm MASTER N | bench offers [SECONDS]");
+    eprintln!(
+        "usage: bench calls MASTER SECONDS | bench storm MASTER N | \
+         bench offers [SECONDS] | bench offers-batch [SECONDS]"
+    );
     std::process::exit(2);
 }
 
@@ -307,8 +315,8 @@ fn main() {
     match args.as_slice() {
         ["calls", master, seconds] => calls(master, positive(seconds)),
         ["storm", master, n] => storm(master, positive(n) as u64),
-        ["offers"] => offers(2.0),
-        ["offers", seconds] => offers(positive(seconds)),
+        [workload @ ("offers" | "offers-batch")] => offers(workload, 2.0),
+        [workload @ ("offers" | "offers-batch"), seconds] => offers(workload, positive(seconds)),
         _ => usage(),
     }
     report_peak_rss();
