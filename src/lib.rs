@@ -21,6 +21,7 @@
 
 #![warn(missing_docs)]
 
+mod callback_state;
 mod driver_core;
 pub mod error;
 pub mod executor;

@@ -1,13 +1,12 @@
 //! The C callbacks handed to the shim for an executor: decode, then call
-//! the user's `Executor` inside `driver_core::run_callback`.
+//! the user's `Executor` through `CallbackState::run`.
 
 use std::os::raw::c_void;
 
 use mesos_sys::{mesos_shim_buf, mesos_shim_executor_callbacks};
 
-use super::driver::CallbackState;
 use super::{Executor, ExecutorDriver};
-use crate::driver_core::{self, lock, Failure};
+use crate::callback_state::CallbackState;
 use crate::error::Result;
 use crate::ffi::{bytes, decode};
 
@@ -22,26 +21,20 @@ pub(super) static CALLBACKS: mesos_shim_executor_callbacks = mesos_shim_executor
     error: Some(error),
 };
 
+type State = CallbackState<ExecutorDriver, dyn Executor>;
+
 /// Runs `body` with the user's executor and the driver handle.
 ///
 /// # Safety
-/// `user_data` is the pointer given to `mesos_shim_executor_driver_new`: a
-/// live `CallbackState`.
+/// `user_data` is the pointer given to `mesos_shim_executor_driver_new`
+/// (see [`CallbackState::from_user_data`]).
 unsafe fn with_executor(
     user_data: *mut c_void,
     callback: &'static str,
-    body: impl FnOnce(&mut dyn Executor, &ExecutorDriver) -> Result<()>,
+    body: impl FnOnce(&mut (dyn Executor + 'static), &ExecutorDriver) -> Result<()>,
 ) {
     // SAFETY: guaranteed by the caller.
-    let state = unsafe { &*(user_data as *const CallbackState) };
-    let driver = &state.driver;
-    driver_core::run_callback(
-        &driver.shared.core,
-        user_data as usize,
-        callback,
-        || driver.abort_after_failure(),
-        || body(&mut **lock(&state.executor), driver),
-    );
+    unsafe { State::from_user_data(user_data) }.run(callback, body);
 }
 
 unsafe extern "C" fn registered(
@@ -132,18 +125,10 @@ unsafe extern "C" fn shutdown(user_data: *mut c_void) {
 unsafe extern "C" fn error(user_data: *mut c_void, message: mesos_shim_buf) {
     // SAFETY: as in `registered`.
     unsafe {
-        let text = String::from_utf8_lossy(bytes(&message)).into_owned();
-        let state = &*(user_data as *const CallbackState);
-        state
-            .driver
-            .shared
-            .core
-            .record_failure(Failure::MesosError(text.clone()));
-        driver_core::run_error_callback(
-            &state.driver.shared.core,
-            user_data as usize,
+        State::from_user_data(user_data).run_error(
             "Executor::error",
-            || lock(&state.executor).error(&state.driver, text),
+            bytes(&message),
+            |executor, driver, text| executor.error(driver, text),
         );
     }
 }

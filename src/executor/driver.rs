@@ -2,16 +2,15 @@
 //! user executor; `ExecutorDriver`: the handle the calls go through.
 
 use std::ops::Deref;
-use std::os::raw::c_void;
-use std::ptr::NonNull;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use mesos_sys::{mesos_shim_executor_driver, ShimApi};
 use prost::Message;
 
 use super::callbacks::CALLBACKS;
 use super::Executor;
-use crate::driver_core::{self, Shared};
+use crate::callback_state::{DriverHandle, OwnedState};
+use crate::driver_core::{Core, Shared};
 use crate::error::{Error, Result};
 use crate::ffi::{self, buf, EncodedList};
 use crate::proto::TaskStatus;
@@ -24,12 +23,6 @@ use crate::status::DriverStatus;
 #[derive(Clone)]
 pub struct ExecutorDriver {
     pub(super) shared: Arc<Shared<mesos_shim_executor_driver>>,
-}
-
-/// What the shim's user-data pointer points at.
-pub(super) struct CallbackState {
-    pub(super) driver: ExecutorDriver,
-    pub(super) executor: Mutex<Box<dyn Executor>>,
 }
 
 /// An executor driver connected to the agent that launched this process.
@@ -52,14 +45,8 @@ pub(super) struct CallbackState {
 /// # Ok::<(), mesos::Error>(())
 /// ```
 pub struct MesosExecutorDriver {
-    /// From `Box::into_raw`; freed by Drop after the C++ driver is deleted.
-    state: NonNull<CallbackState>,
+    state: OwnedState<ExecutorDriver, dyn Executor>,
 }
-
-// SAFETY: everything reachable from `state` is Send + Sync.
-unsafe impl Send for MesosExecutorDriver {}
-// SAFETY: `&MesosExecutorDriver` only gives `&ExecutorDriver`.
-unsafe impl Sync for MesosExecutorDriver {}
 
 impl MesosExecutorDriver {
     /// Creates a driver configured from this process's `MESOS_*`
@@ -107,19 +94,19 @@ impl MesosExecutorDriver {
             check_agent_environment(environment.as_deref())?;
         }
         let environment = environment.as_ref().map(EncodedList::strings);
-        let state = NonNull::from(Box::leak(Box::new(CallbackState {
-            driver: ExecutorDriver {
+        let state = OwnedState::new(
+            ExecutorDriver {
                 shared: Arc::new(Shared::new(api)),
             },
-            executor: Mutex::new(executor),
-        })));
+            executor,
+        );
         // SAFETY: the callback table is static; `state` outlives the C++
         // driver (Drop deletes the driver first); the environment array
         // lives until the call returns.
         let raw = unsafe {
             (api.mesos_shim_executor_driver_new)(
                 &CALLBACKS,
-                state.as_ptr() as *mut c_void,
+                state.user_data(),
                 environment
                     .as_ref()
                     .map_or(std::ptr::null(), EncodedList::as_ptr),
@@ -127,16 +114,14 @@ impl MesosExecutorDriver {
             )
         };
         if raw.is_null() {
+            // Dropping `state` frees it: no C++ driver holds the pointer.
             let message = ffi::last_error(api);
-            // SAFETY: no C++ driver holds the pointer; this is its only owner.
-            drop(unsafe { Box::from_raw(state.as_ptr()) });
             return Err(Error::Shim {
                 code: mesos_sys::MESOS_SHIM_BAD_MESSAGE,
                 message,
             });
         }
-        // SAFETY: the state is live; no callback can run before `start`.
-        unsafe { state.as_ref() }.driver.shared.attach(raw);
+        state.get().driver.shared.attach(raw);
         Ok(Self { state })
     }
 }
@@ -145,41 +130,7 @@ impl Deref for MesosExecutorDriver {
     type Target = ExecutorDriver;
 
     fn deref(&self) -> &ExecutorDriver {
-        // SAFETY: the state lives until Drop, which `&self` excludes.
-        unsafe { &self.state.as_ref().driver }
-    }
-}
-
-impl Drop for MesosExecutorDriver {
-    fn drop(&mut self) {
-        let state = SendState(self.state);
-        let delete = move || {
-            let state = state;
-            // SAFETY: the state is live until the Box::from_raw below.
-            let shared = &unsafe { state.0.as_ref() }.driver.shared;
-            // Release any thread blocked in join()/run() through a handle,
-            // then take the pointer away from every handle.
-            // SAFETY: `call` passes the live C++ driver for this one call.
-            let _ = shared
-                .call(|raw| unsafe { (shared.core.api.mesos_shim_executor_driver_abort)(raw) })
-                .map(|status| shared.core.status_of(status));
-            let raw = shared.detach();
-            if ffi::is_native(shared.core.api) && !shared.core.started_natively() {
-                // libmesos's ~MesosExecutorDriver dereferences the driver's
-                // process, which only `start` creates: deleting a driver
-                // that never started crashes. Leak it instead (it holds no
-                // thread and will never call back).
-                log::debug!("leaking a libmesos executor driver that was never started");
-            } else {
-                // SAFETY: `raw` came from the shim's `new` and is deleted
-                // once (detach leaves NULL behind). Deleting waits for a
-                // running callback, so nothing uses the state after this.
-                unsafe { (shared.core.api.mesos_shim_executor_driver_free)(raw) };
-            }
-            // SAFETY: from Box::leak in `create`; the C++ driver is gone.
-            drop(unsafe { Box::from_raw(state.0.as_ptr()) });
-        };
-        driver_core::delete_driver(self.state.as_ptr() as usize, "MesosExecutorDriver", delete);
+        &self.state.get().driver
     }
 }
 
@@ -242,11 +193,6 @@ fn entries<K: AsRef<str>, V: AsRef<str>>(
         .map(|(k, v)| format!("{}={}", k.as_ref(), v.as_ref()))
         .collect()
 }
-
-/// The state pointer, moved to whichever thread deletes the driver.
-struct SendState(NonNull<CallbackState>);
-// SAFETY: CallbackState is Send + Sync.
-unsafe impl Send for SendState {}
 
 impl ExecutorDriver {
     fn api(&self) -> &'static ShimApi {
@@ -331,12 +277,40 @@ impl ExecutorDriver {
         })?;
         self.shared.core.expect_running(raw)
     }
+}
 
-    /// Aborts the driver after a callback failure (from a callback).
-    pub(super) fn abort_after_failure(&self) {
+impl DriverHandle for ExecutorDriver {
+    const OWNER: &'static str = "MesosExecutorDriver";
+
+    fn core(&self) -> &Core {
+        &self.shared.core
+    }
+
+    fn abort_after_failure(&self) {
         // SAFETY: live driver as in `start`.
         let _ = self
             .shared
             .call(|raw| unsafe { (self.api().mesos_shim_executor_driver_abort)(raw) });
+    }
+
+    fn delete_native(&self) {
+        // Marks the status aborted too, for the handles that outlive us.
+        let _ = self.abort();
+        let raw = self.shared.detach();
+        if raw.is_null() {
+            return; // never created
+        }
+        if ffi::is_native(self.api()) && !self.shared.core.started_natively() {
+            // libmesos's ~MesosExecutorDriver dereferences the driver's
+            // process, which only `start` creates: deleting a driver that
+            // never started crashes. Leak it instead (it holds no thread
+            // and will never call back).
+            log::debug!("leaking a libmesos executor driver that was never started");
+            return;
+        }
+        // SAFETY: `raw` came from the shim's `new` and is deleted once
+        // (detach leaves NULL behind). Deleting waits for a running
+        // callback, so nothing uses the callback state after this returns.
+        unsafe { (self.api().mesos_shim_executor_driver_free)(raw) };
     }
 }

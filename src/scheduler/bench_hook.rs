@@ -10,33 +10,32 @@
 #![doc(hidden)]
 
 use std::os::raw::c_void;
-use std::ptr::NonNull;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use mesos_sys::{mesos_shim_scheduler_callbacks, ShimApi};
 
 use super::callbacks::CALLBACKS;
-use super::driver::{CallbackState, SchedulerDriver};
+use super::driver::SchedulerDriver;
 use super::Scheduler;
+use crate::callback_state::OwnedState;
 use crate::driver_core::Shared;
 
 /// A scheduler behind the user-data pointer the callbacks expect.
 pub struct CallbackHook {
-    /// From `Box::into_raw` (via `Box::leak`); freed by Drop.
-    state: NonNull<CallbackState>,
+    /// The same state a driver owns; its handle never gets a C++ driver.
+    state: OwnedState<SchedulerDriver, dyn Scheduler>,
 }
 
 impl CallbackHook {
     /// `api` is only used to describe errors (pass `mesos_sys::native()`'s).
     pub fn new(scheduler: impl Scheduler + 'static, api: &'static ShimApi) -> Self {
-        let state = Box::new(CallbackState {
-            driver: SchedulerDriver {
-                shared: Arc::new(Shared::new(api)),
-            },
-            scheduler: Mutex::new(Box::new(scheduler)),
-        });
         Self {
-            state: NonNull::from(Box::leak(state)),
+            state: OwnedState::new(
+                SchedulerDriver {
+                    shared: Arc::new(Shared::new(api)),
+                },
+                Box::new(scheduler),
+            ),
         }
     }
 
@@ -46,15 +45,8 @@ impl CallbackHook {
     }
 
     /// The user data to pass to every callback; valid while `self` lives.
+    /// The caller stops calling the callbacks before dropping the hook.
     pub fn user_data(&self) -> *mut c_void {
-        self.state.as_ptr() as *mut c_void
-    }
-}
-
-impl Drop for CallbackHook {
-    fn drop(&mut self) {
-        // SAFETY: from Box::leak in `new`; the caller stops calling the
-        // callbacks with `user_data` before dropping the hook.
-        drop(unsafe { Box::from_raw(self.state.as_ptr()) });
+        self.state.user_data()
     }
 }

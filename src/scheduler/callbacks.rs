@@ -1,14 +1,13 @@
 //! The C callbacks handed to the shim: each decodes its arguments and calls
-//! the user's `Scheduler` with the driver handle, inside
-//! `driver_core::run_callback` so a panic stops here.
+//! the user's `Scheduler` with the driver handle, through
+//! `CallbackState::run` so a panic stops here.
 
 use std::os::raw::c_void;
 
 use mesos_sys::{mesos_shim_buf, mesos_shim_scheduler_callbacks};
 
-use super::driver::CallbackState;
 use super::{Scheduler, SchedulerDriver};
-use crate::driver_core::{self, lock, Failure};
+use crate::callback_state::CallbackState;
 use crate::error::Result;
 use crate::ffi::{bytes, decode};
 
@@ -25,27 +24,20 @@ pub(super) static CALLBACKS: mesos_shim_scheduler_callbacks = mesos_shim_schedul
     error: Some(error),
 };
 
+type State = CallbackState<SchedulerDriver, dyn Scheduler>;
+
 /// Runs `body` with the user's scheduler and the driver handle.
 ///
 /// # Safety
-/// `user_data` is the pointer given to `mesos_shim_scheduler_driver_new`:
-/// a live `CallbackState` (the driver deletes the C++ driver, which waits
-/// for callbacks, before freeing it).
+/// `user_data` is the pointer given to `mesos_shim_scheduler_driver_new`
+/// (see [`CallbackState::from_user_data`]).
 unsafe fn with_scheduler(
     user_data: *mut c_void,
     callback: &'static str,
-    body: impl FnOnce(&mut dyn Scheduler, &SchedulerDriver) -> Result<()>,
+    body: impl FnOnce(&mut (dyn Scheduler + 'static), &SchedulerDriver) -> Result<()>,
 ) {
     // SAFETY: guaranteed by the caller.
-    let state = unsafe { &*(user_data as *const CallbackState) };
-    let driver = &state.driver;
-    driver_core::run_callback(
-        &driver.shared.core,
-        user_data as usize,
-        callback,
-        || driver.abort_after_failure(),
-        || body(&mut **lock(&state.scheduler), driver),
-    );
+    unsafe { State::from_user_data(user_data) }.run(callback, body);
 }
 
 unsafe extern "C" fn registered(
@@ -200,21 +192,10 @@ unsafe extern "C" fn executor_lost(
 unsafe extern "C" fn error(user_data: *mut c_void, message: mesos_shim_buf) {
     // SAFETY: as in `registered`.
     unsafe {
-        let text = String::from_utf8_lossy(bytes(&message)).into_owned();
-        // libmesos aborts the driver right after this callback; remember why
-        // so join/run can say.
-        let state = &*(user_data as *const CallbackState);
-        state
-            .driver
-            .shared
-            .core
-            .record_failure(Failure::MesosError(text.clone()));
-        // Deliver it even though a failure is now recorded.
-        driver_core::run_error_callback(
-            &state.driver.shared.core,
-            user_data as usize,
+        State::from_user_data(user_data).run_error(
             "Scheduler::error",
-            || lock(&state.scheduler).error(&state.driver, text),
+            bytes(&message),
+            |scheduler, driver, text| scheduler.error(driver, text),
         );
     }
 }

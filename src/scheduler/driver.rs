@@ -4,16 +4,15 @@
 
 use std::ffi::CString;
 use std::ops::Deref;
-use std::os::raw::c_void;
-use std::ptr::NonNull;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use mesos_sys::{mesos_shim_scheduler_driver, ShimApi};
 use prost::Message;
 
 use super::callbacks::CALLBACKS;
 use super::Scheduler;
-use crate::driver_core::{self, Shared};
+use crate::callback_state::{DriverHandle, OwnedState};
+use crate::driver_core::{self, Core, Shared};
 use crate::error::{Error, Result};
 use crate::ffi::{self, buf, EncodedList};
 use crate::proto::scheduler::OfferConstraints;
@@ -40,13 +39,6 @@ use crate::status::DriverStatus;
 #[derive(Clone)]
 pub struct SchedulerDriver {
     pub(super) shared: Arc<Shared<mesos_shim_scheduler_driver>>,
-}
-
-/// What the shim's user-data pointer points at: the handle and the user's
-/// scheduler. Boxed so its address is stable for the driver's lifetime.
-pub(super) struct CallbackState {
-    pub(super) driver: SchedulerDriver,
-    pub(super) scheduler: Mutex<Box<dyn Scheduler>>,
 }
 
 /// A scheduler driver connected to a Mesos master through libmesos.
@@ -88,17 +80,8 @@ pub(super) struct CallbackState {
 /// # Ok::<(), mesos::Error>(())
 /// ```
 pub struct MesosSchedulerDriver {
-    /// From `Box::into_raw`; freed by Drop after the C++ driver is deleted.
-    /// Held as a raw pointer, not a Box, because libmesos threads read it
-    /// concurrently through the shim's user-data pointer.
-    state: NonNull<CallbackState>,
+    state: OwnedState<SchedulerDriver, dyn Scheduler>,
 }
-
-// SAFETY: everything reachable from `state` is Send + Sync (SchedulerDriver
-// is, the scheduler sits behind a Mutex and is itself Send).
-unsafe impl Send for MesosSchedulerDriver {}
-// SAFETY: as above; `&MesosSchedulerDriver` only gives `&SchedulerDriver`.
-unsafe impl Sync for MesosSchedulerDriver {}
 
 /// Options of the `MesosSchedulerDriver` constructors; see
 /// [`MesosSchedulerDriver::builder`].
@@ -168,20 +151,18 @@ impl SchedulerDriverBuilder {
         let credential_buf = credential.as_deref().map(buf);
         let suppressed = self.suppressed_roles.as_ref().map(EncodedList::strings);
 
-        let state = Box::new(CallbackState {
-            driver: SchedulerDriver {
+        let state = OwnedState::new(
+            SchedulerDriver {
                 shared: Arc::new(Shared::new(api)),
             },
-            scheduler: Mutex::new(self.scheduler),
-        });
-        let state = NonNull::from(Box::leak(state));
-        let user_data = state.as_ptr() as *mut c_void;
-        // SAFETY: the state is live (just leaked above).
-        let core = &unsafe { state.as_ref() }.driver.shared.core;
+            self.scheduler,
+        );
+        let user_data = state.user_data();
+        let shared = &state.get().driver.shared;
         // SAFETY: every pointer argument is valid for the call (the shim
         // copies what it keeps); `user_data` points into the box, which
         // outlives the C++ driver because Drop deletes the driver first.
-        let raw = driver_core::during_native_start(core, || unsafe {
+        let raw = driver_core::during_native_start(&shared.core, || unsafe {
             (api.mesos_shim_scheduler_driver_new)(
                 &CALLBACKS,
                 user_data,
@@ -198,16 +179,13 @@ impl SchedulerDriverBuilder {
             )
         });
         if raw.is_null() {
+            // Dropping `state` frees it: no C++ driver holds the pointer.
             let message = ffi::last_error(api);
-            // SAFETY: no C++ driver holds the pointer; this is its only owner.
-            drop(unsafe { Box::from_raw(state.as_ptr()) });
             return Err(Error::Shim {
                 code: mesos_sys::MESOS_SHIM_BAD_MESSAGE,
                 message,
             });
         }
-        // SAFETY: the state is live; no callback can run before `start`.
-        let shared = &unsafe { state.as_ref() }.driver.shared;
         shared.attach(raw);
         shared
             .core
@@ -241,41 +219,9 @@ impl Deref for MesosSchedulerDriver {
     type Target = SchedulerDriver;
 
     fn deref(&self) -> &SchedulerDriver {
-        // SAFETY: the state lives until Drop, which `&self` excludes.
-        unsafe { &self.state.as_ref().driver }
+        &self.state.get().driver
     }
 }
-
-impl Drop for MesosSchedulerDriver {
-    fn drop(&mut self) {
-        let state = SendState(self.state);
-        let delete = move || {
-            let state = state;
-            // SAFETY: the state is live until the Box::from_raw below.
-            let shared = &unsafe { state.0.as_ref() }.driver.shared;
-            // Release any thread blocked in join()/run() through a handle,
-            // then take the pointer away from every handle.
-            // SAFETY: `call` passes the live C++ driver for this one call.
-            let _ = shared
-                .call(|raw| unsafe { (shared.core.api.mesos_shim_scheduler_driver_abort)(raw) })
-                .map(|status| shared.core.status_of(status));
-            let raw = shared.detach();
-            // SAFETY: `raw` came from the shim's `new` and is deleted once
-            // (detach leaves NULL behind). Deleting waits for a running
-            // callback, so nothing uses the state after this returns.
-            unsafe { (shared.core.api.mesos_shim_scheduler_driver_free)(raw) };
-            // SAFETY: from Box::into_raw (via Box::leak) in `build`; the C++
-            // driver that shared it is gone.
-            drop(unsafe { Box::from_raw(state.0.as_ptr()) });
-        };
-        driver_core::delete_driver(self.state.as_ptr() as usize, "MesosSchedulerDriver", delete);
-    }
-}
-
-/// The state pointer, moved to whichever thread deletes the driver.
-struct SendState(NonNull<CallbackState>);
-// SAFETY: CallbackState is Send + Sync (see MesosSchedulerDriver).
-unsafe impl Send for SendState {}
 
 impl SchedulerDriver {
     fn api(&self) -> &'static ShimApi {
@@ -639,12 +585,32 @@ impl SchedulerDriver {
         })?;
         self.shared.core.expect_running(raw)
     }
+}
 
-    /// Records a callback failure and aborts the driver (from a callback).
-    pub(super) fn abort_after_failure(&self) {
+impl DriverHandle for SchedulerDriver {
+    const OWNER: &'static str = "MesosSchedulerDriver";
+
+    fn core(&self) -> &Core {
+        &self.shared.core
+    }
+
+    fn abort_after_failure(&self) {
         // SAFETY: live driver as in `start`.
         let _ = self
             .shared
             .call(|raw| unsafe { (self.api().mesos_shim_scheduler_driver_abort)(raw) });
+    }
+
+    fn delete_native(&self) {
+        // Marks the status aborted too, for the handles that outlive us.
+        let _ = self.abort();
+        let raw = self.shared.detach();
+        if raw.is_null() {
+            return; // never created
+        }
+        // SAFETY: `raw` came from the shim's `new` and is deleted once
+        // (detach leaves NULL behind). Deleting waits for a running
+        // callback, so nothing uses the callback state after this returns.
+        unsafe { (self.api().mesos_shim_scheduler_driver_free)(raw) };
     }
 }
