@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use mesos_sys::{mesos_shim_buf, mesos_shim_executor_callbacks, mesos_shim_executor_driver};
 
+use crate::buffers::{bytes, optional_strings, view};
+use crate::callbacks::Callbacks;
 use crate::driver::DriverDouble;
 use crate::registry::Registry;
-use crate::scheduler::{bytes, list, view, UserData};
 use crate::set_last_error;
 
 static EXECUTORS: Registry<ExecutorDouble> = Registry::new();
@@ -24,8 +25,7 @@ pub struct ExecutorDouble {
     pub driver: Arc<DriverDouble>,
     /// The `NAME=VALUE` entries given at creation, if any.
     pub environment: Option<Vec<String>>,
-    callbacks: mesos_shim_executor_callbacks,
-    user_data: UserData,
+    callbacks: Arc<Callbacks<mesos_shim_executor_callbacks>>,
 }
 
 impl ExecutorDouble {
@@ -33,11 +33,7 @@ impl ExecutorDouble {
         self: &Arc<Self>,
         event: impl FnOnce(&mesos_shim_executor_callbacks, *mut c_void) + Send + 'static,
     ) {
-        let this = Arc::clone(self);
-        self.driver.enqueue(Box::new(move || {
-            let user_data = this.user_data;
-            event(&this.callbacks, user_data.0)
-        }));
+        self.callbacks.fire(&self.driver, event);
     }
 
     /// Fires `registered(executor_info, framework_info, slave_info)`.
@@ -47,6 +43,8 @@ impl ExecutorDouble {
         framework_info: Vec<u8>,
         slave_info: Vec<u8>,
     ) {
+        // SAFETY: the binding's table and user data, called on the callback
+        // thread the binding expects; the buffers outlive the call.
         self.fire(move |cb, ud| unsafe {
             cb.registered.unwrap()(
                 ud,
@@ -59,56 +57,58 @@ impl ExecutorDouble {
 
     /// Fires `reregistered(slave_info)`.
     pub fn reregistered(self: &Arc<Self>, slave_info: Vec<u8>) {
+        // SAFETY: the binding's table and user data, called on the callback
+        // thread the binding expects; the buffers outlive the call.
         self.fire(move |cb, ud| unsafe { cb.reregistered.unwrap()(ud, view(&slave_info)) });
     }
 
     /// Fires `disconnected()`.
     pub fn disconnected(self: &Arc<Self>) {
+        // SAFETY: the binding's table and user data, called on the callback
+        // thread the binding expects; the buffers outlive the call.
         self.fire(move |cb, ud| unsafe { cb.disconnected.unwrap()(ud) });
     }
 
     /// Fires `launch_task(task)`.
     pub fn launch_task(self: &Arc<Self>, task: Vec<u8>) {
+        // SAFETY: the binding's table and user data, called on the callback
+        // thread the binding expects; the buffers outlive the call.
         self.fire(move |cb, ud| unsafe { cb.launch_task.unwrap()(ud, view(&task)) });
     }
 
     /// Fires `kill_task(task_id)`.
     pub fn kill_task(self: &Arc<Self>, task_id: Vec<u8>) {
+        // SAFETY: the binding's table and user data, called on the callback
+        // thread the binding expects; the buffers outlive the call.
         self.fire(move |cb, ud| unsafe { cb.kill_task.unwrap()(ud, view(&task_id)) });
     }
 
     /// Fires `framework_message(data)`.
     pub fn framework_message(self: &Arc<Self>, data: Vec<u8>) {
+        // SAFETY: the binding's table and user data, called on the callback
+        // thread the binding expects; the buffers outlive the call.
         self.fire(move |cb, ud| unsafe { cb.framework_message.unwrap()(ud, view(&data)) });
     }
 
     /// Fires `shutdown()`.
     pub fn shutdown(self: &Arc<Self>) {
+        // SAFETY: the binding's table and user data, called on the callback
+        // thread the binding expects; the buffers outlive the call.
         self.fire(move |cb, ud| unsafe { cb.shutdown.unwrap()(ud) });
     }
 
     /// Fires `error(message)`, then aborts the driver, as libmesos does.
     pub fn error(self: &Arc<Self>, message: &str) {
-        let message = message.as_bytes().to_vec();
-        let driver = Arc::clone(&self.driver);
-        self.fire(move |cb, ud| {
-            unsafe { cb.error.unwrap()(ud, view(&message)) };
-            driver.abort();
-        });
+        self.callbacks
+            .fire_error(&self.driver, message, |table| table.error);
     }
 }
 
-struct Handle(Arc<ExecutorDouble>);
-
-/// # Safety
-/// `driver` is a pointer returned by `new` and not yet freed.
-unsafe fn double<'a>(driver: *mut mesos_shim_executor_driver) -> &'a ExecutorDouble {
-    assert!(
-        !driver.is_null(),
-        "test double: executor driver call on a NULL handle"
-    );
-    // SAFETY: guaranteed by the caller.
-    unsafe { &(*(driver as *const Handle)).0 }
+driver_handle! {
+    pointer: mesos_shim_executor_driver,
+    double: ExecutorDouble,
+    null_handle_message: "test double: executor driver call on a NULL handle",
+    lifecycle: [start, stop, abort, join],
 }
 
 pub(crate) unsafe extern "C" fn new(
@@ -122,12 +122,7 @@ pub(crate) unsafe extern "C" fn new(
         return std::ptr::null_mut();
     }
     // SAFETY: the binding passes buffers valid for the call.
-    let environment: Option<Vec<String>> = (!environment.is_null()).then(|| unsafe {
-        list(environment, environment_len)
-            .into_iter()
-            .map(|e| String::from_utf8_lossy(&e).into_owned())
-            .collect()
-    });
+    let environment = unsafe { optional_strings(environment, environment_len) };
     let key = environment
         .iter()
         .flatten()
@@ -138,66 +133,16 @@ pub(crate) unsafe extern "C" fn new(
         driver: Arc::new(DriverDouble::default()),
         environment,
         // SAFETY: checked non-NULL above; the binding passes a valid table.
-        callbacks: unsafe { *callbacks },
-        user_data: UserData(user_data),
+        callbacks: Callbacks::new(unsafe { *callbacks }, user_data),
     });
     EXECUTORS.insert(key, Arc::clone(&double));
-    Box::into_raw(Box::new(Handle(double))) as *mut mesos_shim_executor_driver
+    into_pointer(double)
 }
 
-pub(crate) unsafe extern "C" fn free(driver: *mut mesos_shim_executor_driver) {
-    if driver.is_null() {
-        return;
-    }
-    // SAFETY: `driver` came from `new` (Box::into_raw) and is freed once.
-    let handle = unsafe { Box::from_raw(driver as *mut Handle) };
-    handle.0.driver.free();
-}
+accepted_calls! {
+    pointer: mesos_shim_executor_driver;
 
-pub(crate) unsafe extern "C" fn run(driver: *mut mesos_shim_executor_driver) -> i32 {
-    // SAFETY: the binding passes a live handle. Recorded by `run` itself,
-    // after the driver started.
-    unsafe { double(driver) }.driver.run()
-}
+    fn send_status_update(status: mesos_shim_buf) => vec![bytes(&status)];
 
-macro_rules! lifecycle {
-    ($($name:ident => |$d:ident| $body:expr;)*) => {$(
-        pub(crate) unsafe extern "C" fn $name(driver: *mut mesos_shim_executor_driver) -> i32 {
-            // SAFETY: the binding passes a live handle.
-            let $d = unsafe { double(driver) };
-            $d.driver.record(stringify!($name), Vec::new());
-            $body
-        }
-    )*};
-}
-
-lifecycle! {
-    start => |d| d.driver.start();
-    stop => |d| d.driver.stop();
-    abort => |d| d.driver.abort();
-    join => |d| d.driver.join();
-}
-
-pub(crate) unsafe extern "C" fn send_status_update(
-    driver: *mut mesos_shim_executor_driver,
-    status: mesos_shim_buf,
-) -> i32 {
-    // SAFETY: the binding passes a live handle and a valid buffer.
-    unsafe {
-        double(driver)
-            .driver
-            .accept("send_status_update", vec![bytes(&status)])
-    }
-}
-
-pub(crate) unsafe extern "C" fn send_framework_message(
-    driver: *mut mesos_shim_executor_driver,
-    data: mesos_shim_buf,
-) -> i32 {
-    // SAFETY: the binding passes a live handle and a valid buffer.
-    unsafe {
-        double(driver)
-            .driver
-            .accept("send_framework_message", vec![bytes(&data)])
-    }
+    fn send_framework_message(data: mesos_shim_buf) => vec![bytes(&data)];
 }

@@ -12,6 +12,12 @@
 //! Messages are plain bytes here: this crate does not know the protobuf
 //! schema, tests encode and decode with the `mesos` crate.
 
+// First: the modules below use its macros.
+#[macro_use]
+mod entry_points;
+
+mod buffers;
+mod callbacks;
 mod driver;
 mod executor;
 mod registry;
