@@ -6,25 +6,73 @@ use std::os::raw::c_void;
 use std::ptr::NonNull;
 use std::sync::Mutex;
 
-use crate::driver_core::{self, lock, Core, Failure};
+use mesos_sys::ShimApi;
+
+use crate::driver_core::{self, lock, Core, Failure, Shared};
 use crate::error::Result;
 
 /// The driver handle a callback receives (`SchedulerDriver` or
-/// `ExecutorDriver`), as far as running callbacks is concerned.
+/// `ExecutorDriver`): what running callbacks and deleting the driver need
+/// to know about a driver kind. Each kind only names its shim functions;
+/// the logic is here, once.
 pub(crate) trait DriverHandle {
+    /// The opaque C++ driver type of the shim.
+    type Raw;
+
     /// The owning type's name, for logs.
     const OWNER: &'static str;
 
-    fn core(&self) -> &Core;
+    fn shared(&self) -> &Shared<Self::Raw>;
 
-    /// Aborts the driver after a callback failed (called from a callback).
-    fn abort_after_failure(&self);
+    /// The shim's `abort` for this kind.
+    fn abort_fn(api: &ShimApi) -> unsafe extern "C" fn(*mut Self::Raw) -> i32;
+
+    /// The shim's `free` for this kind.
+    fn free_fn(api: &ShimApi) -> unsafe extern "C" fn(*mut Self::Raw);
+
+    /// Whether the detached C++ driver can be deleted; `false` leaks it
+    /// (for a libmesos driver whose destructor would crash).
+    fn may_delete_native(&self) -> bool {
+        true
+    }
+
+    fn core(&self) -> &Core {
+        &self.shared().core
+    }
+
+    /// Aborts the driver: libmesos's `abort`, on the live C++ driver.
+    fn abort_native(&self) -> Result<i32> {
+        let shared = self.shared();
+        let abort = Self::abort_fn(shared.core.api);
+        // SAFETY: `call` lends the live C++ driver for this one call.
+        shared.call(|raw| unsafe { abort(raw) })
+    }
+
+    /// Aborts the driver after a callback failed (called from a callback;
+    /// the failure already marked the status aborted).
+    fn abort_after_failure(&self) {
+        let _ = self.abort_native();
+    }
 
     /// Called once, by the owner's drop, never from one of this driver's
-    /// callbacks: releases threads blocked in `join`/`run`, takes the C++
-    /// driver away from every handle and deletes it, which waits for a
+    /// callbacks: releases threads blocked in `join`/`run` (and marks the
+    /// status aborted for the handles that outlive the owner), takes the
+    /// C++ driver away from every handle and deletes it, which waits for a
     /// running callback to return.
-    fn delete_native(&self);
+    fn delete_native(&self) {
+        let shared = self.shared();
+        if let Ok(raw) = self.abort_native() {
+            let _ = shared.core.status_of(raw);
+        }
+        let raw = shared.detach();
+        if raw.is_null() || !self.may_delete_native() {
+            return; // never created, or leaked on purpose
+        }
+        // SAFETY: `raw` came from the shim's `new` and is deleted once
+        // (detach leaves NULL behind). Deleting waits for a running
+        // callback, so nothing uses the callback state after this returns.
+        unsafe { Self::free_fn(shared.core.api)(raw) };
+    }
 }
 
 /// The handle lent to every callback and the user's object (`U` is

@@ -10,7 +10,7 @@ use prost::Message;
 use super::callbacks::CALLBACKS;
 use super::Executor;
 use crate::callback_state::{DriverHandle, OwnedState};
-use crate::driver_core::{Core, Shared};
+use crate::driver_core::Shared;
 use crate::error::{Error, Result};
 use crate::ffi::{self, buf, EncodedList};
 use crate::proto::TaskStatus;
@@ -231,10 +231,7 @@ impl ExecutorDriver {
 
     /// Aborts the driver; no more callbacks.
     pub fn abort(&self) -> Result<DriverStatus> {
-        // SAFETY: as in `start`.
-        let raw = self
-            .shared
-            .call(|raw| unsafe { (self.api().mesos_shim_executor_driver_abort)(raw) })?;
+        let raw = self.abort_native()?;
         self.shared.core.status_of(raw)
     }
 
@@ -280,37 +277,30 @@ impl ExecutorDriver {
 }
 
 impl DriverHandle for ExecutorDriver {
+    type Raw = mesos_shim_executor_driver;
     const OWNER: &'static str = "MesosExecutorDriver";
 
-    fn core(&self) -> &Core {
-        &self.shared.core
+    fn shared(&self) -> &Shared<Self::Raw> {
+        &self.shared
     }
 
-    fn abort_after_failure(&self) {
-        // SAFETY: live driver as in `start`.
-        let _ = self
-            .shared
-            .call(|raw| unsafe { (self.api().mesos_shim_executor_driver_abort)(raw) });
+    fn abort_fn(api: &ShimApi) -> unsafe extern "C" fn(*mut Self::Raw) -> i32 {
+        api.mesos_shim_executor_driver_abort
     }
 
-    fn delete_native(&self) {
-        // Marks the status aborted too, for the handles that outlive us.
-        let _ = self.abort();
-        let raw = self.shared.detach();
-        if raw.is_null() {
-            return; // never created
-        }
+    fn free_fn(api: &ShimApi) -> unsafe extern "C" fn(*mut Self::Raw) {
+        api.mesos_shim_executor_driver_free
+    }
+
+    fn may_delete_native(&self) -> bool {
         if ffi::is_native(self.api()) && !self.shared.core.started_natively() {
             // libmesos's ~MesosExecutorDriver dereferences the driver's
             // process, which only `start` creates: deleting a driver that
             // never started crashes. Leak it instead (it holds no thread
             // and will never call back).
             log::debug!("leaking a libmesos executor driver that was never started");
-            return;
+            return false;
         }
-        // SAFETY: `raw` came from the shim's `new` and is deleted once
-        // (detach leaves NULL behind). Deleting waits for a running
-        // callback, so nothing uses the callback state after this returns.
-        unsafe { (self.api().mesos_shim_executor_driver_free)(raw) };
+        true
     }
 }

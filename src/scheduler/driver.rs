@@ -12,7 +12,7 @@ use prost::Message;
 use super::callbacks::CALLBACKS;
 use super::Scheduler;
 use crate::callback_state::{DriverHandle, OwnedState};
-use crate::driver_core::{self, Core, Shared};
+use crate::driver_core::{self, Shared};
 use crate::error::{Error, Result};
 use crate::ffi::{self, buf, EncodedList};
 use crate::proto::scheduler::OfferConstraints;
@@ -270,10 +270,7 @@ impl SchedulerDriver {
     /// Aborts the driver: no more callbacks, the framework stays registered
     /// (as with `stop(true)`), and `join`/`run` return [`Error::Aborted`].
     pub fn abort(&self) -> Result<DriverStatus> {
-        // SAFETY: as in `start`.
-        let raw = self
-            .shared
-            .call(|raw| unsafe { (self.api().mesos_shim_scheduler_driver_abort)(raw) })?;
+        let raw = self.abort_native()?;
         self.shared.core.status_of(raw)
     }
 
@@ -588,29 +585,18 @@ impl SchedulerDriver {
 }
 
 impl DriverHandle for SchedulerDriver {
+    type Raw = mesos_shim_scheduler_driver;
     const OWNER: &'static str = "MesosSchedulerDriver";
 
-    fn core(&self) -> &Core {
-        &self.shared.core
+    fn shared(&self) -> &Shared<Self::Raw> {
+        &self.shared
     }
 
-    fn abort_after_failure(&self) {
-        // SAFETY: live driver as in `start`.
-        let _ = self
-            .shared
-            .call(|raw| unsafe { (self.api().mesos_shim_scheduler_driver_abort)(raw) });
+    fn abort_fn(api: &ShimApi) -> unsafe extern "C" fn(*mut Self::Raw) -> i32 {
+        api.mesos_shim_scheduler_driver_abort
     }
 
-    fn delete_native(&self) {
-        // Marks the status aborted too, for the handles that outlive us.
-        let _ = self.abort();
-        let raw = self.shared.detach();
-        if raw.is_null() {
-            return; // never created
-        }
-        // SAFETY: `raw` came from the shim's `new` and is deleted once
-        // (detach leaves NULL behind). Deleting waits for a running
-        // callback, so nothing uses the callback state after this returns.
-        unsafe { (self.api().mesos_shim_scheduler_driver_free)(raw) };
+    fn free_fn(api: &ShimApi) -> unsafe extern "C" fn(*mut Self::Raw) {
+        api.mesos_shim_scheduler_driver_free
     }
 }
