@@ -64,7 +64,12 @@ pub(crate) trait DriverHandle {
         if let Ok(raw) = self.abort_native() {
             let _ = shared.core.status_of(raw);
         }
-        let raw = shared.detach();
+        let abort = Self::abort_fn(shared.core.api);
+        // SAFETY: `detach` passes the pointer it took, which nothing deletes
+        // before it returns.
+        let raw = shared.detach(|raw| unsafe {
+            abort(raw);
+        });
         if raw.is_null() || !self.may_delete_native() {
             return; // never created, or leaked on purpose
         }

@@ -11,7 +11,8 @@ use std::any::Any;
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, RwLock};
+use std::time::Duration;
 
 use mesos_sys::ShimApi;
 
@@ -96,8 +97,9 @@ impl Core {
         self.explicit_acknowledgements.load(Ordering::Acquire)
     }
 
-    /// Called inside the shim call of `start`/`run` (under the read lock,
-    /// so `Drop` sees it): a driver not started until now gets its process.
+    /// Called inside the shim call of `start`/`run` (before `Drop` can
+    /// detach the driver: `start` holds the read lock, `run` is counted):
+    /// a driver not started until now gets its process.
     pub(crate) fn note_start(&self) {
         if self.status() == DriverStatus::NotStarted {
             self.started_natively.store(true, Ordering::Release);
@@ -302,15 +304,26 @@ pub(crate) fn delete_driver(state: usize, kind: &str, delete: impl FnOnce() + Se
 /// shared by every handle (handles are cheap clones, usable from any
 /// thread, and may outlive the driver that owns the C++ object).
 ///
-/// Each call holds a read lock on the pointer for the duration of the shim
-/// call; the owner's `Drop` takes the write lock only to swap the pointer
-/// for NULL, then deletes the C++ driver without holding any lock (deleting
-/// waits for callbacks, which may themselves be making calls). A call made
-/// after that finds NULL and returns [`Error::NotRunning`] instead of
-/// touching freed memory.
+/// A short call holds a read lock on the pointer for the duration of the
+/// shim call. `join` and `run` block until the driver stops, so they hold
+/// no lock: they are counted instead, while they use the pointer. The
+/// owner's delete takes the write lock only to swap the pointer for NULL,
+/// waits for the counted calls to return, then deletes the C++ driver
+/// without holding any lock (deleting waits for callbacks, which may
+/// themselves be making calls). A call made after the swap finds NULL and
+/// returns [`Error::NotRunning`] instead of touching freed memory.
+///
+/// Why `join` holds no lock: libmesos releases it only once the driver's
+/// own thread has processed the abort, and that thread may be inside a
+/// callback making a driver call; with the delete's writer queued on the
+/// lock, that call's read lock would wait for the writer, the writer for
+/// `join`, and `join` for the callback.
 pub(crate) struct Shared<T> {
     pub(crate) core: Core,
-    raw: std::sync::RwLock<RawPtr<T>>,
+    raw: RwLock<RawPtr<T>>,
+    /// How many `join`/`run` calls are inside libmesos with the pointer.
+    blocking_calls: Mutex<usize>,
+    blocking_call_returned: Condvar,
 }
 
 /// The C++ driver pointer.
@@ -318,16 +331,28 @@ struct RawPtr<T>(*mut T);
 
 // SAFETY: the pointer is only handed to libmesos's driver methods, which are
 // thread-safe (each takes the driver's internal mutex and dispatches to the
-// driver's own process); deletion is serialized by the RwLock protocol above.
+// driver's own process); deletion is serialized by the protocol above.
 unsafe impl<T> Send for RawPtr<T> {}
 // SAFETY: as above.
 unsafe impl<T> Sync for RawPtr<T> {}
+
+/// Counts one blocking call out, even if the shim call unwinds.
+struct BlockingCall<'a, T>(&'a Shared<T>);
+
+impl<T> Drop for BlockingCall<'_, T> {
+    fn drop(&mut self) {
+        *lock(&self.0.blocking_calls) -= 1;
+        self.0.blocking_call_returned.notify_all();
+    }
+}
 
 impl<T> Shared<T> {
     pub(crate) fn new(api: &'static ShimApi) -> Self {
         Self {
             core: Core::new(api),
-            raw: std::sync::RwLock::new(RawPtr(std::ptr::null_mut())),
+            raw: RwLock::new(RawPtr(std::ptr::null_mut())),
+            blocking_calls: Mutex::new(0),
+            blocking_call_returned: Condvar::new(),
         }
     }
 
@@ -336,22 +361,59 @@ impl<T> Shared<T> {
         self.raw.write().unwrap_or_else(|p| p.into_inner()).0 = raw;
     }
 
-    /// Takes the pointer away from every handle; returns it for deletion.
-    pub(crate) fn detach(&self) -> *mut T {
-        std::mem::replace(
+    /// Takes the pointer away from every handle, then waits until no `join`
+    /// or `run` still uses it; returns it for deletion.
+    ///
+    /// `abort` is called on the pointer while one does: the caller aborted
+    /// the driver before, but a `run` may have started it again since (an
+    /// abort does nothing to a driver that was not started yet).
+    pub(crate) fn detach(&self, abort: impl Fn(*mut T)) -> *mut T {
+        let raw = std::mem::replace(
             &mut self.raw.write().unwrap_or_else(|p| p.into_inner()).0,
             std::ptr::null_mut(),
-        )
+        );
+        let mut blocking = lock(&self.blocking_calls);
+        // A counted call took a non-NULL pointer, so `raw` is one here.
+        while *blocking > 0 && !raw.is_null() {
+            abort(raw);
+            blocking = self
+                .blocking_call_returned
+                .wait_timeout(blocking, Duration::from_millis(50))
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        raw
     }
 
-    /// Runs one shim call on the live driver, or says it's gone.
+    /// Runs one short shim call on the live driver, or says it's gone.
     pub(crate) fn call(&self, shim_call: impl FnOnce(*mut T) -> i32) -> Result<i32> {
         let raw = self.raw.read().unwrap_or_else(|p| p.into_inner());
         if raw.0.is_null() {
-            return Err(Error::NotRunning {
-                status: self.core.status(),
-            });
+            return Err(self.not_running());
         }
         Ok(shim_call(raw.0))
+    }
+
+    /// Runs a shim call that blocks until the driver stops (`join`, `run`)
+    /// on the live driver, counted instead of locked (see above).
+    pub(crate) fn call_blocking(&self, shim_call: impl FnOnce(*mut T) -> i32) -> Result<i32> {
+        let raw = {
+            let raw = self.raw.read().unwrap_or_else(|p| p.into_inner());
+            if raw.0.is_null() {
+                return Err(self.not_running());
+            }
+            // Counted before the read lock is released, so `detach` (which
+            // swaps under the write lock, then waits) can't miss this call.
+            *lock(&self.blocking_calls) += 1;
+            raw.0
+        };
+        let _counted = BlockingCall(self);
+        Ok(shim_call(raw))
+    }
+
+    fn not_running(&self) -> Error {
+        Error::NotRunning {
+            status: self.core.status(),
+        }
     }
 }

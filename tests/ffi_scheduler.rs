@@ -547,6 +547,98 @@ fn dropping_a_running_driver_waits_for_callbacks_and_frees_once() {
 }
 
 #[test]
+fn dropping_the_driver_while_join_waits_and_a_callback_calls_the_driver_does_not_deadlock() {
+    // libmesos wakes `join` only once the driver's own thread has processed
+    // the abort, which comes after the running callback; that callback
+    // makes a driver call while the drop is detaching the driver. Holding a
+    // lock across `join` would deadlock the three.
+    struct CallsDriver(Arc<Mutex<Vec<&'static str>>>);
+    impl Scheduler for CallsDriver {
+        fn resource_offers(&mut self, driver: &SchedulerDriver, offers: Vec<Offer>) {
+            self.0.lock().unwrap().push("callback started");
+            std::thread::sleep(Duration::from_millis(300));
+            let declined = driver.decline_offer(&offers[0].id, &Filters::default());
+            self.0.lock().unwrap().push(match declined {
+                Ok(()) => "declined",
+                Err(Error::NotRunning { .. }) => "driver gone",
+                Err(_) => "other error",
+            });
+        }
+        fn status_update(&mut self, _: &SchedulerDriver, _: TaskStatus) {}
+    }
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let driver = MesosSchedulerDriver::builder(
+        CallsDriver(Arc::clone(&log)),
+        framework("drop-during-join"),
+        "127.0.0.1:5050",
+    )
+    .shim_api(&API)
+    .build()
+    .unwrap();
+    driver.start().unwrap();
+    let double = scheduler("drop-during-join");
+    let joiner = {
+        let handle = (*driver).clone();
+        std::thread::spawn(move || handle.join())
+    };
+    while !double.driver.calls().iter().any(|call| call.name == "join") {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    double.resource_offers(vec![offer("o").encode_to_vec()]);
+    while log.lock().unwrap().is_empty() {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let (dropped, done) = mpsc::channel();
+    std::thread::spawn(move || {
+        drop(driver);
+        let _ = dropped.send(());
+    });
+    done.recv_timeout(Duration::from_secs(10))
+        .expect("dropping the driver deadlocked");
+    assert!(matches!(joiner.join().unwrap(), Err(Error::Aborted { .. })));
+    assert!(double.driver.is_freed());
+    assert_eq!(*log.lock().unwrap(), ["callback started", "driver gone"]);
+}
+
+#[test]
+fn dropping_the_driver_while_another_thread_starts_it_with_run_does_not_hang() {
+    // Whichever goes first, neither hangs: `run` gets NotRunning, or Aborted
+    // once the drop aborts the driver it started. (The rarest interleaving,
+    // the drop's abort landing on the not-yet-started driver just before
+    // `run` starts it, is what `Shared::detach`'s repeated abort is for;
+    // the timing here seldom produces it.)
+    for round in 0..20 {
+        let name = format!("drop-during-run-{round}");
+        let (recorder, _seen) = Recorder::new();
+        let driver = MesosSchedulerDriver::builder(recorder, framework(&name), "127.0.0.1:5050")
+            .shim_api(&API)
+            .build()
+            .unwrap();
+        let runner = {
+            let handle = (*driver).clone();
+            std::thread::spawn(move || handle.run())
+        };
+        std::thread::sleep(Duration::from_micros(200 * round));
+        let (dropped, done) = mpsc::channel();
+        std::thread::spawn(move || {
+            drop(driver);
+            let _ = dropped.send(());
+        });
+        done.recv_timeout(Duration::from_secs(10))
+            .unwrap_or_else(|_| panic!("round {round}: dropping the driver hung"));
+        let ran = runner.join().unwrap();
+        assert!(
+            matches!(
+                ran,
+                Err(Error::Aborted { .. }) | Err(Error::NotRunning { .. })
+            ),
+            "round {round}: {ran:?}"
+        );
+        assert!(scheduler(&name).driver.is_freed());
+    }
+}
+
+#[test]
 fn dropping_a_driver_that_never_started_frees_it() {
     let (recorder, _seen) = Recorder::new();
     let driver =

@@ -170,6 +170,8 @@ impl DriverDouble {
                 event();
             }
             self.done_one();
+            // Wakes `join` for an abort queued behind earlier events.
+            self.status_changed.notify_all();
         }
     }
 
@@ -191,7 +193,11 @@ impl DriverDouble {
         if status != RUNNING {
             return status;
         }
-        self.set_status(ABORTED);
+        // As in libmesos: the status changes at once (later calls see it),
+        // but a thread blocked in `join` wakes only when the driver's own
+        // thread gets to the abort, after the callbacks queued before it.
+        *self.status.lock().unwrap() = ABORTED;
+        self.enqueue(Box::new(|| {}));
         ABORTED
     }
 

@@ -240,14 +240,14 @@ impl ExecutorDriver {
         // SAFETY: as in `start`.
         let raw = self
             .shared
-            .call(|raw| unsafe { (self.api().mesos_shim_executor_driver_join)(raw) })?;
+            .call_blocking(|raw| unsafe { (self.api().mesos_shim_executor_driver_join)(raw) })?;
         self.shared.core.expect_finished(raw)
     }
 
     /// `start` then `join`.
     pub fn run(&self) -> Result<DriverStatus> {
         // SAFETY: as in `start`.
-        let raw = self.shared.call(|raw| {
+        let raw = self.shared.call_blocking(|raw| {
             self.shared.core.note_start();
             // SAFETY: `raw` is the live driver `call` lends for this call.
             unsafe { (self.api().mesos_shim_executor_driver_run)(raw) }

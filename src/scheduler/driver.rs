@@ -281,14 +281,14 @@ impl SchedulerDriver {
         // SAFETY: as in `start`.
         let raw = self
             .shared
-            .call(|raw| unsafe { (self.api().mesos_shim_scheduler_driver_join)(raw) })?;
+            .call_blocking(|raw| unsafe { (self.api().mesos_shim_scheduler_driver_join)(raw) })?;
         self.shared.core.expect_finished(raw)
     }
 
     /// `start` then `join`.
     pub fn run(&self) -> Result<DriverStatus> {
         // SAFETY: as in `start`.
-        let raw = self.shared.call(|raw| {
+        let raw = self.shared.call_blocking(|raw| {
             driver_core::during_native_start(&self.shared.core, || unsafe {
                 (self.api().mesos_shim_scheduler_driver_run)(raw)
             })
