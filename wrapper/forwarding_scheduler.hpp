@@ -42,8 +42,9 @@ public:
 
   void resourceOffers(mesos::SchedulerDriver *,
                       const std::vector<mesos::Offer> &offers) override {
-    SerializedList serialized(offers);
-    callbacks_.resource_offers(user_data_, serialized.data(), serialized.size());
+    offers_.assign(offers);
+    callbacks_.resource_offers(user_data_, offers_.data(), offers_.size());
+    offers_.release_if_larger_than(kRetainedOfferBytes);
   }
 
   void offerRescinded(mesos::SchedulerDriver *,
@@ -89,6 +90,13 @@ public:
 private:
   const mesos_shim_scheduler_callbacks callbacks_;
   void *const user_data_;
+  // The serialized offers of the last batch, reused by the next one.
+  // Only touched by resourceOffers, which libmesos calls from the driver's
+  // own process, one call at a time.
+  SerializedList offers_;
+  // Up to this much of it is kept between batches: a batch of a few hundred
+  // offers with dozens of resources each (a large cluster) fits.
+  static constexpr size_t kRetainedOfferBytes = 8 << 20;
 };
 
 } // namespace mesos_shim

@@ -87,36 +87,49 @@ private:
   std::string bytes_;
 };
 
-// A list of messages serialized back to back into one buffer, with a view
-// of each, alive for the duration of one callback: one allocation for the
-// bytes whatever the number of messages (an offer batch can hold hundreds).
+// Messages serialized back to back into one buffer, with a view of each,
+// for one callback. Reused from one callback to the next (the buffers keep
+// their capacity), so a steady stream of offer batches costs no allocation
+// and no fresh pages after the first; callbacks of one driver never overlap.
 class SerializedList {
 public:
+  // Replaces the contents with `messages`; the views are valid until the
+  // next call.
   template <typename Message>
-  explicit SerializedList(const std::vector<Message> &messages) {
-    std::vector<size_t> sizes;
-    sizes.reserve(messages.size());
+  void assign(const std::vector<Message> &messages) {
+    sizes_.clear();
+    views_.clear();
     size_t total = 0;
     for (const Message &message : messages) {
       // Also caches the sizes that SerializeWithCachedSizesToArray uses.
-      sizes.push_back(message.ByteSizeLong());
-      total += sizes.back();
+      sizes_.push_back(message.ByteSizeLong());
+      total += sizes_.back();
     }
-    bytes_.reset(new uint8_t[total > 0 ? total : 1]);
-    views_.reserve(messages.size());
-    uint8_t *next = bytes_.get();
+    if (bytes_.size() < total) {
+      bytes_.resize(total);
+    }
+    uint8_t *next = bytes_.data();
     for (size_t i = 0; i < messages.size(); i++) {
       // Partial, as in Serialized.
       messages[i].SerializeWithCachedSizesToArray(next);
-      views_.push_back(mesos_shim_buf{next, sizes[i]});
-      next += sizes[i];
+      views_.push_back(mesos_shim_buf{next, sizes_[i]});
+      next += sizes_[i];
     }
   }
   const mesos_shim_buf *data() const { return views_.data(); }
   size_t size() const { return views_.size(); }
 
+  // After the callback: gives back a buffer grown past `limit` bytes by an
+  // exceptional batch, so that one huge batch is not held for good.
+  void release_if_larger_than(size_t limit) {
+    if (bytes_.capacity() > limit) {
+      std::vector<uint8_t>().swap(bytes_);
+    }
+  }
+
 private:
-  std::unique_ptr<uint8_t[]> bytes_;
+  std::vector<size_t> sizes_;
+  std::vector<uint8_t> bytes_;
   std::vector<mesos_shim_buf> views_;
 };
 
