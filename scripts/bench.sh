@@ -19,8 +19,9 @@
 #    on non-default ports (master 15050, agent 15051) for:
 #      calls MASTER S    reconcile_tasks(&[]) / reconcileTasks({}) for S s
 #      storm MASTER N    explicit reconciliation of N unknown tasks, until
-#                        the N-th status update, after an untimed warm-up
-#                        storm (N from BENCH_STORM_SIZES)
+#                        the N-th status update; each run times 5 storms
+#                        after an untimed warm-up one and reports the
+#                        median (N from BENCH_STORM_SIZES)
 # 3. prints min/median/max for each side, the ratio Rust/C++ of medians,
 #    each side's peak RSS, and the CPU cost per call / per callback (which
 #    does not depend on the share of the CPU a run got), as Markdown tables;
