@@ -10,6 +10,7 @@ use mesos_sys::ShimApi;
 
 use crate::driver_core::{self, lock, Core, Failure, Shared};
 use crate::error::Result;
+use crate::status::DriverStatus;
 
 /// The driver handle a callback receives (`SchedulerDriver` or
 /// `ExecutorDriver`): what running callbacks and deleting the driver need
@@ -48,6 +49,13 @@ pub(crate) trait DriverHandle {
         shared.call(|raw| unsafe { abort(raw) })
     }
 
+    /// Aborts the driver and records the status libmesos returns: the
+    /// public `abort`, and the owner's delete.
+    fn abort_and_record(&self) -> Result<DriverStatus> {
+        let raw = self.abort_native()?;
+        self.core().status_of(raw)
+    }
+
     /// Aborts the driver after a callback failed (called from a callback;
     /// the failure already marked the status aborted).
     fn abort_after_failure(&self) {
@@ -60,10 +68,8 @@ pub(crate) trait DriverHandle {
     /// C++ driver away from every handle and deletes it, which waits for a
     /// running callback to return.
     fn delete_native(&self) {
+        let _ = self.abort_and_record();
         let shared = self.shared();
-        if let Ok(raw) = self.abort_native() {
-            let _ = shared.core.status_of(raw);
-        }
         let abort = Self::abort_fn(shared.core.api);
         // SAFETY: `detach` passes the pointer it took, which nothing deletes
         // before it returns.

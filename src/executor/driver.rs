@@ -231,8 +231,7 @@ impl ExecutorDriver {
 
     /// Aborts the driver; no more callbacks.
     pub fn abort(&self) -> Result<DriverStatus> {
-        let raw = self.abort_native()?;
-        self.shared.core.status_of(raw)
+        self.abort_and_record()
     }
 
     /// Blocks until the driver is stopped (`Ok`) or aborted (the reason).

@@ -270,8 +270,7 @@ impl SchedulerDriver {
     /// Aborts the driver: no more callbacks, the framework stays registered
     /// (as with `stop(true)`), and `join`/`run` return [`Error::Aborted`].
     pub fn abort(&self) -> Result<DriverStatus> {
-        let raw = self.abort_native()?;
-        self.shared.core.status_of(raw)
+        self.abort_and_record()
     }
 
     /// Blocks until the driver is stopped or aborted. `Ok(Stopped)` after a
