@@ -13,6 +13,8 @@
 
 mod support;
 
+use support::within::within;
+
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -63,7 +65,7 @@ fn refused(master: &str, info: FrameworkInfo) -> String {
             _ => None,
         },
     );
-    let result = events::within("run after the error", Duration::from_secs(30), move || {
+    let result = within("run after the error", Duration::from_secs(30), move || {
         runner.join().unwrap()
     });
     match result {
@@ -116,7 +118,7 @@ fn a_malformed_master_url_fails_start_with_the_detector_error() {
         assert_eq!(called_back, message);
         // join and run don't block; they keep saying why.
         let handle = (*driver).clone();
-        let joined = events::within("join", Duration::from_secs(5), move || handle.join());
+        let joined = within("join", Duration::from_secs(5), move || handle.join());
         assert!(
             matches!(joined, Err(Error::Aborted { message: Some(_) })),
             "{joined:?}"
@@ -196,7 +198,7 @@ fn against_an_unreachable_master_the_driver_retries_until_stop_ends_join() {
     assert_eq!(status.reason(), Reason::MasterDisconnected, "{status:?}");
 
     assert_eq!(driver.stop(false).unwrap(), DriverStatus::Stopped);
-    let joined = events::within("join after stop", Duration::from_secs(10), move || {
+    let joined = within("join after stop", Duration::from_secs(10), move || {
         joiner.join().unwrap()
     });
     assert_eq!(joined.unwrap(), DriverStatus::Stopped);
@@ -233,7 +235,7 @@ fn calls_before_start_and_after_stop_are_errors_and_fatal_calls_are_refused() {
     not_started(driver.revive_offers());
     not_started(driver.reconcile_tasks(&[]));
     let handle = (*driver).clone();
-    let joined = events::within("join before start", Duration::from_secs(5), move || {
+    let joined = within("join before start", Duration::from_secs(5), move || {
         handle.join()
     });
     assert!(
@@ -481,7 +483,7 @@ fn a_panicking_callback_aborts_the_real_driver_and_run_returns_the_panic() {
     );
     let result = {
         let driver = Arc::clone(&driver);
-        events::within("run", Duration::from_secs(60), move || driver.run())
+        within("run", Duration::from_secs(60), move || driver.run())
     };
     match result {
         Err(Error::CallbackPanicked { callback, message }) => {
@@ -527,8 +529,8 @@ fn dropping_a_running_real_driver_releases_join_and_leaves_the_framework_registe
         let handle = handle.clone();
         std::thread::spawn(move || handle.join())
     };
-    events::within("drop", Duration::from_secs(30), move || drop(driver));
-    let joined = events::within(
+    within("drop", Duration::from_secs(30), move || drop(driver));
+    let joined = within(
         "join through a handle",
         Duration::from_secs(10),
         move || joiner.join().unwrap(),

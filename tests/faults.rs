@@ -8,6 +8,8 @@
 
 mod support;
 
+use support::within::within;
+
 use std::time::Duration;
 
 use mesos::proto::task_status::Reason;
@@ -61,7 +63,7 @@ fn subscribed_again(events: &mut events::Events, framework_id: &FrameworkId) -> 
 fn stop_and_join(driver: MesosSchedulerDriver) {
     let handle = (*driver).clone();
     assert_eq!(driver.stop(false).unwrap(), DriverStatus::Stopped);
-    let joined = events::within("join after stop", Duration::from_secs(30), move || {
+    let joined = within("join after stop", Duration::from_secs(30), move || {
         handle.join()
     });
     assert_eq!(joined.unwrap(), DriverStatus::Stopped);

@@ -14,6 +14,10 @@ use mesos::{DriverStatus, Error, MesosSchedulerDriver, Scheduler, SchedulerDrive
 use mesos_test_double::{scheduler, SchedulerDouble, API, API_OLD_LIBRARY};
 use prost::Message;
 
+#[path = "support/within.rs"]
+mod within;
+use within::within;
+
 const WAIT: Duration = Duration::from_secs(5);
 
 fn framework(name: &str) -> FrameworkInfo {
@@ -588,13 +592,9 @@ fn dropping_the_driver_while_join_waits_and_a_callback_calls_the_driver_does_not
     while log.lock().unwrap().is_empty() {
         std::thread::sleep(Duration::from_millis(5));
     }
-    let (dropped, done) = mpsc::channel();
-    std::thread::spawn(move || {
-        drop(driver);
-        let _ = dropped.send(());
+    within("dropping the driver", Duration::from_secs(10), move || {
+        drop(driver)
     });
-    done.recv_timeout(Duration::from_secs(10))
-        .expect("dropping the driver deadlocked");
     assert!(matches!(joiner.join().unwrap(), Err(Error::Aborted { .. })));
     assert!(double.driver.is_freed());
     assert_eq!(*log.lock().unwrap(), ["callback started", "driver gone"]);
@@ -619,13 +619,11 @@ fn dropping_the_driver_while_another_thread_starts_it_with_run_does_not_hang() {
             std::thread::spawn(move || handle.run())
         };
         std::thread::sleep(Duration::from_micros(200 * round));
-        let (dropped, done) = mpsc::channel();
-        std::thread::spawn(move || {
-            drop(driver);
-            let _ = dropped.send(());
-        });
-        done.recv_timeout(Duration::from_secs(10))
-            .unwrap_or_else(|_| panic!("round {round}: dropping the driver hung"));
+        within(
+            &format!("round {round}: dropping the driver"),
+            Duration::from_secs(10),
+            move || drop(driver),
+        );
         let ran = runner.join().unwrap();
         assert!(
             matches!(

@@ -6,6 +6,8 @@
 
 mod support;
 
+use support::within::within;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -93,7 +95,7 @@ fn failing_run(
             _ => None,
         },
     );
-    let result = events::within("run after the error", Duration::from_secs(30), move || {
+    let result = within("run after the error", Duration::from_secs(30), move || {
         runner.join().unwrap()
     });
     (message, result)
@@ -179,7 +181,7 @@ fn example(name: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
         command.env_remove(variable);
     }
     command.envs(env.iter().copied());
-    let output = support::events::within(
+    let output = within(
         &format!("{name} {args:?}"),
         Duration::from_secs(120),
         move || command.output().expect("run the example"),

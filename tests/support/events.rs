@@ -310,27 +310,6 @@ pub fn refuse(seconds: f64) -> Filters {
     }
 }
 
-/// Runs `body` on a thread and waits at most `timeout` for it; panics (with
-/// `what`) if it hasn't returned by then. For driver calls that must not
-/// hang (join, drop...).
-pub fn within<T: Send + 'static>(
-    what: &str,
-    timeout: Duration,
-    body: impl FnOnce() -> T + Send + 'static,
-) -> T {
-    let (done, result) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = done.send(body());
-    });
-    match result.recv_timeout(timeout) {
-        Ok(value) => value,
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            panic!("{what} did not return within {timeout:?}")
-        }
-        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("{what} panicked (see above)"),
-    }
-}
-
 /// The state (`TASK_RUNNING`...) of task `task` in a master's `/state`, in
 /// any framework, if the master knows it.
 pub fn task_state(state: &serde_json::Value, task: &str) -> Option<String> {

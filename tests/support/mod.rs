@@ -6,6 +6,7 @@
 pub mod events;
 #[path = "../../examples/support/http.rs"]
 pub mod http;
+pub mod within;
 pub mod zookeeper;
 
 use std::net::TcpListener;
