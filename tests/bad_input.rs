@@ -30,7 +30,7 @@ use mesos::{
     operations, DriverStatus, Error, Executor, ExecutorDriver, MesosExecutorDriver,
     MesosSchedulerDriver, SchedulerDriver,
 };
-use support::events::{self, channel, command_task, framework, Ev};
+use support::events::{self, channel, command_task, framework, listed_framework, Ev};
 use support::{require_mesos, Cluster};
 
 const RESOURCES: &str = "cpus:1;mem:256;disk:100";
@@ -349,11 +349,7 @@ fn invalid_framework_info_reaches_the_error_callback_and_run() {
         _ => None,
     });
     let state = cluster.state();
-    let registered = state["frameworks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["id"] == id.value.as_str())
+    let registered = listed_framework(&state, |f| f["id"] == id.value.as_str())
         .expect("the framework in /state")
         .clone();
     assert_eq!(registered["name"], "");
@@ -554,11 +550,7 @@ fn dropping_a_running_real_driver_releases_join_and_leaves_the_framework_registe
     std::thread::sleep(Duration::from_secs(2));
     let state = cluster.state();
     assert!(
-        state["frameworks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|f| f["name"] == "dropped"),
+        listed_framework(&state, |f| f["name"] == "dropped").is_some(),
         "{}",
         state["frameworks"]
     );

@@ -18,7 +18,9 @@ use mesos::proto::{
     TaskInfo, TaskState,
 };
 use mesos::{DriverStatus, MesosSchedulerDriver};
-use support::events::{self, channel, command_task, framework, launch_once, task_state, Ev};
+use support::events::{
+    self, channel, command_task, framework, launch_once, listed_framework, task_state, Ev,
+};
 use support::zookeeper::require_zookeeper;
 use support::{require_mesos, Cluster, ClusterOptions};
 
@@ -193,11 +195,9 @@ fn when_the_leading_master_dies_the_driver_follows_the_new_leader_and_keeps_its_
     // Still the same framework, as the new leader sees it.
     let state = cluster.leader_state(Duration::from_secs(10));
     assert!(
-        state["frameworks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|f| f["id"] == framework_id.value.as_str() && f["active"] == true),
+        listed_framework(&state, |f| f["id"] == framework_id.value.as_str()
+            && f["active"] == true)
+        .is_some(),
         "framework {} not active on the new leader",
         framework_id.value
     );
@@ -381,11 +381,7 @@ fn after_stop_with_failover_a_new_driver_with_the_framework_id_owns_the_task() {
     // drivers share, keeps its connection to the master.)
     let state = cluster.state();
     assert!(
-        state["frameworks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|f| f["id"] == framework_id.value.as_str()),
+        listed_framework(&state, |f| f["id"] == framework_id.value.as_str()).is_some(),
         "framework {} gone after stop(true)",
         framework_id.value
     );
@@ -476,11 +472,7 @@ fn behind_a_host_port_url_a_restarted_master_goes_unnoticed_by_the_driver() {
     let state = cluster.wait_for_state("the agent back", RECOVER, |state| {
         task_state(state, LONG_TASK).as_deref() == Some("TASK_RUNNING")
     });
-    let known = state["frameworks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == "standalone-restart")
+    let known = listed_framework(&state, |f| f["name"] == "standalone-restart")
         .expect("the framework, recovered from the agent")
         .clone();
     assert_eq!(known["connected"], false, "{known}");

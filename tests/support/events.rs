@@ -310,6 +310,19 @@ pub fn refuse(seconds: f64) -> Filters {
     }
 }
 
+/// The first framework a master's `/state` lists as not completed that
+/// `matches` accepts.
+pub fn listed_framework(
+    state: &serde_json::Value,
+    matches: impl Fn(&serde_json::Value) -> bool,
+) -> Option<&serde_json::Value> {
+    state["frameworks"]
+        .as_array()
+        .expect("/state lists frameworks")
+        .iter()
+        .find(|framework| matches(framework))
+}
+
 /// The state (`TASK_RUNNING`...) of task `task` in a master's `/state`, in
 /// any framework, if the master knows it.
 pub fn task_state(state: &serde_json::Value, task: &str) -> Option<String> {
