@@ -7,19 +7,11 @@
 //! Without libmesos the test says so loudly and passes, unless
 //! `MESOS_TEST_REQUIRE=1` asks for every check to run.
 
+mod common;
+
 use std::ffi::CStr;
 use std::os::raw::c_char;
 use std::path::Path;
-
-fn skip(message: &str) {
-    if std::env::var("MESOS_TEST_REQUIRE").as_deref() == Ok("1") {
-        panic!("{message}, and MESOS_TEST_REQUIRE=1");
-    }
-    // Straight to stderr: eprintln! would be captured by the harness and the
-    // skip would go unnoticed.
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "\n*** SKIPPED: {message} ***\n");
-}
 
 /// # Safety
 /// `text` is NULL or a NUL-terminated string that outlives the call.
@@ -43,7 +35,7 @@ fn version_in_file_name(path: &Path) -> Option<String> {
 #[test]
 fn loaded_libmesos_is_the_version_the_shim_was_compiled_for() {
     let Some(api) = mesos_sys::native() else {
-        skip(&format!(
+        common::skip(&format!(
             "libmesos version check: {}",
             mesos_sys::NATIVE_UNAVAILABLE_REASON
         ));
@@ -61,7 +53,7 @@ fn loaded_libmesos_is_the_version_the_shim_was_compiled_for() {
     let real_path = std::fs::canonicalize(&loaded_path)
         .unwrap_or_else(|error| panic!("cannot resolve {loaded_path}: {error}"));
     let Some(loaded) = version_in_file_name(&real_path) else {
-        skip(&format!(
+        common::skip(&format!(
             "libmesos version check: {} is not named libmesos-X.Y.Z.so, so its version can't be told \
              (the shim was compiled against Mesos {compiled})",
             real_path.display()
