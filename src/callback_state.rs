@@ -2,28 +2,35 @@
 //! and the path every C callback takes from that pointer to the user's
 //! `Scheduler` or `Executor`.
 
+use std::mem::ManuallyDrop;
 use std::os::raw::c_void;
-use std::ptr::NonNull;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::{Arc, Mutex};
 
 use mesos_sys::ShimApi;
 
-use crate::driver_core::{self, lock, Core, Failure, Shared};
+use crate::driver_core::{self, lock, Core, Failure};
 use crate::error::Result;
+use crate::shared::Shared;
 use crate::status::DriverStatus;
 
 /// The driver handle a callback receives (`SchedulerDriver` or
 /// `ExecutorDriver`): what running callbacks and deleting the driver need
 /// to know about a driver kind. Each kind only names its shim functions;
-/// the logic is here, once.
-pub(crate) trait DriverHandle {
+/// the logic is here and in [`Shared`], once.
+pub(crate) trait DriverHandle: Sized + Send + Sync + 'static {
     /// The opaque C++ driver type of the shim.
     type Raw;
+
+    /// The user's object the callbacks call (`dyn Scheduler`, `dyn Executor`).
+    type User: ?Sized + Send + 'static;
 
     /// The owning type's name, for logs.
     const OWNER: &'static str;
 
-    fn shared(&self) -> &Shared<Self::Raw>;
+    fn from_shared(shared: Arc<Shared<Self>>) -> Self;
+
+    fn shared(&self) -> &Shared<Self>;
 
     /// The shim's `abort` for this kind.
     fn abort_fn(api: &ShimApi) -> unsafe extern "C" fn(*mut Self::Raw) -> i32;
@@ -31,9 +38,9 @@ pub(crate) trait DriverHandle {
     /// The shim's `free` for this kind.
     fn free_fn(api: &ShimApi) -> unsafe extern "C" fn(*mut Self::Raw);
 
-    /// Whether the detached C++ driver can be deleted; `false` leaks it
-    /// (for a libmesos driver whose destructor would crash).
-    fn may_delete_native(&self) -> bool {
+    /// Whether the C++ driver can be deleted; `false` leaks it (for a
+    /// libmesos driver whose destructor would crash).
+    fn may_delete_native(_core: &Core) -> bool {
         true
     }
 
@@ -49,8 +56,8 @@ pub(crate) trait DriverHandle {
         shared.call(|raw| unsafe { abort(raw) })
     }
 
-    /// Aborts the driver and records the status libmesos returns: the
-    /// public `abort`, and the owner's delete.
+    /// Aborts the driver and records the status libmesos returns (the
+    /// public `abort`).
     fn abort_and_record(&self) -> Result<DriverStatus> {
         let raw = self.abort_native()?;
         self.core().status_of(raw)
@@ -61,53 +68,46 @@ pub(crate) trait DriverHandle {
     fn abort_after_failure(&self) {
         let _ = self.abort_native();
     }
-
-    /// Called once, by the owner's drop, never from one of this driver's
-    /// callbacks: releases threads blocked in `join`/`run` (and marks the
-    /// status aborted for the handles that outlive the owner), takes the
-    /// C++ driver away from every handle and deletes it, which waits for a
-    /// running callback to return.
-    fn delete_native(&self) {
-        let _ = self.abort_and_record();
-        let shared = self.shared();
-        let abort = Self::abort_fn(shared.core.api);
-        // SAFETY: `detach` passes the pointer it took, which nothing deletes
-        // before it returns.
-        let raw = shared.detach(|raw| unsafe {
-            abort(raw);
-        });
-        if raw.is_null() || !self.may_delete_native() {
-            return; // never created, or leaked on purpose
-        }
-        // SAFETY: `raw` came from the shim's `new` and is deleted once
-        // (detach leaves NULL behind). Deleting waits for a running
-        // callback, so nothing uses the callback state after this returns.
-        unsafe { Self::free_fn(shared.core.api)(raw) };
-    }
 }
 
-/// The handle lent to every callback and the user's object (`U` is
-/// `dyn Scheduler` or `dyn Executor`). Boxed by the driver that owns it so
-/// its address, the user-data pointer, is stable for the driver's lifetime;
-/// freed only after the C++ driver is deleted.
-pub(crate) struct CallbackState<H, U: ?Sized> {
-    pub(crate) driver: H,
-    pub(crate) user: Mutex<Box<U>>,
+/// What the C++ driver calls back into: the user's object, and the way
+/// back to the driver's [`Shared`] half to lend callbacks a handle. Owned
+/// by that `Shared`, which frees it after deleting the C++ driver.
+pub(crate) struct CallbackState<H: DriverHandle> {
+    /// The `Shared` this belongs to. Dereferenced only while `user` is
+    /// `Some`: until the owner takes the user's object, it holds a
+    /// reference to the `Shared`, which therefore lives.
+    shared: AtomicPtr<Shared<H>>,
+    /// `None` once the owner was dropped: callbacks then return at once.
+    user: Mutex<Option<Box<H::User>>>,
 }
 
-impl<H: DriverHandle, U: ?Sized> CallbackState<H, U> {
-    pub(crate) fn new(driver: H, user: Box<U>) -> Self {
+impl<H: DriverHandle> CallbackState<H> {
+    pub(crate) fn new(user: Box<H::User>) -> Self {
         Self {
-            driver,
-            user: Mutex::new(user),
+            shared: AtomicPtr::new(std::ptr::null_mut()),
+            user: Mutex::new(Some(user)),
         }
+    }
+
+    /// Points back at the `Shared` that owns this, once, on creation
+    /// (`shared` is the address inside its `Arc`).
+    pub(crate) fn set_shared(&self, shared: *const Shared<H>) {
+        self.shared
+            .store(shared as *mut Shared<H>, Ordering::Release);
+    }
+
+    /// Takes the user's object away from the callbacks, once no callback
+    /// runs it (the owner's release).
+    pub(crate) fn take_user(&self) -> Option<Box<H::User>> {
+        lock(&self.user).take()
     }
 
     /// The state behind a callback's user-data pointer.
     ///
     /// # Safety
     /// `user_data` is the pointer the driver gave the shim at creation: a
-    /// live `CallbackState<H, U>` (the driver deletes the C++ driver, which
+    /// live `CallbackState<H>` (its `Shared` deletes the C++ driver, which
     /// waits for callbacks, before freeing it).
     pub(crate) unsafe fn from_user_data<'a>(user_data: *mut c_void) -> &'a Self {
         // SAFETY: guaranteed by the caller.
@@ -120,17 +120,42 @@ impl<H: DriverHandle, U: ?Sized> CallbackState<H, U> {
         self as *const Self as usize
     }
 
+    /// Runs `deliver` with the user's object and a handle lent for the
+    /// call, unless the owner is gone. The user's lock is held throughout,
+    /// so the owner's release waits for a running callback.
+    fn with_user(&self, deliver: impl FnOnce(&mut H::User, &Shared<H>, &H)) {
+        let mut user = lock(&self.user);
+        let Some(user) = user.as_deref_mut() else {
+            return; // the driver was dropped; nobody to call
+        };
+        let shared = self.shared.load(Ordering::Acquire);
+        // SAFETY: `user` is Some, so the owner still holds a reference to
+        // the `Shared` at `shared` (set on creation, before the C++ driver
+        // existed): it is live, inside an `Arc`. The handle borrows that
+        // reference (ManuallyDrop: never released here); a clone made from
+        // it takes a reference of its own, from a count of at least one.
+        let handle = ManuallyDrop::new(H::from_shared(unsafe { Arc::from_raw(shared) }));
+        // SAFETY: as above.
+        deliver(user, unsafe { &*shared }, &handle);
+    }
+
     /// Runs one callback: `body` decodes its arguments and calls the user's
     /// object with the handle. A panic or a decode error stops here, is
     /// recorded and aborts the driver.
-    pub(crate) fn run(&self, callback: &'static str, body: impl FnOnce(&mut U, &H) -> Result<()>) {
-        driver_core::run_callback(
-            self.driver.core(),
-            self.id(),
-            callback,
-            || self.driver.abort_after_failure(),
-            || body(&mut **lock(&self.user), &self.driver),
-        );
+    pub(crate) fn run(
+        &self,
+        callback: &'static str,
+        body: impl FnOnce(&mut H::User, &H) -> Result<()>,
+    ) {
+        self.with_user(|user, shared, handle| {
+            driver_core::run_callback(
+                &shared.core,
+                self.id(),
+                callback,
+                || handle.abort_after_failure(),
+                || body(user, handle),
+            );
+        });
     }
 
     /// libmesos's `error` callback: libmesos aborts the driver right after
@@ -141,83 +166,16 @@ impl<H: DriverHandle, U: ?Sized> CallbackState<H, U> {
         &self,
         callback: &'static str,
         message: &[u8],
-        deliver: impl FnOnce(&mut U, &H, String),
+        deliver: impl FnOnce(&mut H::User, &H, String),
     ) {
         let text = String::from_utf8_lossy(message).into_owned();
-        let core = self.driver.core();
-        core.record_failure(Failure::MesosError(text.clone()));
-        driver_core::run_error_callback(core, self.id(), callback, || {
-            deliver(&mut **lock(&self.user), &self.driver, text)
+        self.with_user(|user, shared, handle| {
+            shared
+                .core
+                .record_failure(Failure::MesosError(text.clone()));
+            driver_core::run_error_callback(&shared.core, self.id(), callback, || {
+                deliver(user, handle, text)
+            });
         });
-    }
-}
-
-/// The owning half of a driver: the boxed `CallbackState` whose address the
-/// shim holds as user data. Dropping it deletes the C++ driver first (which
-/// waits for callbacks) and frees the state after, so no callback can reach
-/// freed memory; from inside one of the driver's own callbacks, where that
-/// wait would never end, both happen on a helper thread.
-pub(crate) struct OwnedState<H: DriverHandle + Send + Sync + 'static, U: ?Sized + Send + 'static> {
-    /// From `Box::leak`; freed once, by Drop. A raw pointer, not a Box,
-    /// because libmesos threads read the state through the user data
-    /// while the owner holds it.
-    state: NonNull<CallbackState<H, U>>,
-}
-
-// SAFETY: the state holds a `Send + Sync` handle and the user's object
-// behind a Mutex, which needs only `U: Send`.
-unsafe impl<H: DriverHandle + Send + Sync + 'static, U: ?Sized + Send + 'static> Send
-    for OwnedState<H, U>
-{
-}
-// SAFETY: as above; `&OwnedState` only gives `&CallbackState`.
-unsafe impl<H: DriverHandle + Send + Sync + 'static, U: ?Sized + Send + 'static> Sync
-    for OwnedState<H, U>
-{
-}
-
-impl<H: DriverHandle + Send + Sync + 'static, U: ?Sized + Send + 'static> OwnedState<H, U> {
-    pub(crate) fn new(driver: H, user: Box<U>) -> Self {
-        Self {
-            state: NonNull::from(Box::leak(Box::new(CallbackState::new(driver, user)))),
-        }
-    }
-
-    pub(crate) fn get(&self) -> &CallbackState<H, U> {
-        // SAFETY: the state lives until Drop, which `&self` excludes.
-        unsafe { self.state.as_ref() }
-    }
-
-    /// The pointer to give the shim as user data; valid while `self` lives.
-    pub(crate) fn user_data(&self) -> *mut c_void {
-        self.state.as_ptr() as *mut c_void
-    }
-}
-
-impl<H: DriverHandle + Send + Sync + 'static, U: ?Sized + Send + 'static> Drop
-    for OwnedState<H, U>
-{
-    fn drop(&mut self) {
-        /// The state pointer, moved to whichever thread deletes the driver.
-        struct SendPtr<H: DriverHandle + Send + Sync + 'static, U: ?Sized + Send + 'static>(
-            NonNull<CallbackState<H, U>>,
-        );
-        // SAFETY: the state is Send + Sync (see OwnedState) and only the
-        // deleting thread touches the pointer from here on.
-        unsafe impl<H: DriverHandle + Send + Sync + 'static, U: ?Sized + Send + 'static> Send
-            for SendPtr<H, U>
-        {
-        }
-
-        let state = SendPtr(self.state);
-        let delete = move || {
-            let state = state;
-            // SAFETY: the state is live until the Box::from_raw below.
-            unsafe { state.0.as_ref() }.driver.delete_native();
-            // SAFETY: from Box::leak in `new`, freed only here; the C++
-            // driver that held the pointer is gone.
-            drop(unsafe { Box::from_raw(state.0.as_ptr()) });
-        };
-        driver_core::delete_driver(self.state.as_ptr() as usize, H::OWNER, delete);
     }
 }

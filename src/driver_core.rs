@@ -11,8 +11,7 @@ use std::any::Any;
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
-use std::sync::{Condvar, Mutex, RwLock};
-use std::time::Duration;
+use std::sync::Mutex;
 
 use mesos_sys::ShimApi;
 
@@ -97,8 +96,9 @@ impl Core {
         self.explicit_acknowledgements.load(Ordering::Acquire)
     }
 
-    /// Called inside the shim call of `start`/`run` (before `Drop` can
-    /// detach the driver: `start` holds the read lock, `run` is counted):
+    /// Called inside the shim call of `start`/`run` (before the owner's
+    /// drop can detach the driver: `start` holds the lifecycle lock, `run`
+    /// is counted):
     /// a driver not started until now gets its process.
     pub(crate) fn note_start(&self) {
         if self.status() == DriverStatus::NotStarted {
@@ -287,133 +287,15 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
     }
 }
 
-/// Runs `delete` (which deletes the C++ driver, waiting for callbacks, then
-/// frees the callback state) here, or on a helper thread when called from
-/// inside one of that driver's own callbacks, where waiting for callbacks
-/// would wait for itself forever.
-pub(crate) fn delete_driver(state: usize, kind: &str, delete: impl FnOnce() + Send + 'static) {
+/// Runs `release` (the owner's drop: it waits for a running callback, and
+/// may delete the C++ driver, which waits too) here, or on a helper thread
+/// when called from inside one of that driver's own callbacks, where
+/// waiting for callbacks would wait for itself forever.
+pub(crate) fn release_driver(state: usize, kind: &str, release: impl FnOnce() + Send + 'static) {
     if in_callback_of(state) {
-        log::warn!("{kind} dropped inside its own callback; deleting it on a helper thread");
-        std::thread::spawn(delete);
+        log::warn!("{kind} dropped inside its own callback; releasing it on a helper thread");
+        std::thread::spawn(release);
     } else {
-        delete();
-    }
-}
-
-/// A driver's shared half: its `Core` and the pointer to the C++ driver,
-/// shared by every handle (handles are cheap clones, usable from any
-/// thread, and may outlive the driver that owns the C++ object).
-///
-/// A short call holds a read lock on the pointer for the duration of the
-/// shim call. `join` and `run` block until the driver stops, so they hold
-/// no lock: they are counted instead, while they use the pointer. The
-/// owner's delete takes the write lock only to swap the pointer for NULL,
-/// waits for the counted calls to return, then deletes the C++ driver
-/// without holding any lock (deleting waits for callbacks, which may
-/// themselves be making calls). A call made after the swap finds NULL and
-/// returns [`Error::NotRunning`] instead of touching freed memory.
-///
-/// Why `join` holds no lock: libmesos releases it only once the driver's
-/// own thread has processed the abort, and that thread may be inside a
-/// callback making a driver call; with the delete's writer queued on the
-/// lock, that call's read lock would wait for the writer, the writer for
-/// `join`, and `join` for the callback.
-pub(crate) struct Shared<T> {
-    pub(crate) core: Core,
-    raw: RwLock<RawPtr<T>>,
-    /// How many `join`/`run` calls are inside libmesos with the pointer.
-    blocking_calls: Mutex<usize>,
-    blocking_call_returned: Condvar,
-}
-
-/// The C++ driver pointer.
-struct RawPtr<T>(*mut T);
-
-// SAFETY: the pointer is only handed to libmesos's driver methods, which are
-// thread-safe (each takes the driver's internal mutex and dispatches to the
-// driver's own process); deletion is serialized by the protocol above.
-unsafe impl<T> Send for RawPtr<T> {}
-// SAFETY: as above.
-unsafe impl<T> Sync for RawPtr<T> {}
-
-/// Counts one blocking call out, even if the shim call unwinds.
-struct BlockingCall<'a, T>(&'a Shared<T>);
-
-impl<T> Drop for BlockingCall<'_, T> {
-    fn drop(&mut self) {
-        *lock(&self.0.blocking_calls) -= 1;
-        self.0.blocking_call_returned.notify_all();
-    }
-}
-
-impl<T> Shared<T> {
-    pub(crate) fn new(api: &'static ShimApi) -> Self {
-        Self {
-            core: Core::new(api),
-            raw: RwLock::new(RawPtr(std::ptr::null_mut())),
-            blocking_calls: Mutex::new(0),
-            blocking_call_returned: Condvar::new(),
-        }
-    }
-
-    /// Sets the pointer once, right after the C++ driver was created.
-    pub(crate) fn attach(&self, raw: *mut T) {
-        self.raw.write().unwrap_or_else(|p| p.into_inner()).0 = raw;
-    }
-
-    /// Takes the pointer away from every handle, then waits until no `join`
-    /// or `run` still uses it; returns it for deletion.
-    ///
-    /// `abort` is called on the pointer while one does: the caller aborted
-    /// the driver before, but a `run` may have started it again since (an
-    /// abort does nothing to a driver that was not started yet).
-    pub(crate) fn detach(&self, abort: impl Fn(*mut T)) -> *mut T {
-        let raw = std::mem::replace(
-            &mut self.raw.write().unwrap_or_else(|p| p.into_inner()).0,
-            std::ptr::null_mut(),
-        );
-        let mut blocking = lock(&self.blocking_calls);
-        // A counted call took a non-NULL pointer, so `raw` is one here.
-        while *blocking > 0 && !raw.is_null() {
-            abort(raw);
-            blocking = self
-                .blocking_call_returned
-                .wait_timeout(blocking, Duration::from_millis(50))
-                .unwrap_or_else(|p| p.into_inner())
-                .0;
-        }
-        raw
-    }
-
-    /// Runs one short shim call on the live driver, or says it's gone.
-    pub(crate) fn call(&self, shim_call: impl FnOnce(*mut T) -> i32) -> Result<i32> {
-        let raw = self.raw.read().unwrap_or_else(|p| p.into_inner());
-        if raw.0.is_null() {
-            return Err(self.not_running());
-        }
-        Ok(shim_call(raw.0))
-    }
-
-    /// Runs a shim call that blocks until the driver stops (`join`, `run`)
-    /// on the live driver, counted instead of locked (see above).
-    pub(crate) fn call_blocking(&self, shim_call: impl FnOnce(*mut T) -> i32) -> Result<i32> {
-        let raw = {
-            let raw = self.raw.read().unwrap_or_else(|p| p.into_inner());
-            if raw.0.is_null() {
-                return Err(self.not_running());
-            }
-            // Counted before the read lock is released, so `detach` (which
-            // swaps under the write lock, then waits) can't miss this call.
-            *lock(&self.blocking_calls) += 1;
-            raw.0
-        };
-        let _counted = BlockingCall(self);
-        Ok(shim_call(raw))
-    }
-
-    fn not_running(&self) -> Error {
-        Error::NotRunning {
-            status: self.core.status(),
-        }
+        release();
     }
 }

@@ -30,6 +30,7 @@ pub mod operations;
 pub mod proto;
 pub mod resources;
 pub mod scheduler;
+mod shared;
 mod status;
 
 pub use error::{Error, Result};

@@ -755,16 +755,61 @@ fn a_cloned_handle_outlives_the_driver_safely() {
         .driver
         .wait_for_call("join")
         .expect("join reached the shim");
-    // Dropping the owner releases a thread blocked in join through a handle
-    // (the driver is aborted), then detaches every handle.
+    // Dropping the owner detaches every handle, then releases a thread
+    // blocked in join through a handle (the driver is aborted).
     drop(driver);
     assert!(matches!(
         joiner.join().unwrap(),
         Err(Error::Aborted { message: None })
     ));
-    assert!(double.driver.is_freed());
     match handle.revive_offers() {
         Err(Error::NotRunning { status }) => assert_eq!(status, DriverStatus::Aborted),
         other => panic!("expected NotRunning from a handle of a dropped driver, got {other:?}"),
     }
+    // The aborted C++ driver object goes with the last handle (calls take
+    // no lock, so none may find it deleted).
+    assert!(!double.driver.is_freed());
+    drop(handle);
+    assert!(double.driver.is_freed());
+}
+
+#[test]
+fn a_scheduler_keeping_its_own_handle_is_dropped_with_the_driver() {
+    // A common pattern: the scheduler keeps a clone of the handle it is
+    // given. Dropping the driver must still drop the scheduler (and with it
+    // that clone) and delete the C++ driver: no reference cycle survives.
+    struct KeepsHandle(Option<SchedulerDriver>, Arc<Mutex<Vec<&'static str>>>);
+    impl Scheduler for KeepsHandle {
+        fn resource_offers(&mut self, driver: &SchedulerDriver, _: Vec<Offer>) {
+            self.0 = Some(driver.clone());
+            self.1.lock().unwrap().push("kept the handle");
+        }
+        fn status_update(&mut self, _: &SchedulerDriver, _: TaskStatus) {}
+    }
+    impl Drop for KeepsHandle {
+        fn drop(&mut self) {
+            self.1.lock().unwrap().push("scheduler dropped");
+        }
+    }
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let driver = MesosSchedulerDriver::builder(
+        KeepsHandle(None, Arc::clone(&log)),
+        framework("keeps-handle"),
+        "127.0.0.1:5050",
+    )
+    .shim_api(&API)
+    .build()
+    .unwrap();
+    driver.start().unwrap();
+    let double = scheduler("keeps-handle");
+    double.resource_offers(vec![offer("o").encode_to_vec()]);
+    while log.lock().unwrap().is_empty() {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    drop(driver);
+    assert_eq!(
+        *log.lock().unwrap(),
+        ["kept the handle", "scheduler dropped"]
+    );
+    assert!(double.driver.is_freed());
 }

@@ -21,7 +21,7 @@ pub(super) static CALLBACKS: mesos_shim_executor_callbacks = mesos_shim_executor
     error: Some(error),
 };
 
-type State = CallbackState<ExecutorDriver, dyn Executor>;
+type State = CallbackState<ExecutorDriver>;
 
 /// Runs `body` with the user's executor and the driver handle.
 ///

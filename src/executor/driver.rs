@@ -9,11 +9,12 @@ use prost::Message;
 
 use super::callbacks::CALLBACKS;
 use super::Executor;
-use crate::callback_state::{DriverHandle, OwnedState};
-use crate::driver_core::Shared;
+use crate::callback_state::DriverHandle;
+use crate::driver_core::Core;
 use crate::error::{Error, Result};
 use crate::ffi::{self, buf, EncodedList};
 use crate::proto::TaskStatus;
+use crate::shared::{Owner, Shared};
 use crate::status::DriverStatus;
 
 /// The executor driver calls, as a handle: what a
@@ -22,10 +23,14 @@ use crate::status::DriverStatus;
 /// from a thread running a task) and from inside callbacks.
 #[derive(Clone)]
 pub struct ExecutorDriver {
-    pub(super) shared: Arc<Shared<mesos_shim_executor_driver>>,
+    pub(super) shared: Arc<Shared<ExecutorDriver>>,
 }
 
 /// An executor driver connected to the agent that launched this process.
+///
+/// Dropping it ends the driver the way dropping a
+/// [`MesosSchedulerDriver`](crate::MesosSchedulerDriver) does: abort, detach
+/// every handle, wait for a running callback, drop the executor.
 ///
 /// # Example
 ///
@@ -45,7 +50,7 @@ pub struct ExecutorDriver {
 /// # Ok::<(), mesos::Error>(())
 /// ```
 pub struct MesosExecutorDriver {
-    state: OwnedState<ExecutorDriver, dyn Executor>,
+    owner: Owner<ExecutorDriver>,
 }
 
 impl MesosExecutorDriver {
@@ -94,19 +99,14 @@ impl MesosExecutorDriver {
             check_agent_environment(environment.as_deref())?;
         }
         let environment = environment.as_ref().map(EncodedList::strings);
-        let state = OwnedState::new(
-            ExecutorDriver {
-                shared: Arc::new(Shared::new(api)),
-            },
-            executor,
-        );
-        // SAFETY: the callback table is static; `state` outlives the C++
-        // driver (Drop deletes the driver first); the environment array
-        // lives until the call returns.
+        let owner = Owner::new(api, executor);
+        // SAFETY: the callback table is static; the user data outlives the
+        // C++ driver (`Shared` deletes the driver before freeing it); the
+        // environment array lives until the call returns.
         let raw = unsafe {
             (api.mesos_shim_executor_driver_new)(
                 &CALLBACKS,
-                state.user_data(),
+                owner.shared().user_data(),
                 environment
                     .as_ref()
                     .map_or(std::ptr::null(), EncodedList::as_ptr),
@@ -114,15 +114,15 @@ impl MesosExecutorDriver {
             )
         };
         if raw.is_null() {
-            // Dropping `state` frees it: no C++ driver holds the pointer.
+            // Dropping `owner` frees the state: no C++ driver holds the pointer.
             let message = ffi::last_error(api);
             return Err(Error::Shim {
                 code: mesos_sys::MESOS_SHIM_BAD_MESSAGE,
                 message,
             });
         }
-        state.get().driver.shared.attach(raw);
-        Ok(Self { state })
+        owner.shared().attach(raw);
+        Ok(Self { owner })
     }
 }
 
@@ -130,7 +130,7 @@ impl Deref for MesosExecutorDriver {
     type Target = ExecutorDriver;
 
     fn deref(&self) -> &ExecutorDriver {
-        &self.state.get().driver
+        self.owner.handle()
     }
 }
 
@@ -206,11 +206,11 @@ impl ExecutorDriver {
 
     /// Connects to the agent; callbacks begin.
     pub fn start(&self) -> Result<DriverStatus> {
-        // SAFETY: `call` hands us the live C++ driver and keeps it alive (read
-        // lock) until the shim call returns; the shim takes no other pointer.
-        let raw = self.shared.call(|raw| {
+        // SAFETY: `call_start` hands us the live C++ driver, which lives as
+        // long as this handle; the shim takes no other pointer.
+        let raw = self.shared.call_start(|raw| {
             self.shared.core.note_start();
-            // SAFETY: `raw` is the live driver `call` lends for this call.
+            // SAFETY: `raw` is the live driver `call_start` lends for this call.
             unsafe { (self.api().mesos_shim_executor_driver_start)(raw) }
         })?;
         match self.shared.core.status_of(raw)? {
@@ -248,7 +248,7 @@ impl ExecutorDriver {
         // SAFETY: as in `start`.
         let raw = self.shared.call_blocking(|raw| {
             self.shared.core.note_start();
-            // SAFETY: `raw` is the live driver `call` lends for this call.
+            // SAFETY: `raw` is the live driver `call_blocking` lends for this call.
             unsafe { (self.api().mesos_shim_executor_driver_run)(raw) }
         })?;
         self.shared.core.expect_finished(raw)
@@ -277,9 +277,14 @@ impl ExecutorDriver {
 
 impl DriverHandle for ExecutorDriver {
     type Raw = mesos_shim_executor_driver;
+    type User = dyn Executor;
     const OWNER: &'static str = "MesosExecutorDriver";
 
-    fn shared(&self) -> &Shared<Self::Raw> {
+    fn from_shared(shared: Arc<Shared<Self>>) -> Self {
+        Self { shared }
+    }
+
+    fn shared(&self) -> &Shared<Self> {
         &self.shared
     }
 
@@ -291,8 +296,8 @@ impl DriverHandle for ExecutorDriver {
         api.mesos_shim_executor_driver_free
     }
 
-    fn may_delete_native(&self) -> bool {
-        if ffi::is_native(self.api()) && !self.shared.core.started_natively() {
+    fn may_delete_native(core: &Core) -> bool {
+        if ffi::is_native(core.api) && !core.started_natively() {
             // libmesos's ~MesosExecutorDriver dereferences the driver's
             // process, which only `start` creates: deleting a driver that
             // never started crashes. Leak it instead (it holds no thread

@@ -10,32 +10,25 @@
 #![doc(hidden)]
 
 use std::os::raw::c_void;
-use std::sync::Arc;
 
 use mesos_sys::{mesos_shim_scheduler_callbacks, ShimApi};
 
 use super::callbacks::CALLBACKS;
 use super::driver::SchedulerDriver;
 use super::Scheduler;
-use crate::callback_state::OwnedState;
-use crate::driver_core::Shared;
+use crate::shared::Owner;
 
 /// A scheduler behind the user-data pointer the callbacks expect.
 pub struct CallbackHook {
-    /// The same state a driver owns; its handle never gets a C++ driver.
-    state: OwnedState<SchedulerDriver, dyn Scheduler>,
+    /// The same owner a driver has; its handle never gets a C++ driver.
+    owner: Owner<SchedulerDriver>,
 }
 
 impl CallbackHook {
     /// `api` is only used to describe errors (pass `mesos_sys::native()`'s).
     pub fn new(scheduler: impl Scheduler + 'static, api: &'static ShimApi) -> Self {
         Self {
-            state: OwnedState::new(
-                SchedulerDriver {
-                    shared: Arc::new(Shared::new(api)),
-                },
-                Box::new(scheduler),
-            ),
+            owner: Owner::new(api, Box::new(scheduler) as Box<dyn Scheduler>),
         }
     }
 
@@ -47,6 +40,6 @@ impl CallbackHook {
     /// The user data to pass to every callback; valid while `self` lives.
     /// The caller stops calling the callbacks before dropping the hook.
     pub fn user_data(&self) -> *mut c_void {
-        self.state.user_data()
+        self.owner.shared().user_data()
     }
 }

@@ -24,7 +24,7 @@ pub(super) static CALLBACKS: mesos_shim_scheduler_callbacks = mesos_shim_schedul
     error: Some(error),
 };
 
-type State = CallbackState<SchedulerDriver, dyn Scheduler>;
+type State = CallbackState<SchedulerDriver>;
 
 /// Runs `body` with the user's scheduler and the driver handle.
 ///

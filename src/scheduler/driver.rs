@@ -11,8 +11,8 @@ use prost::Message;
 
 use super::callbacks::CALLBACKS;
 use super::Scheduler;
-use crate::callback_state::{DriverHandle, OwnedState};
-use crate::driver_core::{self, Shared};
+use crate::callback_state::DriverHandle;
+use crate::driver_core;
 use crate::error::{Error, Result};
 use crate::ffi::{self, buf, EncodedList};
 use crate::proto::scheduler::OfferConstraints;
@@ -20,6 +20,7 @@ use crate::proto::{
     offer, Credential, ExecutorId, Filters, FrameworkInfo, OfferId, Request, SlaveId, TaskId,
     TaskInfo, TaskStatus,
 };
+use crate::shared::{Owner, Shared};
 use crate::status::DriverStatus;
 
 /// The driver calls, as a handle.
@@ -28,9 +29,11 @@ use crate::status::DriverStatus;
 /// [`Scheduler`] callback receives a `&SchedulerDriver`, so the same calls
 /// work from the thread that owns the driver, from any other thread, and
 /// from inside callbacks. Clone it to keep it (it is `Send + Sync` and
-/// cheap to clone). A handle never deletes the driver, so a callback can't
-/// deadlock by deleting its own driver; once the owning driver is dropped,
-/// calls through remaining handles return [`Error::NotRunning`].
+/// cheap to clone). A call takes no lock. A handle never ends the driver:
+/// once the owning driver is dropped, calls through remaining handles
+/// return [`Error::NotRunning`], and the last handle only frees the aborted
+/// libmesos driver object (a callback can't deadlock by ending its own
+/// driver).
 ///
 /// Calls that act on a running driver return `Ok(())` when libmesos
 /// accepted them (they are asynchronous: the master's answer comes as
@@ -38,7 +41,7 @@ use crate::status::DriverStatus;
 /// reason of the abort on an aborted driver.
 #[derive(Clone)]
 pub struct SchedulerDriver {
-    pub(super) shared: Arc<Shared<mesos_shim_scheduler_driver>>,
+    pub(super) shared: Arc<Shared<SchedulerDriver>>,
 }
 
 /// A scheduler driver connected to a Mesos master through libmesos.
@@ -47,11 +50,13 @@ pub struct SchedulerDriver {
 /// `start()` and later `join()`). All driver calls are on
 /// [`SchedulerDriver`], which this dereferences to.
 ///
-/// Dropping the driver deletes the libmesos driver, which waits for a
-/// running callback to return; no callback runs after `drop` returns. A
-/// driver dropped while running is disconnected without unregistering the
-/// framework (like `stop(true)`): call `stop(false)` first to tear the
-/// framework down.
+/// Dropping the driver aborts it, detaches every [`SchedulerDriver`]
+/// handle, waits for a `join`/`run` and a running callback to return, and
+/// drops the scheduler; no callback runs after `drop` returns. The libmesos
+/// driver object is deleted with the last handle (at once unless clones are
+/// kept elsewhere). A driver dropped while running is disconnected without
+/// unregistering the framework (like `stop(true)`): call `stop(false)`
+/// first to tear the framework down.
 ///
 /// # Example
 ///
@@ -80,7 +85,7 @@ pub struct SchedulerDriver {
 /// # Ok::<(), mesos::Error>(())
 /// ```
 pub struct MesosSchedulerDriver {
-    state: OwnedState<SchedulerDriver, dyn Scheduler>,
+    owner: Owner<SchedulerDriver>,
 }
 
 /// Options of the `MesosSchedulerDriver` constructors; see
@@ -151,17 +156,12 @@ impl SchedulerDriverBuilder {
         let credential_buf = credential.as_deref().map(buf);
         let suppressed = self.suppressed_roles.as_ref().map(EncodedList::strings);
 
-        let state = OwnedState::new(
-            SchedulerDriver {
-                shared: Arc::new(Shared::new(api)),
-            },
-            self.scheduler,
-        );
-        let user_data = state.user_data();
-        let shared = &state.get().driver.shared;
+        let owner = Owner::new(api, self.scheduler);
+        let shared = owner.shared();
+        let user_data = shared.user_data();
         // SAFETY: every pointer argument is valid for the call (the shim
-        // copies what it keeps); `user_data` points into the box, which
-        // outlives the C++ driver because Drop deletes the driver first.
+        // copies what it keeps); `user_data` outlives the C++ driver
+        // (`Shared` deletes the driver before freeing it).
         let raw = driver_core::during_native_start(&shared.core, || unsafe {
             (api.mesos_shim_scheduler_driver_new)(
                 &CALLBACKS,
@@ -179,7 +179,7 @@ impl SchedulerDriverBuilder {
             )
         });
         if raw.is_null() {
-            // Dropping `state` frees it: no C++ driver holds the pointer.
+            // Dropping `owner` frees the state: no C++ driver holds the pointer.
             let message = ffi::last_error(api);
             return Err(Error::Shim {
                 code: mesos_sys::MESOS_SHIM_BAD_MESSAGE,
@@ -190,7 +190,7 @@ impl SchedulerDriverBuilder {
         shared
             .core
             .set_explicit_acknowledgements(!self.implicit_acknowledgements);
-        Ok(MesosSchedulerDriver { state })
+        Ok(MesosSchedulerDriver { owner })
     }
 }
 
@@ -219,7 +219,7 @@ impl Deref for MesosSchedulerDriver {
     type Target = SchedulerDriver;
 
     fn deref(&self) -> &SchedulerDriver {
-        &self.state.get().driver
+        self.owner.handle()
     }
 }
 
@@ -236,9 +236,9 @@ impl SchedulerDriver {
     /// Starts the driver: it connects to the master and callbacks begin.
     /// Returns the new status, `Running`.
     pub fn start(&self) -> Result<DriverStatus> {
-        // SAFETY: `call` hands us the live C++ driver and keeps it alive (read
-        // lock) until the shim call returns; the shim takes no other pointer.
-        let raw = self.shared.call(|raw| {
+        // SAFETY: `call_start` hands us the live C++ driver, which lives as
+        // long as this handle; the shim takes no other pointer.
+        let raw = self.shared.call_start(|raw| {
             driver_core::during_native_start(&self.shared.core, || unsafe {
                 (self.api().mesos_shim_scheduler_driver_start)(raw)
             })
@@ -585,9 +585,14 @@ impl SchedulerDriver {
 
 impl DriverHandle for SchedulerDriver {
     type Raw = mesos_shim_scheduler_driver;
+    type User = dyn Scheduler;
     const OWNER: &'static str = "MesosSchedulerDriver";
 
-    fn shared(&self) -> &Shared<Self::Raw> {
+    fn from_shared(shared: Arc<Shared<Self>>) -> Self {
+        Self { shared }
+    }
+
+    fn shared(&self) -> &Shared<Self> {
         &self.shared
     }
 
