@@ -40,6 +40,9 @@
 #   BENCH_REFERENCE       1 to measure the reference example      (1)
 #   BENCH_PIN             1 to keep benchmarks and cluster on
 #                         separate CPUs (taskset)                 (1)
+#   BENCH_WORKLOADS       which workloads to run    (offers offers-batch
+#                         offers-trim64m calls storm; "calls" alone
+#                         for a quick look at one figure)
 #   MESOS_MASTER_PORT, MESOS_AGENT_BASE_PORT                      (15050, 15051)
 #   MESOS_CLUSTER_DIR     cluster state, logs and results         (/tmp/mesos-rs-bench)
 set -euo pipefail
@@ -52,6 +55,7 @@ offer_seconds=${BENCH_OFFER_SECONDS:-2}
 run_timeout=${BENCH_RUN_TIMEOUT:-180}
 reference=${BENCH_REFERENCE:-1}
 pin=${BENCH_PIN:-1}
+workloads=" ${BENCH_WORKLOADS:-offers offers-batch offers-trim64m calls storm} "
 export MESOS_MASTER_PORT=${MESOS_MASTER_PORT:-15050}
 export MESOS_AGENT_BASE_PORT=${MESOS_AGENT_BASE_PORT:-15051}
 base_dir=${MESOS_CLUSTER_DIR:-/tmp/mesos-rs-bench}
@@ -173,10 +177,17 @@ run_one() {
   echo "$label $side $rate $seconds ${rss:-0} ${cpu:-0}" >>"$results"
 }
 
-# workload LABEL ARGS...: BENCH_RUNS runs per side, alternating who goes first.
+# wanted NAME: whether BENCH_WORKLOADS lists NAME.
+wanted() { [[ $workloads == *" $1 "* ]]; }
+
+# workload LABEL ARGS...: BENCH_RUNS runs per side, alternating who goes
+# first; LABEL is also what BENCH_WORKLOADS names (storm-N as storm).
+labels=()
 workload() {
   local label=$1 i
   shift
+  wanted "${label%%-[0-9]*}" || return 0
+  labels+=("$label")
   echo "bench: $label: $*"
   for ((i = 1; i <= runs; i++)); do
     if ((i % 2)); then
@@ -193,20 +204,20 @@ workload() {
 # with glibc's heap trim threshold raised to 64 MiB on both sides: it shows
 # how much of the Rust figure is the allocator returning the freed batch to
 # the kernel and faulting it back in on the next one (see the README).
-labels=(offers offers-batch offers-trim64m calls)
 workload offers offers "$offer_seconds"
 workload offers-batch offers-batch "$offer_seconds"
 run_env=(MALLOC_TRIM_THRESHOLD_=67108864)
 workload offers-trim64m offers "$offer_seconds"
 run_env=()
 
-cluster_up "$base_dir/cluster" 1
-workload calls calls "$master" "$call_seconds"
-for n in $storm_sizes; do
-  labels+=("storm-$n")
-  workload "storm-$n" storm "$master" "$n"
-done
-cluster_down
+if wanted calls || wanted storm; then
+  cluster_up "$base_dir/cluster" 1
+  workload calls calls "$master" "$call_seconds"
+  for n in $storm_sizes; do
+    workload "storm-$n" storm "$master" "$n"
+  done
+  cluster_down
+fi
 
 # --- reference example memory ------------------------------------------------
 reference_rss=
@@ -232,10 +243,11 @@ fi
 # --- summary ---------------------------------------------------------------------
 echo
 echo "$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1); libmesos: $(readlink -f "$libdir/libmesos.so")"
-echo "runs per side: $runs; calls: $call_seconds s; offers: $offer_seconds s; rates: median (min-max)"
+echo "runs per side: $runs; calls: $call_seconds s; offers: $offer_seconds s; rates: median (min-max);"
+echo "Rust/C++: ratio of the medians; paired: median of the per-round ratios"
 echo
-echo "| workload | unit | Rust | C++ | Rust/C++ | median s, Rust / C++ | peak RSS MB, Rust / C++ |"
-echo "|---|---|---|---|---|---|---|"
+echo "| workload | unit | Rust | C++ | Rust/C++ | paired | median s, Rust / C++ | peak RSS MB, Rust / C++ |"
+echo "|---|---|---|---|---|---|---|---|"
 for label in "${labels[@]}"; do
   awk -v label="$label" '
     function sort(a, n,   i, j, t) {
@@ -248,10 +260,14 @@ for label in "${labels[@]}"; do
     END {
       if (!r || !c) exit
       unit = label == "calls" ? "calls/s" : label ~ /^offers/ ? "offers/s" : "callbacks/s"
+      # Paired: the median over rounds of Rust/C++ within a round (the two
+      # runs back to back), which a drift of the machine affects less.
+      for (i = 1; i <= r && i <= c; i++) pr[i] = rr[i] / cr[i]
+      paired = median(pr, i - 1)
       rmed = median(rr, r); cmed = median(cr, c)
-      printf "| %s | %s | %s (%s-%s) | %s (%s-%s) | %.3f | %.4f / %.4f | %.1f / %.1f |\n",
+      printf "| %s | %s | %s (%s-%s) | %s (%s-%s) | %.3f | %.3f | %.4f / %.4f | %.1f / %.1f |\n",
         label, unit, fmt(rmed), fmt(rr[1]), fmt(rr[r]), fmt(cmed), fmt(cr[1]), fmt(cr[c]),
-        rmed / cmed, median(rs, r), median(cs, c), median(rm, r) / 1024, median(cm, c) / 1024
+        rmed / cmed, paired, median(rs, r), median(cs, c), median(rm, r) / 1024, median(cm, c) / 1024
     }' "$results"
 done
 echo
