@@ -61,6 +61,9 @@ pub(crate) struct EncodedList {
 }
 
 impl EncodedList {
+    // `#[inline]` on these and on `build` keeps the empty case (every
+    // `reconcile_tasks(&[])`) to a length check at the call site.
+    #[inline]
     pub(crate) fn messages<'a, M: Message + 'a>(messages: impl IntoIterator<Item = &'a M>) -> Self {
         Self::build(messages, |message, bytes| {
             // Writing to a Vec<u8> can't run out of space.
@@ -68,14 +71,14 @@ impl EncodedList {
         })
     }
 
+    #[inline]
     pub(crate) fn strings<S: AsRef<str>>(strings: impl IntoIterator<Item = S>) -> Self {
         Self::build(strings, |string, bytes| {
             bytes.extend_from_slice(string.as_ref().as_bytes())
         })
     }
 
-    /// Appends each item to one buffer with `append`, then points a view at
-    /// each item's bytes (only once the buffer no longer grows).
+    #[inline]
     fn build<T>(items: impl IntoIterator<Item = T>, append: impl Fn(T, &mut Vec<u8>)) -> Self {
         let items = items.into_iter();
         if items.size_hint().1 == Some(0) {
@@ -84,6 +87,12 @@ impl EncodedList {
                 views: Vec::new(),
             };
         }
+        Self::encode(items, append)
+    }
+
+    /// Appends each item to one buffer with `append`, then points a view at
+    /// each item's bytes (only once the buffer no longer grows).
+    fn encode<T>(items: impl Iterator<Item = T>, append: impl Fn(T, &mut Vec<u8>)) -> Self {
         let mut bytes = Vec::new();
         let mut views = Vec::with_capacity(items.size_hint().0);
         for item in items {

@@ -12,11 +12,18 @@ namespace mesos_shim {
 
 namespace {
 thread_local std::string last_error;
+// Whether `last_error` describes this thread's last shim call. Every call
+// resets it, so it is a plain bool: unlike the string, it needs no
+// initialization check on each access.
+thread_local bool has_error = false;
 } // namespace
 
-void set_last_error(const std::string &message) { last_error = message; }
+void set_last_error(const std::string &message) {
+  last_error = message;
+  has_error = true;
+}
 
-void clear_last_error() { last_error.clear(); }
+void clear_last_error() { has_error = false; }
 
 std::vector<std::string> strings(const mesos_shim_buf *bufs, size_t len,
                                  const char *what) {
@@ -39,7 +46,7 @@ std::vector<std::string> strings(const mesos_shim_buf *bufs, size_t len,
 extern "C" {
 
 const char *mesos_shim_last_error(void) {
-  return mesos_shim::last_error.c_str();
+  return mesos_shim::has_error ? mesos_shim::last_error.c_str() : "";
 }
 
 const char *mesos_shim_compiled_version(void) { return MESOS_VERSION; }

@@ -49,9 +49,9 @@ Message parse(const mesos_shim_buf &buf, const char *what) {
 }
 
 template <typename Message>
-std::vector<Message> parse_all(const mesos_shim_buf *bufs, size_t len,
-                               const char *what) {
-  if (len > 0 && bufs == nullptr) {
+std::vector<Message> parse_nonempty(const mesos_shim_buf *bufs, size_t len,
+                                    const char *what) {
+  if (bufs == nullptr) {
     throw NullArgument(std::string(what) + ": array is NULL but len is not 0");
   }
   std::vector<Message> messages;
@@ -60,6 +60,17 @@ std::vector<Message> parse_all(const mesos_shim_buf *bufs, size_t len,
     messages.push_back(parse<Message>(bufs[i], what));
   }
   return messages;
+}
+
+// Parses an array of serialized messages. The empty case, the most common
+// one (reconcileTasks({}) on every implicit reconciliation), stays inline.
+template <typename Message>
+inline std::vector<Message> parse_all(const mesos_shim_buf *bufs, size_t len,
+                                      const char *what) {
+  if (len == 0) {
+    return {};
+  }
+  return parse_nonempty<Message>(bufs, len, what);
 }
 
 inline std::string to_string(const mesos_shim_buf &buf) {
