@@ -381,3 +381,62 @@ fn a_custom_executor_runs_a_task_to_task_finished() {
         "{states:?}"
     );
 }
+
+#[test]
+fn explicit_reconciliation_answers_every_listed_task_call_after_call() {
+    use mesos::proto::task_status::Reason;
+    use support::events::{channel, decline_all, Ev};
+
+    let Some(install) =
+        require_mesos("explicit_reconciliation_answers_every_listed_task_call_after_call")
+    else {
+        return;
+    };
+    support::init_logging();
+    let cluster = Cluster::start(&install, 1, RESOURCES);
+    let (scheduler, mut events) = channel(decline_all);
+    let driver = MesosSchedulerDriver::builder(scheduler, framework("reconcile"), &*cluster.master)
+        .build()
+        .unwrap();
+    driver.start().unwrap();
+    let agent = events.wait_for("an offer", Duration::from_secs(60), |event| match event {
+        Ev::Offers(offers) => offers.first().map(|offer| offer.slave_id.clone()),
+        _ => None,
+    });
+    // Lists of different lengths, so that the shim's per-thread list of
+    // parsed statuses (reused from call to call) grows, shrinks and grows.
+    for (round, count) in [3, 1, 5].into_iter().enumerate() {
+        let ids: Vec<String> = (0..count).map(|i| format!("unknown-{round}-{i}")).collect();
+        let statuses: Vec<TaskStatus> = ids
+            .iter()
+            .map(|id| {
+                let mut status = TaskStatus {
+                    task_id: TaskId { value: id.clone() },
+                    slave_id: Some(agent.clone()),
+                    ..Default::default()
+                };
+                status.set_state(TaskState::TaskRunning);
+                status
+            })
+            .collect();
+        driver.reconcile_tasks(&statuses).unwrap();
+        let mut answered = std::collections::BTreeSet::new();
+        while answered.len() < count {
+            let status = events.wait_for(
+                &format!("round {round}: a reconciliation update"),
+                Duration::from_secs(30),
+                |event| match event {
+                    Ev::Status(status) => Some(status.clone()),
+                    _ => None,
+                },
+            );
+            assert!(
+                ids.contains(&status.task_id.value),
+                "round {round}: {status:?}"
+            );
+            assert_eq!(status.reason(), Reason::Reconciliation, "{status:?}");
+            answered.insert(status.task_id.value.clone());
+        }
+    }
+    assert_eq!(driver.stop(false).unwrap(), DriverStatus::Stopped);
+}

@@ -242,8 +242,18 @@ int32_t mesos_shim_scheduler_driver_reconcile_tasks(
     mesos_shim_scheduler_driver *driver, const mesos_shim_buf *statuses,
     size_t statuses_len) {
   return guard([&] {
-    return driver_of(driver).reconcileTasks(
-        parse_all<mesos::TaskStatus>(statuses, statuses_len, "statuses"));
+    mesos::MesosSchedulerDriver &target = driver_of(driver);
+    if (statuses_len == 0) {
+      return target.reconcileTasks({});
+    }
+    // Per thread, as any thread may call; up to kRetainedStatuses (a few
+    // MB) stay parsed between calls.
+    static constexpr size_t kRetainedStatuses = 16384;
+    thread_local mesos_shim::ReusedMessages<mesos::TaskStatus> parsed;
+    const mesos::Status status = target.reconcileTasks(
+        parsed.parse(statuses, statuses_len, "statuses"));
+    parsed.release_if_larger_than(kRetainedStatuses);
+    return status;
   });
 }
 

@@ -32,9 +32,11 @@ struct NullArgument : std::exception {
   std::string message;
 };
 
+// Parses `buf` into `message`, replacing its contents. A message parsed
+// into before keeps its sub-messages and string capacity for this parse.
 template <typename Message>
-Message parse(const mesos_shim_buf &buf, const char *what) {
-  Message message;
+void parse_into(const mesos_shim_buf &buf, const char *what,
+                Message &message) {
   if (buf.len > 0 && buf.data == nullptr) {
     throw NullArgument(std::string(what) + ": data is NULL but len is not 0");
   }
@@ -45,6 +47,12 @@ Message parse(const mesos_shim_buf &buf, const char *what) {
                      message.GetTypeName() + " (" +
                      message.InitializationErrorString() + ")");
   }
+}
+
+template <typename Message>
+Message parse(const mesos_shim_buf &buf, const char *what) {
+  Message message;
+  parse_into(buf, what, message);
   return message;
 }
 
@@ -79,6 +87,38 @@ inline std::string to_string(const mesos_shim_buf &buf) {
 
 std::vector<std::string> strings(const mesos_shim_buf *bufs, size_t len,
                                  const char *what);
+
+// A list of messages parsed into the same objects call after call, for the
+// one driver call whose lists run to thousands (reconcileTasks): protobuf
+// then reuses each message's allocations instead of allocating and freeing
+// them on every call.
+template <typename Message> class ReusedMessages {
+public:
+  // The messages of `bufs`, valid until the next parse.
+  const std::vector<Message> &parse(const mesos_shim_buf *bufs, size_t len,
+                                    const char *what) {
+    if (len > 0 && bufs == nullptr) {
+      throw NullArgument(std::string(what) +
+                         ": array is NULL but len is not 0");
+    }
+    messages_.resize(len);
+    for (size_t i = 0; i < len; i++) {
+      parse_into(bufs[i], what, messages_[i]);
+    }
+    return messages_;
+  }
+
+  // After the call: gives back a list grown past `limit` messages by an
+  // exceptional call, so that one huge list is not held for good.
+  void release_if_larger_than(size_t limit) {
+    if (messages_.size() > limit) {
+      std::vector<Message>().swap(messages_);
+    }
+  }
+
+private:
+  std::vector<Message> messages_;
+};
 
 // A serialized message that stays alive for the duration of one callback.
 class Serialized {
