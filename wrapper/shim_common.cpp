@@ -27,15 +27,11 @@ void clear_last_error() { has_error = false; }
 
 std::vector<std::string> strings(const mesos_shim_buf *bufs, size_t len,
                                  const char *what) {
-  if (len > 0 && bufs == nullptr) {
-    throw NullArgument(std::string(what) + ": array is NULL but len is not 0");
-  }
+  require_array(bufs, len, what);
   std::vector<std::string> result;
   result.reserve(len);
   for (size_t i = 0; i < len; i++) {
-    if (bufs[i].len > 0 && bufs[i].data == nullptr) {
-      throw NullArgument(std::string(what) + ": data is NULL but len is not 0");
-    }
+    require_data(bufs[i], what);
     result.push_back(to_string(bufs[i]));
   }
   return result;

@@ -32,14 +32,26 @@ struct NullArgument : std::exception {
   std::string message;
 };
 
+// The NULL checks of every buffer and array the shim reads.
+inline void require_data(const mesos_shim_buf &buf, const char *what) {
+  if (buf.len > 0 && buf.data == nullptr) {
+    throw NullArgument(std::string(what) + ": data is NULL but len is not 0");
+  }
+}
+
+inline void require_array(const mesos_shim_buf *bufs, size_t len,
+                          const char *what) {
+  if (len > 0 && bufs == nullptr) {
+    throw NullArgument(std::string(what) + ": array is NULL but len is not 0");
+  }
+}
+
 // Parses `buf` into `message`, replacing its contents. A message parsed
 // into before keeps its sub-messages and string capacity for this parse.
 template <typename Message>
 void parse_into(const mesos_shim_buf &buf, const char *what,
                 Message &message) {
-  if (buf.len > 0 && buf.data == nullptr) {
-    throw NullArgument(std::string(what) + ": data is NULL but len is not 0");
-  }
+  require_data(buf, what);
   // ParseFromArray also checks required fields, so a message missing one is
   // rejected here rather than deep inside libmesos.
   if (!message.ParseFromArray(buf.data, static_cast<int>(buf.len))) {
@@ -57,28 +69,15 @@ Message parse(const mesos_shim_buf &buf, const char *what) {
 }
 
 template <typename Message>
-std::vector<Message> parse_nonempty(const mesos_shim_buf *bufs, size_t len,
-                                    const char *what) {
-  if (bufs == nullptr) {
-    throw NullArgument(std::string(what) + ": array is NULL but len is not 0");
-  }
+std::vector<Message> parse_all(const mesos_shim_buf *bufs, size_t len,
+                               const char *what) {
+  require_array(bufs, len, what);
   std::vector<Message> messages;
   messages.reserve(len);
   for (size_t i = 0; i < len; i++) {
     messages.push_back(parse<Message>(bufs[i], what));
   }
   return messages;
-}
-
-// Parses an array of serialized messages. The empty case, the most common
-// one (reconcileTasks({}) on every implicit reconciliation), stays inline.
-template <typename Message>
-inline std::vector<Message> parse_all(const mesos_shim_buf *bufs, size_t len,
-                                      const char *what) {
-  if (len == 0) {
-    return {};
-  }
-  return parse_nonempty<Message>(bufs, len, what);
 }
 
 inline std::string to_string(const mesos_shim_buf &buf) {
@@ -97,10 +96,7 @@ public:
   // The messages of `bufs`, valid until the next parse.
   const std::vector<Message> &parse(const mesos_shim_buf *bufs, size_t len,
                                     const char *what) {
-    if (len > 0 && bufs == nullptr) {
-      throw NullArgument(std::string(what) +
-                         ": array is NULL but len is not 0");
-    }
+    require_array(bufs, len, what);
     messages_.resize(len);
     for (size_t i = 0; i < len; i++) {
       parse_into(bufs[i], what, messages_[i]);
