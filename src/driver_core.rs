@@ -96,10 +96,9 @@ impl Core {
         self.explicit_acknowledgements.load(Ordering::Acquire)
     }
 
-    /// Called inside the shim call of `start`/`run` (before the owner's
-    /// drop can detach the driver: `start` holds the lifecycle lock, `run`
-    /// is counted):
-    /// a driver not started until now gets its process.
+    /// Called inside the shim call of `start`/`run`, which the owner's drop
+    /// can't detach meanwhile (`start` holds the lifecycle lock, `run` is
+    /// counted): a driver not started until now gets its process.
     pub(crate) fn note_start(&self) {
         if self.status() == DriverStatus::NotStarted {
             self.started_natively.store(true, Ordering::Release);
