@@ -305,7 +305,11 @@ if [ -n "$reference_rss" ]; then
           if (n) printf "%.1f", (n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2) / 1024 }' "$results")
   echo
   echo "reference example (target/release/examples/main): peak RSS $(awk -v k="$reference_rss" 'BEGIN { printf "%.1f", k / 1024 }') MB;"
-  echo "C++ stand-in (the C++ twin's $stand_in run, median): peak RSS $stand_in_rss MB"
+  if [ -n "$stand_in" ]; then
+    echo "C++ stand-in (the C++ twin's $stand_in run, median): peak RSS $stand_in_rss MB"
+  else
+    echo "C++ stand-in: none (it is the C++ twin's storm run; BENCH_WORKLOADS left storm out)"
+  fi
 fi
 echo
 echo "bench: per-run logs and raw figures in $base_dir/results"
