@@ -13,27 +13,41 @@
 //! non-zero with a message saying what happened.
 //!
 //! ```text
-//! cargo run --example main -- [--master HOST:PORT] [--executor PATH] [--cleanup]
-//!                             [--principal P --secret-file F] [--timeout SECS]
+//! cargo run --example main -- [--master HOST:PORT] [--executor PATH | --executor-uri URI]
+//!                             [--cleanup] [--principal P --secret-file F] [--timeout SECS]
 //! ```
+//!
+//! The binary is also its own custom executor: by default the task's
+//! executor is this program, which the agent starts with
+//! `MESOS_RS_REFINEMENT_EXAMPLE=executor` in its environment, and then runs
+//! the executor of `support/refinement_executor.rs` instead of the
+//! scheduler. So `cargo run --example main` needs nothing built beforehand.
+//! `--executor PATH` runs another program (e.g. the `executor` example);
+//! `--executor-uri URI` has each agent's fetcher download it first, for
+//! agents on other machines (see `support/executor_command.rs`).
 //!
 //! Prepare the cluster first: `scripts/local-cluster.sh up`, then
 //! `cargo run --example reserve_cluster` (see the README).
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/executor_command.rs"]
+mod executor_command;
+#[path = "support/refinement_executor.rs"]
+mod refinement_executor;
 
 use std::collections::VecDeque;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use executor_command::ExecutorSource;
 use mesos::operations;
 use mesos::proto::framework_info::capability::Type as Capability;
 use mesos::proto::framework_info::Capability as CapabilityInfo;
 use mesos::proto::{
-    CommandInfo, Credential, ExecutorId, ExecutorInfo, FrameworkId, FrameworkInfo, MasterInfo,
-    Offer, Resource, SlaveId, TaskId, TaskInfo, TaskState, TaskStatus,
+    Credential, ExecutorId, ExecutorInfo, FrameworkId, FrameworkInfo, MasterInfo, Offer, Resource,
+    SlaveId, TaskId, TaskInfo, TaskState, TaskStatus,
 };
 use mesos::resources::Resources;
 use mesos::{MesosSchedulerDriver, Scheduler, SchedulerDriver};
@@ -49,7 +63,7 @@ const TASK_SHARE: [(&str, f64); 2] = [("cpus", 0.2), ("mem", 128.0)];
 
 struct Options {
     connection: cli::Connection,
-    executor: PathBuf,
+    executor: ExecutorSource,
     cleanup: bool,
     timeout: Duration,
 }
@@ -71,7 +85,7 @@ enum Phase {
 type Outcome = Arc<Mutex<Option<Result<String, String>>>>;
 
 struct RefinementScheduler {
-    executor: PathBuf,
+    executor: ExecutorSource,
     cleanup: bool,
     principal: Option<String>,
     phase: Phase,
@@ -139,12 +153,7 @@ impl RefinementScheduler {
             },
             framework_id: self.framework_id.clone(),
             name: Some("refinement example executor".into()),
-            command: Some(CommandInfo {
-                value: Some(self.executor.display().to_string()),
-                shell: Some(false),
-                arguments: vec![self.executor.display().to_string()],
-                ..Default::default()
-            }),
+            command: Some(self.executor.command()),
             resources: executor_resources,
             ..Default::default()
         };
@@ -168,7 +177,7 @@ impl RefinementScheduler {
                 println!(
                     "task {TASK_ID} launched on agent {} with executor {}",
                     offer.hostname,
-                    self.executor.display()
+                    self.executor.describe()
                 );
                 self.phase = Phase::Running;
             }
@@ -320,60 +329,58 @@ fn parse_options() -> Result<Options, String> {
     let mut args: VecDeque<String> = std::env::args().skip(1).collect();
     let mut rest = Vec::new();
     let connection = cli::connection(&mut args, &mut rest)?;
-    let mut options = Options {
-        connection,
-        executor: default_executor()?,
-        cleanup: false,
-        timeout: Duration::from_secs(180),
-    };
-    if let Ok(path) = std::env::var("MESOS_EXAMPLE_EXECUTOR") {
-        options.executor = PathBuf::from(path);
-    }
+    let mut executor_path = std::env::var("MESOS_EXAMPLE_EXECUTOR").ok();
+    let mut executor_uri = None;
+    let mut cleanup = false;
+    let mut timeout = Duration::from_secs(180);
     let mut rest: VecDeque<String> = rest.into();
     while let Some(arg) = rest.pop_front() {
         match arg.as_str() {
-            "--executor" => options.executor = PathBuf::from(cli::value(&mut rest, "--executor")?),
-            "--cleanup" => options.cleanup = true,
+            "--executor" => executor_path = Some(cli::value(&mut rest, "--executor")?),
+            "--executor-uri" => executor_uri = Some(cli::value(&mut rest, "--executor-uri")?),
+            "--cleanup" => cleanup = true,
             "--timeout" => {
                 let secs = cli::value(&mut rest, "--timeout")?;
                 let secs: u64 = secs
                     .parse()
                     .map_err(|_| format!("--timeout takes seconds, not {secs:?}"))?;
-                options.timeout = Duration::from_secs(secs);
+                timeout = Duration::from_secs(secs);
             }
             "-h" | "--help" => {
                 println!(
-                    "usage: main [--master HOST:PORT] [--executor PATH] [--cleanup] [--timeout SECS] \
-                     [--principal P --secret-file F]\n(MESOS_MASTER, MESOS_PRINCIPAL, MESOS_SECRET, \
-                     MESOS_SECRET_FILE and MESOS_EXAMPLE_EXECUTOR are read too)"
+                    "usage: main [--master HOST:PORT] [--executor PATH | --executor-uri URI] [--cleanup] \
+                     [--timeout SECS] [--principal P --secret-file F]\n\
+                     Without --executor or --executor-uri this program is its own executor.\n\
+                     (MESOS_MASTER, MESOS_PRINCIPAL, MESOS_SECRET, MESOS_SECRET_FILE and \
+                     MESOS_EXAMPLE_EXECUTOR are read too)"
                 );
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument {other:?} (try --help)")),
         }
     }
-    if !options.executor.is_file() {
-        return Err(format!(
-            "the custom executor {} does not exist: build it with `cargo build --example executor` or pass --executor",
-            options.executor.display()
-        ));
-    }
-    options.executor = options
-        .executor
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", options.executor.display()))?;
-    Ok(options)
-}
-
-/// `executor` next to this binary (cargo builds both into target/*/examples).
-fn default_executor() -> Result<PathBuf, String> {
-    let me =
-        std::env::current_exe().map_err(|e| format!("cannot find this program's path: {e}"))?;
-    Ok(me.with_file_name("executor"))
+    let executor = match (executor_path, executor_uri) {
+        (Some(_), Some(_)) => {
+            return Err("--executor and --executor-uri exclude each other: pick one".to_string())
+        }
+        (Some(path), None) => ExecutorSource::path(Path::new(&path))?,
+        (None, Some(uri)) => ExecutorSource::uri(&uri)?,
+        (None, None) => ExecutorSource::this_program()?,
+    };
+    Ok(Options {
+        connection,
+        executor,
+        cleanup,
+        timeout,
+    })
 }
 
 fn main() {
     env_logger::init();
+    if executor_command::started_as_executor() {
+        // The agent started this binary as the task's executor.
+        std::process::exit(refinement_executor::run());
+    }
     let options = match parse_options() {
         Ok(options) => options,
         Err(message) => {

@@ -2,11 +2,15 @@
 //! agents, `reserve_cluster`, then `main` with its custom executor. Checks
 //! from the master's own state what happened. Skipped loudly without Mesos.
 
+#[path = "reference/checks.rs"]
+mod checks;
+#[path = "reference/file_server.rs"]
+mod file_server;
 mod support;
 
 use std::process::Command;
 
-use serde_json::{json, Value};
+use checks::{assert_reference_scenario_ran, reservation_stacks};
 use support::{require_mesos, Cluster};
 
 const AGENT_RESOURCES: &str = "cpus:1;mem:1024;disk:10000";
@@ -31,49 +35,6 @@ fn run_example(name: &str, args: &[&str]) -> (bool, String) {
     (output.status.success(), text)
 }
 
-fn operator(cluster: &Cluster, body: Value) -> Value {
-    let answer = cluster
-        .http()
-        .post_json("/api/v1", &body.to_string())
-        .expect("operator API call");
-    serde_json::from_str(&answer).expect("JSON answer")
-}
-
-/// The role stacks of every reserved resource on the agent at `port`.
-fn reservation_stacks(cluster: &Cluster, port: u16) -> Vec<Vec<String>> {
-    let agents = operator(cluster, json!({"type": "GET_AGENTS"}));
-    let agent = agents["get_agents"]["agents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["agent_info"]["port"] == port)
-        .unwrap_or_else(|| panic!("no agent on port {port}"))
-        .clone();
-    agent["total_resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|r| r["reservations"].as_array())
-        .map(|stack| {
-            stack
-                .iter()
-                .map(|r| r["role"].as_str().unwrap().to_string())
-                .collect()
-        })
-        .collect()
-}
-
-fn agent_id(cluster: &Cluster, port: u16) -> String {
-    let agents = operator(cluster, json!({"type": "GET_AGENTS"}));
-    agents["get_agents"]["agents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["agent_info"]["port"] == port)
-        .map(|a| a["agent_info"]["id"]["value"].as_str().unwrap().to_string())
-        .unwrap()
-}
-
 #[test]
 fn the_reference_framework_refines_a_reservation_and_runs_its_task_on_agent_0() {
     let Some(install) =
@@ -82,6 +43,7 @@ fn the_reference_framework_refines_a_reservation_and_runs_its_task_on_agent_0() 
         return;
     };
     let cluster = Cluster::start(&install, 4, AGENT_RESOURCES);
+    let http = cluster.http();
     let master = cluster.master.clone();
     let ports = cluster.agent_ports.clone();
 
@@ -89,7 +51,7 @@ fn the_reference_framework_refines_a_reservation_and_runs_its_task_on_agent_0() 
     assert!(run_example("reserve_cluster", &["--master", &master]).0);
     let first: Vec<_> = ports
         .iter()
-        .map(|p| sorted(reservation_stacks(&cluster, *p)))
+        .map(|p| reservation_stacks(&http, *p))
         .collect();
     let (ok, again) = run_example("reserve_cluster", &["--master", &master]);
     assert!(
@@ -98,7 +60,7 @@ fn the_reference_framework_refines_a_reservation_and_runs_its_task_on_agent_0() 
     );
     let second: Vec<_> = ports
         .iter()
-        .map(|p| sorted(reservation_stacks(&cluster, *p)))
+        .map(|p| reservation_stacks(&http, *p))
         .collect();
     assert_eq!(first, second);
     for (stacks, sub) in first.iter().zip([
@@ -130,71 +92,65 @@ fn the_reference_framework_refines_a_reservation_and_runs_its_task_on_agent_0() 
         assert!(output.contains(line), "missing {line:?} in:\n{output}");
     }
 
-    // Agent 0 holds the three-level stack the framework created.
-    let agent0 = sorted(reservation_stacks(&cluster, ports[0]));
-    let refined = vec![
-        "tenant1".to_string(),
-        "tenant1/private".to_string(),
-        "tenant1/private/test-framework".to_string(),
-    ];
-    assert!(agent0.contains(&refined), "agent 0 stacks: {agent0:?}");
-    for port in &ports[1..] {
-        let stacks = reservation_stacks(&cluster, *port);
-        assert!(
-            stacks.iter().all(|s| s.len() <= 2),
-            "agent {port} was refined: {stacks:?}"
-        );
-    }
-
-    // The task ran on agent 0, with the custom executor, and finished,
-    // using only resources refined to the framework's role.
-    let tasks = operator(&cluster, json!({"type": "GET_TASKS"}));
-    let completed = tasks["get_tasks"]["completed_tasks"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    assert_eq!(completed.len(), 1, "{tasks}");
-    let task = &completed[0];
-    assert_eq!(task["state"], "TASK_FINISHED", "{task}");
-    assert_eq!(
-        task["agent_id"]["value"],
-        agent_id(&cluster, ports[0]),
-        "{task}"
-    );
-    assert_eq!(
-        task["executor_id"]["value"], "refinement-executor",
-        "{task}"
-    );
-    for resource in task["resources"].as_array().unwrap() {
-        let stack: Vec<&str> = resource["reservations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["role"].as_str().unwrap())
-            .collect();
-        assert_eq!(
-            stack,
-            [
-                "tenant1",
-                "tenant1/private",
-                "tenant1/private/test-framework"
-            ],
-            "{resource}"
-        );
-    }
+    // The task ran on agent 0 with the custom executor and finished, on
+    // resources refined to the framework's role; only agent 0 was refined.
+    assert_reference_scenario_ran(&http, &ports);
 
     // Undo everything.
     assert!(run_example("reserve_cluster", &["--master", &master, "--unreserve"]).0);
     for port in &ports {
         assert!(
-            reservation_stacks(&cluster, *port).is_empty(),
+            reservation_stacks(&http, *port).is_empty(),
             "agent {port} still reserved"
         );
     }
 }
 
-fn sorted(mut stacks: Vec<Vec<String>>) -> Vec<Vec<String>> {
-    stacks.sort();
-    stacks.dedup();
-    stacks
+/// A reserved four-agent cluster, and `main` run on it with `executor_args`;
+/// checks the scenario from the master and returns main's output.
+fn run_scenario_with(test: &str, executor_args: &[&str]) -> Option<String> {
+    let install = require_mesos(test)?;
+    let cluster = Cluster::start(&install, 4, AGENT_RESOURCES);
+    let master = cluster.master.clone();
+    assert!(run_example("reserve_cluster", &["--master", &master]).0);
+    let mut args = vec!["--master", master.as_str(), "--timeout", "120"];
+    args.extend_from_slice(executor_args);
+    let (ok, output) = run_example("main", &args);
+    assert!(ok, "the example failed:\n{output}");
+    assert!(output.contains("TaskFinished"), "{output}");
+    assert_reference_scenario_ran(&cluster.http(), &cluster.agent_ports);
+    Some(output)
+}
+
+#[test]
+fn with_executor_path_the_agent_runs_that_program() {
+    let executor = support::example_binary("executor");
+    let Some(output) = run_scenario_with(
+        "with_executor_path_the_agent_runs_that_program",
+        &["--executor", executor.to_str().unwrap()],
+    ) else {
+        return;
+    };
+    let launched = format!(
+        "with executor {}",
+        executor.canonicalize().unwrap().display()
+    );
+    assert!(output.contains(&launched), "{output}");
+}
+
+#[test]
+fn with_executor_uri_the_agents_fetcher_downloads_the_executor_over_http() {
+    // What an agent on another machine does: fetch the executor binary
+    // from a web server into the task's sandbox, then run it from there.
+    let url = file_server::serve(support::example_binary("executor"));
+    let Some(output) = run_scenario_with(
+        "with_executor_uri_the_agents_fetcher_downloads_the_executor_over_http",
+        &["--executor-uri", &url],
+    ) else {
+        return;
+    };
+    assert!(
+        output.contains(&format!("with executor {url} (fetched by the agent)")),
+        "{output}"
+    );
 }

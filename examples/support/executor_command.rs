@@ -1,0 +1,175 @@
+//! Which program the agent runs as the reference framework's custom
+//! executor, and the `CommandInfo` that tells the agent how to get it.
+//!
+//! Three sources, as the `main` example's flags choose them:
+//!
+//! - by default, the `main` binary itself: the agent starts it again with
+//!   [`RUN_AS_EXECUTOR`] set in its environment, and `main` then runs the
+//!   executor instead of the scheduler (the Java project kept both in one
+//!   jar, for the same reason: one build is enough);
+//! - `--executor PATH`: a program at a path that exists on every agent;
+//! - `--executor-uri URI`: a program that Mesos's fetcher downloads into the
+//!   task's sandbox first (`http://`, `https://`, `file://`, `hdfs://`...),
+//!   for agents on other machines.
+//!
+//! Every command carries [`RUN_AS_EXECUTOR`], so `--executor` and
+//! `--executor-uri` may name either the `executor` example or `main`.
+
+use std::path::{Path, PathBuf};
+
+use mesos::proto::command_info::Uri;
+use mesos::proto::environment::Variable;
+use mesos::proto::{CommandInfo, Environment};
+
+/// The environment variable that makes `main` run as the executor, and its
+/// value. Set only in the executor's environment, by the agent, from the
+/// `CommandInfo` below: a scheduler started by hand never has it.
+pub const RUN_AS_EXECUTOR: (&str, &str) = ("MESOS_RS_REFINEMENT_EXAMPLE", "executor");
+
+/// Where the custom executor comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExecutorSource {
+    /// A program on the agents' file system (absolute path).
+    Path(PathBuf),
+    /// A program the agent's fetcher downloads into the sandbox.
+    Uri(String),
+}
+
+impl ExecutorSource {
+    /// The default: this very binary, which runs as the executor when the
+    /// agent starts it with [`RUN_AS_EXECUTOR`].
+    pub fn this_program() -> Result<Self, String> {
+        let me = std::env::current_exe()
+            .map_err(|error| format!("cannot find this program's path: {error}"))?;
+        Self::path(&me)
+    }
+
+    /// `--executor PATH`: must exist here (the local agents share this file
+    /// system); made absolute, since the agent runs it from the sandbox.
+    pub fn path(path: &Path) -> Result<Self, String> {
+        if !path.is_file() {
+            return Err(format!(
+                "the custom executor {} does not exist: pass --executor with the path of a \
+                 program, or leave it out to use this program as its own executor",
+                path.display()
+            ));
+        }
+        let absolute = path
+            .canonicalize()
+            .map_err(|error| format!("{}: {error}", path.display()))?;
+        Ok(Self::Path(absolute))
+    }
+
+    /// `--executor-uri URI`: anything the fetcher understands, whose last
+    /// path segment names the program (it is saved under that name).
+    pub fn uri(uri: &str) -> Result<Self, String> {
+        file_name_of(uri)?;
+        Ok(Self::Uri(uri.to_string()))
+    }
+
+    /// What the executor's log line shows.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Path(path) => path.display().to_string(),
+            Self::Uri(uri) => format!("{uri} (fetched by the agent)"),
+        }
+    }
+
+    /// The command the agent runs: the program without a shell, with
+    /// [`RUN_AS_EXECUTOR`] in its environment.
+    pub fn command(&self) -> CommandInfo {
+        let (program, uris) = match self {
+            Self::Path(path) => (path.display().to_string(), Vec::new()),
+            Self::Uri(uri) => {
+                let name = file_name_of(uri).expect("checked by ExecutorSource::uri");
+                let fetched = Uri {
+                    value: uri.clone(),
+                    executable: Some(true),
+                    extract: Some(false),
+                    output_file: Some(name.to_string()),
+                    ..Default::default()
+                };
+                // The fetcher saves it in the sandbox, the executor's
+                // working directory.
+                (format!("./{name}"), vec![fetched])
+            }
+        };
+        CommandInfo {
+            uris,
+            environment: Some(Environment {
+                variables: vec![Variable {
+                    name: RUN_AS_EXECUTOR.0.into(),
+                    value: Some(RUN_AS_EXECUTOR.1.into()),
+                    ..Default::default()
+                }],
+            }),
+            value: Some(program.clone()),
+            shell: Some(false),
+            arguments: vec![program],
+            ..Default::default()
+        }
+    }
+}
+
+/// Whether this process was started by an agent as the executor.
+pub fn started_as_executor() -> bool {
+    std::env::var(RUN_AS_EXECUTOR.0).as_deref() == Ok(RUN_AS_EXECUTOR.1)
+}
+
+/// The last path segment of `uri`, without a query or fragment.
+fn file_name_of(uri: &str) -> Result<&str, String> {
+    let path = uri.split(['?', '#']).next().unwrap_or_default();
+    match path.rsplit('/').next() {
+        Some(name) if !name.is_empty() && name != "." && name != ".." && path.contains('/') => {
+            Ok(name)
+        }
+        _ => Err(format!(
+            "--executor-uri {uri:?} does not end in a file name: expected e.g. \
+             http://host/path/executor or file:///path/executor"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_uri_is_fetched_executable_and_run_from_the_sandbox() {
+        let source = ExecutorSource::uri("http://files.example/bin/executor?v=2").unwrap();
+        let command = source.command();
+        assert_eq!(command.value.as_deref(), Some("./executor"));
+        assert_eq!(command.arguments, ["./executor"]);
+        assert_eq!(command.shell, Some(false));
+        let uri = &command.uris[0];
+        assert_eq!(uri.value, "http://files.example/bin/executor?v=2");
+        assert_eq!(uri.executable, Some(true));
+        assert_eq!(uri.extract, Some(false));
+        assert_eq!(uri.output_file.as_deref(), Some("executor"));
+    }
+
+    #[test]
+    fn uris_without_a_file_name_are_refused() {
+        for uri in ["http://host/", "executor", "http://host/dir/..", ""] {
+            let error = ExecutorSource::uri(uri).unwrap_err();
+            assert!(error.contains("does not end in a file name"), "{error}");
+        }
+    }
+
+    #[test]
+    fn every_command_tells_the_program_to_run_as_the_executor() {
+        let me = ExecutorSource::this_program().unwrap();
+        for source in [me, ExecutorSource::uri("file:///opt/bin/main").unwrap()] {
+            let variables = source.command().environment.unwrap().variables;
+            assert_eq!(variables.len(), 1);
+            assert_eq!(variables[0].name, RUN_AS_EXECUTOR.0);
+            assert_eq!(variables[0].value.as_deref(), Some(RUN_AS_EXECUTOR.1));
+        }
+    }
+
+    #[test]
+    fn a_missing_path_says_how_to_fix_it() {
+        let error = ExecutorSource::path(Path::new("/nonexistent/executor")).unwrap_err();
+        assert!(error.contains("does not exist"), "{error}");
+    }
+}
