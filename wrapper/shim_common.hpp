@@ -13,8 +13,9 @@
 
 namespace mesos_shim {
 
-// Records the message returned by mesos_shim_last_error() on this thread.
-void set_last_error(const std::string &message);
+// Records the code and message returned by mesos_shim_last_error_code() and
+// mesos_shim_last_error() on this thread.
+void set_last_error(int32_t code, const std::string &message);
 void clear_last_error();
 
 // Thrown inside the shim when an input buffer does not parse; turned into
@@ -187,16 +188,18 @@ template <typename Body> int32_t guard(Body body) noexcept {
   try {
     return static_cast<int32_t>(body());
   } catch (const BadMessage &e) {
-    set_last_error(e.what());
+    set_last_error(MESOS_SHIM_BAD_MESSAGE, e.what());
     return MESOS_SHIM_BAD_MESSAGE;
   } catch (const NullArgument &e) {
-    set_last_error(e.what());
+    set_last_error(MESOS_SHIM_NULL_ARGUMENT, e.what());
     return MESOS_SHIM_NULL_ARGUMENT;
   } catch (const std::exception &e) {
-    set_last_error(std::string("libmesos threw: ") + e.what());
+    set_last_error(MESOS_SHIM_EXCEPTION,
+                   std::string("libmesos threw: ") + e.what());
     return MESOS_SHIM_EXCEPTION;
   } catch (...) {
-    set_last_error("libmesos threw a non-standard exception");
+    set_last_error(MESOS_SHIM_EXCEPTION,
+                   "libmesos threw a non-standard exception");
     return MESOS_SHIM_EXCEPTION;
   }
 }
