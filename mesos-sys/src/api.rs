@@ -1,4 +1,5 @@
-//! A table of the shim's entry points.
+//! A table of the shim's entry points, generated from the one list in
+//! [`boundary`](crate::boundary).
 //!
 //! Calling through a table instead of the extern functions directly lets a
 //! build without libmesos link (nothing references the undefined symbols),
@@ -8,29 +9,84 @@
 use crate::bindings::*;
 
 macro_rules! shim_api {
-    ($($name:ident: fn($($arg:ty),* $(,)?) $(-> $ret:ty)?;)*) => {
+    (
+        queries { $($query:ident: fn() -> $query_ret:ty;)* }
+        $(
+            $kind:ident {
+                handle: $handle:ident;
+                table: $table:ident;
+                new: $new:ident: fn($($new_arg:ty),* $(,)?) -> $new_ret:ty;
+                free: $free:ident;
+                lifecycle {
+                    $($life:ident = $life_fn:ident($($life_arg:ident: $life_kind:ident),*);)*
+                }
+                calls {
+                    $(
+                        $(#[$doc:meta])*
+                        $call:ident = $call_fn:ident(
+                            $($arg:ident: $arg_kind:ident $(($($arg_type:tt)*))?),* $(,)?
+                        ) $($fatal:ident)?;
+                    )*
+                }
+                callbacks $callbacks:tt
+            }
+        )*
+    ) => {
         /// Every function of `mesos_shim.h`, as function pointers with the
         /// exact signatures bindgen generated. Field names are the C names.
         #[derive(Clone, Copy)]
         pub struct ShimApi {
             $(
-                #[doc = concat!("`", stringify!($name), "` from mesos_shim.h.")]
-                pub $name: unsafe extern "C" fn($($arg),*) $(-> $ret)?,
+                #[doc = concat!("`", stringify!($query), "` from mesos_shim.h.")]
+                pub $query: unsafe extern "C" fn() -> $query_ret,
+            )*
+            $(
+                #[doc = concat!("`", stringify!($new), "` from mesos_shim.h.")]
+                pub $new: unsafe extern "C" fn($($new_arg),*) -> $new_ret,
+                #[doc = concat!("`", stringify!($free), "` from mesos_shim.h.")]
+                pub $free: unsafe extern "C" fn(*mut $handle),
+                $(
+                    #[doc = concat!("`", stringify!($life_fn), "` from mesos_shim.h.")]
+                    pub $life_fn: $crate::shim_fn!(*mut $handle; $($life_kind)*),
+                )*
+                $(
+                    #[doc = concat!("`", stringify!($call_fn), "` from mesos_shim.h.")]
+                    pub $call_fn: $crate::shim_fn!(*mut $handle; $($arg_kind)*),
+                )*
             )*
         }
 
         #[cfg(mesos_native)]
-        static NATIVE: ShimApi = ShimApi { $($name: crate::bindings::$name,)* };
+        static NATIVE: ShimApi = ShimApi {
+            $($query: crate::bindings::$query,)*
+            $(
+                $new: crate::bindings::$new,
+                $free: crate::bindings::$free,
+                $($life_fn: crate::bindings::$life_fn,)*
+                $($call_fn: crate::bindings::$call_fn,)*
+            )*
+        };
 
-        // Without libmesos, still prove at compile time that the table's
-        // signatures are the generated ones. The closure is never called,
-        // so nothing refers to the (undefined) extern symbols at link time.
+        // Without libmesos, still prove at compile time that the list's
+        // signatures are the ones bindgen generated from the header. The
+        // closure is never called, so nothing refers to the (undefined)
+        // extern symbols at link time.
         #[cfg(not(mesos_native))]
         const _: fn() = || {
-            let _ = ShimApi { $($name: crate::bindings::$name,)* };
+            let _ = ShimApi {
+                $($query: crate::bindings::$query,)*
+                $(
+                    $new: crate::bindings::$new,
+                    $free: crate::bindings::$free,
+                    $($life_fn: crate::bindings::$life_fn,)*
+                    $($call_fn: crate::bindings::$call_fn,)*
+                )*
+            };
         };
     };
 }
+
+crate::shim_boundary!(=> shim_api);
 
 pub(crate) fn native() -> Option<&'static ShimApi> {
     #[cfg(mesos_native)]
@@ -41,85 +97,4 @@ pub(crate) fn native() -> Option<&'static ShimApi> {
     {
         None
     }
-}
-
-shim_api! {
-    mesos_shim_last_error: fn() -> *const ::std::os::raw::c_char;
-    mesos_shim_compiled_version: fn() -> *const ::std::os::raw::c_char;
-    mesos_shim_loaded_library_path: fn() -> *const ::std::os::raw::c_char;
-
-    mesos_shim_scheduler_driver_new: fn(
-        *const mesos_shim_scheduler_callbacks,
-        *mut ::std::os::raw::c_void,
-        mesos_shim_buf,
-        *const ::std::os::raw::c_char,
-        *const mesos_shim_buf,
-        i32,
-        *const mesos_shim_buf,
-        usize,
-    ) -> *mut mesos_shim_scheduler_driver;
-    mesos_shim_scheduler_driver_free: fn(*mut mesos_shim_scheduler_driver);
-    mesos_shim_scheduler_driver_start: fn(*mut mesos_shim_scheduler_driver) -> i32;
-    mesos_shim_scheduler_driver_stop: fn(*mut mesos_shim_scheduler_driver, i32) -> i32;
-    mesos_shim_scheduler_driver_abort: fn(*mut mesos_shim_scheduler_driver) -> i32;
-    mesos_shim_scheduler_driver_join: fn(*mut mesos_shim_scheduler_driver) -> i32;
-    mesos_shim_scheduler_driver_run: fn(*mut mesos_shim_scheduler_driver) -> i32;
-    mesos_shim_scheduler_driver_request_resources: fn(
-        *mut mesos_shim_scheduler_driver, *const mesos_shim_buf, usize) -> i32;
-    mesos_shim_scheduler_driver_launch_tasks: fn(
-        *mut mesos_shim_scheduler_driver,
-        *const mesos_shim_buf, usize,
-        *const mesos_shim_buf, usize,
-        mesos_shim_buf,
-    ) -> i32;
-    mesos_shim_scheduler_driver_launch_tasks_on_offer: fn(
-        *mut mesos_shim_scheduler_driver,
-        mesos_shim_buf,
-        *const mesos_shim_buf, usize,
-        mesos_shim_buf,
-    ) -> i32;
-    mesos_shim_scheduler_driver_kill_task: fn(*mut mesos_shim_scheduler_driver, mesos_shim_buf) -> i32;
-    mesos_shim_scheduler_driver_accept_offers: fn(
-        *mut mesos_shim_scheduler_driver,
-        *const mesos_shim_buf, usize,
-        *const mesos_shim_buf, usize,
-        mesos_shim_buf,
-    ) -> i32;
-    mesos_shim_scheduler_driver_decline_offer: fn(
-        *mut mesos_shim_scheduler_driver, mesos_shim_buf, mesos_shim_buf) -> i32;
-    mesos_shim_scheduler_driver_revive_offers: fn(*mut mesos_shim_scheduler_driver) -> i32;
-    mesos_shim_scheduler_driver_revive_offers_for_roles: fn(
-        *mut mesos_shim_scheduler_driver, *const mesos_shim_buf, usize) -> i32;
-    mesos_shim_scheduler_driver_suppress_offers: fn(*mut mesos_shim_scheduler_driver) -> i32;
-    mesos_shim_scheduler_driver_suppress_offers_for_roles: fn(
-        *mut mesos_shim_scheduler_driver, *const mesos_shim_buf, usize) -> i32;
-    mesos_shim_scheduler_driver_acknowledge_status_update: fn(
-        *mut mesos_shim_scheduler_driver, mesos_shim_buf) -> i32;
-    mesos_shim_scheduler_driver_send_framework_message: fn(
-        *mut mesos_shim_scheduler_driver, mesos_shim_buf, mesos_shim_buf, mesos_shim_buf) -> i32;
-    mesos_shim_scheduler_driver_reconcile_tasks: fn(
-        *mut mesos_shim_scheduler_driver, *const mesos_shim_buf, usize) -> i32;
-    mesos_shim_scheduler_driver_update_framework: fn(
-        *mut mesos_shim_scheduler_driver,
-        mesos_shim_buf,
-        *const mesos_shim_buf, usize,
-        *const mesos_shim_buf,
-    ) -> i32;
-
-    mesos_shim_executor_driver_new: fn(
-        *const mesos_shim_executor_callbacks,
-        *mut ::std::os::raw::c_void,
-        *const mesos_shim_buf,
-        usize,
-    ) -> *mut mesos_shim_executor_driver;
-    mesos_shim_executor_driver_free: fn(*mut mesos_shim_executor_driver);
-    mesos_shim_executor_driver_start: fn(*mut mesos_shim_executor_driver) -> i32;
-    mesos_shim_executor_driver_stop: fn(*mut mesos_shim_executor_driver) -> i32;
-    mesos_shim_executor_driver_abort: fn(*mut mesos_shim_executor_driver) -> i32;
-    mesos_shim_executor_driver_join: fn(*mut mesos_shim_executor_driver) -> i32;
-    mesos_shim_executor_driver_run: fn(*mut mesos_shim_executor_driver) -> i32;
-    mesos_shim_executor_driver_send_status_update: fn(
-        *mut mesos_shim_executor_driver, mesos_shim_buf) -> i32;
-    mesos_shim_executor_driver_send_framework_message: fn(
-        *mut mesos_shim_executor_driver, mesos_shim_buf) -> i32;
 }

@@ -36,6 +36,7 @@ pub struct DriverDouble {
     callback_thread: Mutex<Option<ThreadId>>,
     freed: AtomicBool,
     freed_from_callback: AtomicBool,
+    fatal: Mutex<Vec<String>>,
 }
 
 impl Default for DriverDouble {
@@ -52,6 +53,7 @@ impl Default for DriverDouble {
             callback_thread: Mutex::new(None),
             freed: AtomicBool::new(false),
             freed_from_callback: AtomicBool::new(false),
+            fatal: Mutex::new(Vec::new()),
         }
     }
 }
@@ -98,6 +100,25 @@ impl DriverDouble {
     /// callbacks: with real libmesos that deadlocks.
     pub fn was_freed_from_callback(&self) -> bool {
         self.freed_from_callback.load(Ordering::SeqCst)
+    }
+
+    /// The calls libmesos would have answered by killing the process (each
+    /// half's double knows which), each with the reason. Empty when the binding
+    /// kept every fatal precondition.
+    pub fn fatal_calls(&self) -> Vec<String> {
+        self.fatal.lock().unwrap().clone()
+    }
+
+    /// Records a call libmesos would have killed the process for, and
+    /// answers it with the shim's exception code instead.
+    pub(crate) fn fatal(&self, reason: String) -> i32 {
+        eprintln!("test double: libmesos would kill the process here: {reason}");
+        let code = crate::buffers::fail(
+            mesos_sys::MESOS_SHIM_EXCEPTION,
+            &format!("test double: libmesos would kill the process here: {reason}"),
+        );
+        self.fatal.lock().unwrap().push(reason);
+        code
     }
 
     /// Waits until every queued callback has been delivered (or dropped
@@ -252,5 +273,53 @@ impl DriverDouble {
                 .join()
                 .expect("the double's callback thread panicked");
         }
+    }
+}
+
+/// What each half's double adds to its [`DriverDouble`]: which calls
+/// libmesos answers by killing the process. The generated entry points
+/// (`entry_points.rs`) go through here.
+pub(crate) trait KindDouble {
+    fn driver(&self) -> &Arc<DriverDouble>;
+
+    /// Why libmesos would kill the process on call `name` (`"free"` for the
+    /// deletion) with these recorded arguments, if it would.
+    fn fatal(&self, name: &str, args: &[Vec<u8>]) -> Option<String>;
+
+    /// `start`, `stop`, `abort`, `join` and `run`: recorded (`run` once the
+    /// driver started, so that a test waiting for it can fire callbacks),
+    /// then libmesos's status machine.
+    fn lifecycle(&self, name: &'static str, args: Vec<Vec<u8>>) -> i32 {
+        if let Some(reason) = self.fatal(name, &args) {
+            return self.driver().fatal(reason);
+        }
+        let driver = self.driver();
+        if name == "run" {
+            return driver.run();
+        }
+        driver.record(name, args);
+        match name {
+            "start" => driver.start(),
+            "stop" => driver.stop(),
+            "abort" => driver.abort(),
+            "join" => driver.join(),
+            other => unreachable!("{other} is not a lifecycle call"),
+        }
+    }
+
+    /// Every other call: recorded and accepted while the driver runs.
+    fn call(&self, name: &'static str, args: Vec<Vec<u8>>) -> i32 {
+        if let Some(reason) = self.fatal(name, &args) {
+            return self.driver().fatal(reason);
+        }
+        self.driver().accept(name, args)
+    }
+
+    /// `*_free`.
+    fn free(&self) {
+        if let Some(reason) = self.fatal("free", &[]) {
+            self.driver().fatal(reason);
+        }
+        self.driver().free();
     }
 }

@@ -1,0 +1,227 @@
+//! The code the boundary's one list (`mesos_sys::shim_boundary!`) turns
+//! into on this side: each kind's safe driver calls, and its callback
+//! table with one trampoline per callback. See `mesos_sys::boundary` for
+//! the list's words and CONTRIBUTING.md for adding a call or a callback.
+
+/// The safe driver calls of one kind's section of the list, as methods of
+/// `$driver`: a call marked `fatal` first passes
+/// `crate::preconditions::$preconditions::<call>`; then the arguments are
+/// encoded, and the shim function is called on the live C++ object.
+macro_rules! driver_calls {
+    (
+        $driver:ty, $preconditions:ident;
+        {
+            handle: $handle:ident;
+            table: $table:ident;
+            new: $new:ident: fn($($new_arg:ty),* $(,)?) -> $new_ret:ty;
+            free: $free:ident;
+            lifecycle $lifecycle:tt
+            calls {
+                $(
+                    $(#[$doc:meta])*
+                    $call:ident = $call_fn:ident(
+                        $($arg:ident: $kind:ident $(($($arg_type:tt)*))?),* $(,)?
+                    ) $($fatal:ident)?;
+                )*
+            }
+            callbacks $callbacks:tt
+        }
+    ) => {
+        impl $driver {
+            $(
+                $(#[$doc])*
+                pub fn $call(
+                    &self,
+                    $($arg: $crate::from_list::rust_arg!($kind $($($arg_type)*)?)),*
+                ) -> $crate::Result<()> {
+                    $crate::from_list::check!(
+                        [$($fatal)?]
+                        $crate::preconditions::$preconditions::$call(
+                            $crate::driver::Kind::handle(self).settings(),
+                            $($arg),*
+                        )
+                    );
+                    $(let $arg = $crate::from_list::encode!($kind, $arg);)*
+                    let handle = $crate::driver::Kind::handle(self);
+                    let api = handle.api();
+                    handle.call(|raw| {
+                        // SAFETY: `call` lends the live C++ object for this
+                        // call; every encoded argument lives until it returns.
+                        unsafe { $crate::from_list::c_call!((api.$call_fn); raw; [] $($kind $arg)*) }
+                    })
+                }
+            )*
+        }
+    };
+}
+
+/// The Rust type of a driver-call argument of a kind.
+macro_rules! rust_arg {
+    (message $type:ty) => { &$type };
+    (messages $type:ty) => { &[$type] };
+    (strings) => { &[impl AsRef<str>] };
+    (bytes) => { &[u8] };
+    (optional $type:ty) => { Option<&$type> };
+    (flag) => { bool };
+}
+
+/// A driver call's fatal precondition: for a call marked `fatal`, `$check`
+/// must pass first; for the others it is not even named.
+macro_rules! check {
+    ([fatal] $check:expr) => {
+        $check?
+    };
+    ([] $check:expr) => {};
+}
+
+/// An argument, encoded for the shim (kept alive until the call returns).
+macro_rules! encode {
+    (message, $arg:ident) => {
+        ::prost::Message::encode_to_vec($arg)
+    };
+    (messages, $arg:ident) => {
+        $crate::ffi::EncodedList::messages($arg)
+    };
+    (strings, $arg:ident) => {
+        $crate::ffi::EncodedList::strings($arg)
+    };
+    (bytes, $arg:ident) => {
+        $arg
+    };
+    (optional, $arg:ident) => {
+        $crate::ffi::EncodedOptional::new($arg)
+    };
+    (flag, $arg:ident) => {
+        i32::from($arg)
+    };
+}
+
+/// The shim call `$function($raw, <each encoded argument as C arguments>)`.
+macro_rules! c_call {
+    ($function:expr; $raw:ident; [$($c:expr,)*] message $arg:ident $($rest:tt)*) => {
+        $crate::from_list::c_call!($function; $raw; [$($c,)* $crate::ffi::buf(&$arg),] $($rest)*)
+    };
+    ($function:expr; $raw:ident; [$($c:expr,)*] bytes $arg:ident $($rest:tt)*) => {
+        $crate::from_list::c_call!($function; $raw; [$($c,)* $crate::ffi::buf($arg),] $($rest)*)
+    };
+    ($function:expr; $raw:ident; [$($c:expr,)*] messages $arg:ident $($rest:tt)*) => {
+        $crate::from_list::c_call!($function; $raw; [$($c,)* $arg.as_ptr(), $arg.len(),] $($rest)*)
+    };
+    ($function:expr; $raw:ident; [$($c:expr,)*] strings $arg:ident $($rest:tt)*) => {
+        $crate::from_list::c_call!($function; $raw; [$($c,)* $arg.as_ptr(), $arg.len(),] $($rest)*)
+    };
+    ($function:expr; $raw:ident; [$($c:expr,)*] optional $arg:ident $($rest:tt)*) => {
+        $crate::from_list::c_call!($function; $raw; [$($c,)* $arg.as_ptr(),] $($rest)*)
+    };
+    ($function:expr; $raw:ident; [$($c:expr,)*] flag $arg:ident $($rest:tt)*) => {
+        $crate::from_list::c_call!($function; $raw; [$($c,)* $arg,] $($rest)*)
+    };
+    ($function:expr; $raw:ident; [$($c:expr,)*]) => {
+        $function($raw, $($c),*)
+    };
+}
+
+/// The callback table of one kind's section of the list, as the static
+/// `CALLBACKS`, and one trampoline per callback: it decodes the arguments
+/// and calls the method of the same name of the user's object (a `$user`)
+/// through [`crate::driver::deliver`]. `error` goes through
+/// [`crate::driver::deliver_error`].
+macro_rules! callback_table {
+    (
+        $driver:ty, $user:literal;
+        {
+            handle: $handle:ident;
+            table: $table:ident;
+            new: $new:ident: fn($($new_arg:ty),* $(,)?) -> $new_ret:ty;
+            free: $free:ident;
+            lifecycle $lifecycle:tt
+            calls $calls:tt
+            callbacks {
+                $($callback:ident($($arg:ident: $kind:ident $(($($arg_type:tt)*))?),*);)*
+            }
+        }
+    ) => {
+        pub(super) static CALLBACKS: mesos_sys::$table = mesos_sys::$table {
+            $($callback: Some($callback),)*
+            error: Some(error),
+        };
+
+        $(
+            $crate::from_list::trampoline!(@munch $driver, $user, $callback; [] [] []
+                $($arg $kind ($($($arg_type)*)?))*);
+        )*
+
+        /// libmesos's `error`: recorded as the abort's reason, then handed
+        /// to the user.
+        unsafe extern "C" fn error(
+            user_data: *mut ::std::os::raw::c_void,
+            message: mesos_sys::mesos_shim_buf,
+        ) {
+            // SAFETY: the shim passes the user data this driver gave it
+            // (its C++ object lives while it calls back) and a buffer
+            // valid for this call.
+            unsafe {
+                $crate::driver::deliver_error::<$driver>(
+                    user_data,
+                    concat!($user, "::error"),
+                    $crate::ffi::bytes(&message),
+                    |user, driver, text| user.error(driver, text),
+                )
+            }
+        }
+    };
+}
+
+/// One trampoline: munches the arguments into C parameters and decoding
+/// statements, then defines the function. Each list's `len` is a
+/// parameter of the step that made it.
+macro_rules! trampoline {
+    (@munch $driver:ty, $user:literal, $name:ident; [$($params:tt)*] [$($decode:tt)*] [$($args:ident)*]
+        $arg:ident message ($type:ty) $($rest:tt)*) => {
+        $crate::from_list::trampoline!(@munch $driver, $user, $name;
+            [$($params)* $arg: mesos_sys::mesos_shim_buf,]
+            [$($decode)* let $arg: $type =
+                $crate::ffi::decode(&$arg, concat!(stringify!($name), ": ", stringify!($type)))?;]
+            [$($args)* $arg] $($rest)*);
+    };
+    (@munch $driver:ty, $user:literal, $name:ident; [$($params:tt)*] [$($decode:tt)*] [$($args:ident)*]
+        $arg:ident messages ($type:ty) $($rest:tt)*) => {
+        $crate::from_list::trampoline!(@munch $driver, $user, $name;
+            [$($params)* $arg: *const mesos_sys::mesos_shim_buf, len: usize,]
+            [$($decode)* let $arg: Vec<$type> = $crate::ffi::decode_list(
+                $arg, len, concat!(stringify!($name), ": ", stringify!($type)))?;]
+            [$($args)* $arg] $($rest)*);
+    };
+    (@munch $driver:ty, $user:literal, $name:ident; [$($params:tt)*] [$($decode:tt)*] [$($args:ident)*]
+        $arg:ident bytes () $($rest:tt)*) => {
+        $crate::from_list::trampoline!(@munch $driver, $user, $name;
+            [$($params)* $arg: mesos_sys::mesos_shim_buf,]
+            [$($decode)* let $arg = $crate::ffi::bytes(&$arg).to_vec();]
+            [$($args)* $arg] $($rest)*);
+    };
+    (@munch $driver:ty, $user:literal, $name:ident; [$($params:tt)*] [$($decode:tt)*] [$($args:ident)*]
+        $arg:ident int () $($rest:tt)*) => {
+        $crate::from_list::trampoline!(@munch $driver, $user, $name;
+            [$($params)* $arg: i32,] [$($decode)*] [$($args)* $arg] $($rest)*);
+    };
+    (@munch $driver:ty, $user:literal, $name:ident; [$($params:tt)*] [$($decode:tt)*] [$($args:ident)*]) => {
+        unsafe extern "C" fn $name(user_data: *mut ::std::os::raw::c_void, $($params)*) {
+            // SAFETY: the shim passes the user data this driver gave it (its
+            // C++ object lives while it calls back) and buffers valid for
+            // this call, which the decoding copies before it returns.
+            unsafe {
+                $crate::driver::deliver::<$driver>(
+                    user_data,
+                    concat!($user, "::", stringify!($name)),
+                    |user, driver| {
+                        $($decode)*
+                        user.$name(driver, $($args),*);
+                        Ok(())
+                    },
+                )
+            }
+        }
+    };
+}
+
+pub(crate) use {c_call, callback_table, check, driver_calls, encode, rust_arg, trampoline};
