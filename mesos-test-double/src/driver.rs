@@ -37,6 +37,7 @@ pub struct DriverDouble {
     freed: AtomicBool,
     freed_from_callback: AtomicBool,
     fatal: Mutex<Vec<String>>,
+    start_failed: AtomicBool,
 }
 
 impl Default for DriverDouble {
@@ -54,6 +55,7 @@ impl Default for DriverDouble {
             freed: AtomicBool::new(false),
             freed_from_callback: AtomicBool::new(false),
             fatal: Mutex::new(Vec::new()),
+            start_failed: AtomicBool::new(false),
         }
     }
 }
@@ -107,6 +109,14 @@ impl DriverDouble {
     /// kept every fatal precondition.
     pub fn fatal_calls(&self) -> Vec<String> {
         self.fatal.lock().unwrap().clone()
+    }
+
+    /// What libmesos's `start` does when it fails before creating the
+    /// driver's process (a malformed master URL): the driver is aborted,
+    /// with no process and no callback thread.
+    pub(crate) fn fail_start(&self) {
+        self.start_failed.store(true, Ordering::SeqCst);
+        self.set_status(ABORTED);
     }
 
     /// Records a call libmesos would have killed the process for, and
@@ -286,14 +296,31 @@ pub(crate) trait KindDouble {
     /// deletion) with these recorded arguments, if it would.
     fn fatal(&self, name: &str, args: &[Vec<u8>]) -> Option<String>;
 
+    /// libmesos's `start` failing on the calling thread: for a driver made
+    /// to fail, reports the error through the `error` callback, right here,
+    /// and says so. Most drivers start.
+    fn start_fails(&self) -> bool {
+        false
+    }
+
     /// `start`, `stop`, `abort`, `join` and `run`: recorded (`run` once the
     /// driver started, so that a test waiting for it can fire callbacks),
     /// then libmesos's status machine.
     fn lifecycle(&self, name: &'static str, args: Vec<Vec<u8>>) -> i32 {
-        if let Some(reason) = self.fatal(name, &args) {
-            return self.driver().fatal(reason);
-        }
         let driver = self.driver();
+        if driver.start_failed.load(Ordering::SeqCst) && name == "stop" {
+            // libmesos marks the process-less driver stopped; its next
+            // `join` then fails a CHECK.
+            return driver.fatal("stop on a driver whose start failed".into());
+        }
+        if let Some(reason) = self.fatal(name, &args) {
+            return driver.fatal(reason);
+        }
+        let starts = matches!(name, "start" | "run") && driver.status() == NOT_STARTED;
+        if starts && self.start_fails() {
+            driver.record(name, args);
+            return ABORTED;
+        }
         if name == "run" {
             return driver.run();
         }

@@ -9,6 +9,14 @@
 //! of the `DOUBLE_KEY` entry of the environment given at creation ("" when
 //! none). With unique keys, tests run in parallel.
 //!
+//! Two masters make a scheduler driver fail as libmesos can:
+//! `exception:<text>` makes its creation fail as if libmesos threw, and
+//! `fail-start:<reason>` makes its `start` fail as for a malformed master
+//! URL (the `error` callback on the starting thread, then aborted).
+//! Bad arguments get the shim's error codes, and calls libmesos would
+//! answer by killing the process are recorded
+//! ([`DriverDouble::fatal_calls`]) and refused instead.
+//!
 //! Messages are plain bytes here: this crate does not know the protobuf
 //! schema, tests encode and decode with the `mesos` crate.
 

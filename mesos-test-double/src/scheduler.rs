@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use mesos_sys::{
     mesos_shim_buf, mesos_shim_scheduler_callbacks, mesos_shim_scheduler_driver,
-    MESOS_SHIM_BAD_MESSAGE, MESOS_SHIM_NULL_ARGUMENT,
+    MESOS_SHIM_BAD_MESSAGE, MESOS_SHIM_EXCEPTION, MESOS_SHIM_NULL_ARGUMENT,
 };
 
 use crate::buffers::{self, fail, optional_strings};
@@ -61,6 +61,26 @@ mesos_sys::shim_boundary!(scheduler => fire_methods, SchedulerDouble;);
 impl KindDouble for SchedulerDouble {
     fn driver(&self) -> &Arc<DriverDouble> {
         &self.driver
+    }
+
+    /// A master of the form `fail-start:<reason>` makes `start` fail as
+    /// libmesos's does for a malformed master URL.
+    fn start_fails(&self) -> bool {
+        let Some(reason) = self.master.strip_prefix("fail-start:") else {
+            return false;
+        };
+        self.driver.fail_start();
+        let message = format!(
+            "Failed to create a master detector for '{}': {reason}",
+            self.master
+        );
+        self.callbacks.call_here(|table, user_data| {
+            // SAFETY: the binding's table (every entry set: `new` checked)
+            // and user data; libmesos calls `error` on the starting thread
+            // here too; `message` outlives the call.
+            unsafe { table.error.unwrap()(user_data, crate::buffers::view(message.as_bytes())) }
+        });
+        true
     }
 
     /// libmesos's scheduler driver kills the process (a `CHECK`) on these.
@@ -170,6 +190,15 @@ pub(crate) unsafe extern "C" fn new(
     let (Ok(framework_info), Ok(credential), Ok(suppressed_roles)) = parsed else {
         return std::ptr::null_mut(); // the failing conversion set the error
     };
+    // SAFETY: non-NULL and NUL-terminated, by the header's rules.
+    let master = unsafe { std::ffi::CStr::from_ptr(master) }
+        .to_string_lossy()
+        .into_owned();
+    if let Some(what) = master.strip_prefix("exception:") {
+        // As if libmesos's constructor threw (the shim catches it).
+        fail(MESOS_SHIM_EXCEPTION, &format!("libmesos threw: {what}"));
+        return std::ptr::null_mut();
+    }
     let Some(name) = wire::string_field(&framework_info, 2) else {
         fail(
             MESOS_SHIM_BAD_MESSAGE,
@@ -180,10 +209,7 @@ pub(crate) unsafe extern "C" fn new(
     let double = Arc::new(SchedulerDouble {
         driver: Arc::new(DriverDouble::default()),
         framework_info,
-        // SAFETY: non-NULL and NUL-terminated, by the header's rules.
-        master: unsafe { std::ffi::CStr::from_ptr(master) }
-            .to_string_lossy()
-            .into_owned(),
+        master,
         credential,
         implicit_acknowledgements: implicit_acknowledgements != 0,
         suppressed_roles,
