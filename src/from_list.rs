@@ -1,33 +1,89 @@
 //! The code the boundary's one list (`mesos_sys::shim_boundary!`) turns
-//! into on this side: each kind's safe driver calls, and its callback
+//! into on this side: each kind's safe driver calls (lifecycle included),
+//! and its callback
 //! table with one trampoline per callback. See `mesos_sys::boundary` for
 //! the list's words and CONTRIBUTING.md for adding a call or a callback.
 
-/// The safe driver calls of one kind's section of the list, as methods of
-/// `$driver`: a call marked `fatal` first passes
-/// `crate::preconditions::$preconditions::<call>`; then the arguments are
-/// encoded, and the shim function is called on the live C++ object.
+/// The safe driver calls of one kind's `calls` view of the list, as
+/// methods of `$driver`: the lifecycle calls through the generic ones of
+/// [`crate::driver`], the others checked and encoded here. A call marked
+/// `fatal` first passes `crate::preconditions::$preconditions::<call>`;
+/// then the arguments are encoded, and the shim function is called on the
+/// live C++ object. (`run` is `start` then `join`, so the shim's own `run`
+/// goes unused.)
 macro_rules! driver_calls {
     (
         $driver:ty, $preconditions:ident;
-        {
-            handle: $handle:ident;
-            table: $table:ident;
-            new: $new:ident: fn($($new_arg:ty),* $(,)?) -> $new_ret:ty;
-            free: $free:ident;
-            lifecycle $lifecycle:tt
-            calls {
-                $(
-                    $(#[$doc:meta])*
-                    $call:ident = $call_fn:ident(
-                        $($arg:ident: $kind:ident $(($($arg_type:tt)*))?),* $(,)?
-                    ) $($fatal:ident)?;
-                )*
-            }
-            callbacks $callbacks:tt
+        handle: $handle:ident;
+        free: $free:ident;
+        lifecycle {
+            $(#[$start_doc:meta])* start = $start_fn:ident();
+            $(#[$stop_doc:meta])* stop = $stop_fn:ident($($stop_arg:ident: $stop_kind:ident),*);
+            $(#[$abort_doc:meta])* abort = $abort_fn:ident();
+            $(#[$join_doc:meta])* join = $join_fn:ident();
+            $(#[$run_doc:meta])* run = $run_fn:ident();
+        }
+        calls {
+            $(
+                $(#[$doc:meta])*
+                $call:ident = $call_fn:ident(
+                    $($arg:ident: $kind:ident $(($($arg_type:tt)*))?),* $(,)?
+                ) $($fatal:ident)?;
+            )*
         }
     ) => {
         impl $driver {
+            /// The status as of the last call (or failure).
+            pub fn status(&self) -> $crate::DriverStatus {
+                $crate::driver::Kind::handle(self).status()
+            }
+
+            $(#[$start_doc])*
+            pub fn start(&self) -> $crate::Result<$crate::DriverStatus> {
+                $crate::driver::Kind::handle(self).start()
+            }
+
+            $(#[$stop_doc])*
+            pub fn stop(
+                &self,
+                $($stop_arg: $crate::from_list::rust_arg!($stop_kind)),*
+            ) -> $crate::Result<$crate::DriverStatus> {
+                $(let $stop_arg = $crate::from_list::encode!($stop_kind, $stop_arg);)*
+                let handle = $crate::driver::Kind::handle(self);
+                let api = handle.api();
+                handle.stop(|raw| {
+                    // SAFETY: `stop` lends the live C++ object for this call.
+                    unsafe { $crate::from_list::c_call!((api.$stop_fn); raw; [] $($stop_kind $stop_arg)*) }
+                })
+            }
+
+            $(#[$abort_doc])*
+            pub fn abort(&self) -> $crate::Result<$crate::DriverStatus> {
+                $crate::driver::Kind::handle(self).abort()
+            }
+
+            $(#[$join_doc])*
+            pub fn join(&self) -> $crate::Result<$crate::DriverStatus> {
+                $crate::driver::Kind::handle(self).join()
+            }
+
+            $(#[$run_doc])*
+            pub fn run(&self) -> $crate::Result<$crate::DriverStatus> {
+                $crate::driver::Kind::handle(self).run()
+            }
+
+            /// The shim functions the generic lifecycle calls.
+            fn natives_from_list(
+                api: &mesos_sys::ShimApi,
+            ) -> $crate::driver::Natives<mesos_sys::$handle> {
+                $crate::driver::Natives {
+                    start: api.$start_fn,
+                    abort: api.$abort_fn,
+                    join: api.$join_fn,
+                    free: api.$free,
+                }
+            }
+
             $(
                 $(#[$doc])*
                 pub fn $call(
@@ -129,16 +185,9 @@ macro_rules! c_call {
 macro_rules! callback_table {
     (
         $driver:ty, $user:literal;
-        {
-            handle: $handle:ident;
-            table: $table:ident;
-            new: $new:ident: fn($($new_arg:ty),* $(,)?) -> $new_ret:ty;
-            free: $free:ident;
-            lifecycle $lifecycle:tt
-            calls $calls:tt
-            callbacks {
-                $($callback:ident($($arg:ident: $kind:ident $(($($arg_type:tt)*))?),*);)*
-            }
+        table: $table:ident;
+        callbacks {
+            $($callback:ident($($arg:ident: $kind:ident $(($($arg_type:tt)*))?),*);)*
         }
     ) => {
         pub(super) static CALLBACKS: mesos_sys::$table = mesos_sys::$table {

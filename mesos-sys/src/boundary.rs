@@ -7,9 +7,14 @@
 //! - in `mesos-test-double`, the double's entry points, its `ShimApi`
 //!   table, and the methods that fire callbacks.
 //!
-//! `shim_boundary!(=> consumer!, extra tokens)` calls `consumer!` with the
-//! extra tokens and the whole list; `shim_boundary!(scheduler => ...)`
-//! passes only that kind's section.
+//! `shim_boundary!(VIEW => consumer, extra tokens)` calls `consumer!` with
+//! the extra tokens and one view of the list:
+//!
+//! - `functions`: every C function, as `c_name: kind::short_name: type;`;
+//! - `scheduler calls` (or `executor calls`): `handle: H; free: F;
+//!   lifecycle {..} calls {..}`, the kind's driver calls with their
+//!   arguments and docs;
+//! - `scheduler callbacks`: `table: T; callbacks {..}`.
 //!
 //! # The list's words
 //!
@@ -38,19 +43,19 @@
 #[doc(hidden)]
 #[macro_export]
 macro_rules! shim_boundary {
-    ($($section:ident)? => $consumer:path $(, $($extra:tt)*)?) => {
-        $crate::shim_boundary! { @select ($($section)?) $consumer; ($($($extra)*)?);
+    ($($select:ident)* => $consumer:path $(, $($extra:tt)*)?) => {
+        $crate::shim_boundary! { @select ($($select)*) $consumer; ($($($extra)*)?);
             queries {
-                mesos_shim_last_error: fn() -> *const ::std::os::raw::c_char;
-                mesos_shim_last_error_code: fn() -> i32;
-                mesos_shim_compiled_version: fn() -> *const ::std::os::raw::c_char;
-                mesos_shim_loaded_library_path: fn() -> *const ::std::os::raw::c_char;
+                mesos_shim_last_error = unsafe extern "C" fn() -> *const ::std::os::raw::c_char;
+                mesos_shim_last_error_code = unsafe extern "C" fn() -> i32;
+                mesos_shim_compiled_version = unsafe extern "C" fn() -> *const ::std::os::raw::c_char;
+                mesos_shim_loaded_library_path = unsafe extern "C" fn() -> *const ::std::os::raw::c_char;
             }
 
             scheduler {
                 handle: mesos_shim_scheduler_driver;
                 table: mesos_shim_scheduler_callbacks;
-                new: mesos_shim_scheduler_driver_new: fn(
+                new: mesos_shim_scheduler_driver_new = unsafe extern "C" fn(
                     *const mesos_shim_scheduler_callbacks,
                     *mut ::std::os::raw::c_void,
                     mesos_shim_buf,
@@ -62,10 +67,24 @@ macro_rules! shim_boundary {
                 ) -> *mut mesos_shim_scheduler_driver;
                 free: mesos_shim_scheduler_driver_free;
                 lifecycle {
+                    /// Starts the driver: it connects to the master and
+                    /// callbacks begin. Returns the new status, `Running`.
                     start = mesos_shim_scheduler_driver_start();
+                    /// Stops the driver. With `failover = false` the framework
+                    /// is unregistered and its tasks killed; with `true` it
+                    /// stays registered so a new driver with the same
+                    /// `FrameworkId` can take over. Returns the resulting
+                    /// status (`Stopped`, or `Aborted` if it already was).
                     stop = mesos_shim_scheduler_driver_stop(failover: flag);
+                    /// Aborts the driver: no more callbacks, the framework
+                    /// stays registered (as with `stop(true)`), and
+                    /// `join`/`run` return [`Error::Aborted`](crate::Error::Aborted).
                     abort = mesos_shim_scheduler_driver_abort();
+                    /// Blocks until the driver is stopped or aborted.
+                    /// `Ok(Stopped)` after a `stop`; the abort's reason as an
+                    /// error otherwise (including a panic in a callback).
                     join = mesos_shim_scheduler_driver_join();
+                    /// `start` then `join`.
                     run = mesos_shim_scheduler_driver_run();
                 }
                 calls {
@@ -173,7 +192,7 @@ macro_rules! shim_boundary {
             executor {
                 handle: mesos_shim_executor_driver;
                 table: mesos_shim_executor_callbacks;
-                new: mesos_shim_executor_driver_new: fn(
+                new: mesos_shim_executor_driver_new = unsafe extern "C" fn(
                     *const mesos_shim_executor_callbacks,
                     *mut ::std::os::raw::c_void,
                     *const mesos_shim_buf,
@@ -181,10 +200,16 @@ macro_rules! shim_boundary {
                 ) -> *mut mesos_shim_executor_driver;
                 free: mesos_shim_executor_driver_free;
                 lifecycle {
+                    /// Connects to the agent; callbacks begin.
                     start = mesos_shim_executor_driver_start();
+                    /// Stops the driver; `join`/`run` then return `Ok(Stopped)`.
                     stop = mesos_shim_executor_driver_stop();
+                    /// Aborts the driver; no more callbacks.
                     abort = mesos_shim_executor_driver_abort();
+                    /// Blocks until the driver is stopped (`Ok`) or aborted
+                    /// (the reason).
                     join = mesos_shim_executor_driver_join();
+                    /// `start` then `join`.
                     run = mesos_shim_executor_driver_run();
                 }
                 calls {
@@ -210,18 +235,63 @@ macro_rules! shim_boundary {
         }
     };
 
-    // The whole list.
-    (@select () $consumer:path; ($($extra:tt)*); $($list:tt)*) => {
-        $consumer! { $($extra)* $($list)* }
+    // Every C function, flat: `c_name: kind::short_name: type;` (for the
+    // tables: ShimApi, the double's).
+    (@select (functions) $consumer:path; ($($extra:tt)*);
+        queries { $($query:ident = $query_type:ty;)* }
+        $(
+            $kind:ident {
+                handle: $handle:ident;
+                table: $table:ident;
+                new: $new:ident = $new_type:ty;
+                free: $free:ident;
+                lifecycle {
+                    $($(#[$life_doc:meta])* $life:ident = $life_fn:ident($($life_arg:ident: $life_kind:ident),*);)*
+                }
+                calls {
+                    $(
+                        $(#[$doc:meta])*
+                        $call:ident = $call_fn:ident(
+                            $($arg:ident: $arg_kind:ident $(($($arg_type:tt)*))?),* $(,)?
+                        ) $($fatal:ident)?;
+                    )*
+                }
+                callbacks $callbacks:tt
+            }
+        )*
+    ) => {
+        $consumer! { $($extra)*
+            $($query: queries::$query: $query_type;)*
+            $(
+                $new: $kind::new: $new_type;
+                $free: $kind::free: unsafe extern "C" fn(*mut $handle);
+                $($life_fn: $kind::$life: $crate::shim_fn!(*mut $handle; $($life_kind)*);)*
+                $($call_fn: $kind::$call: $crate::shim_fn!(*mut $handle; $($arg_kind)*);)*
+            )*
+        }
     };
-    // One kind's section.
-    (@select (scheduler) $consumer:path; ($($extra:tt)*);
+    // One kind's section, then one view of it.
+    (@select (scheduler $view:ident) $consumer:path; $extra:tt;
         queries $queries:tt scheduler $scheduler:tt executor $executor:tt) => {
-        $consumer! { $($extra)* $scheduler }
+        $crate::shim_boundary! { @view $view $consumer; $extra; $scheduler }
     };
-    (@select (executor) $consumer:path; ($($extra:tt)*);
+    (@select (executor $view:ident) $consumer:path; $extra:tt;
         queries $queries:tt scheduler $scheduler:tt executor $executor:tt) => {
-        $consumer! { $($extra)* $executor }
+        $crate::shim_boundary! { @view $view $consumer; $extra; $executor }
+    };
+    // The driver calls: `handle: H; free: F; lifecycle {..} calls {..}`.
+    (@view calls $consumer:path; ($($extra:tt)*); {
+        handle: $handle:ident; table: $table:ident; new: $new:ident = $new_type:ty;
+        free: $free:ident; lifecycle $lifecycle:tt calls $calls:tt callbacks $callbacks:tt
+    }) => {
+        $consumer! { $($extra)* handle: $handle; free: $free; lifecycle $lifecycle calls $calls }
+    };
+    // The callbacks: `table: T; callbacks {..}`.
+    (@view callbacks $consumer:path; ($($extra:tt)*); {
+        handle: $handle:ident; table: $table:ident; new: $new:ident = $new_type:ty;
+        free: $free:ident; lifecycle $lifecycle:tt calls $calls:tt callbacks $callbacks:tt
+    }) => {
+        $consumer! { $($extra)* table: $table; callbacks $callbacks }
     };
 }
 

@@ -53,23 +53,18 @@ macro_rules! driver_handle {
 macro_rules! entry_points {
     (
         $double:ty;
-        {
-            handle: $handle:ident;
-            table: $table:ident;
-            new: $new:ident: fn($($new_arg:ty),* $(,)?) -> $new_ret:ty;
-            free: $free:ident;
-            lifecycle {
-                $($life:ident = $life_fn:ident($($life_arg:ident: $life_kind:ident),*);)*
-            }
-            calls {
-                $(
-                    $(#[$doc:meta])*
-                    $call:ident = $call_fn:ident(
-                        $($arg:ident: $arg_kind:ident $(($($arg_type:tt)*))?),* $(,)?
-                    ) $($fatal:ident)?;
-                )*
-            }
-            callbacks $callbacks:tt
+        handle: $handle:ident;
+        free: $free:ident;
+        lifecycle {
+            $($(#[$life_doc:meta])* $life:ident = $life_fn:ident($($life_arg:ident: $life_kind:ident),*);)*
+        }
+        calls {
+            $(
+                $(#[$doc:meta])*
+                $call:ident = $call_fn:ident(
+                    $($arg:ident: $arg_kind:ident $(($($arg_type:tt)*))?),* $(,)?
+                ) $($fatal:ident)?;
+            )*
         }
     ) => {
         $(
@@ -173,16 +168,9 @@ macro_rules! entry_point {
 macro_rules! fire_methods {
     (
         $double:ty;
-        {
-            handle: $handle:ident;
-            table: $table:ident;
-            new: $new:ident: fn($($new_arg:ty),* $(,)?) -> $new_ret:ty;
-            free: $free:ident;
-            lifecycle $lifecycle:tt
-            calls $calls:tt
-            callbacks {
-                $($callback:ident($($arg:ident: $arg_kind:ident $(($($arg_type:tt)*))?),*);)*
-            }
+        table: $table:ident;
+        callbacks {
+            $($callback:ident($($arg:ident: $arg_kind:ident $(($($arg_type:tt)*))?),*);)*
         }
     ) => {
         impl $double {

@@ -57,7 +57,7 @@ impl ExecutorDouble {
     }
 }
 
-mesos_sys::shim_boundary!(executor => fire_methods, ExecutorDouble;);
+mesos_sys::shim_boundary!(executor callbacks => fire_methods, ExecutorDouble;);
 
 impl KindDouble for ExecutorDouble {
     fn driver(&self) -> &Arc<DriverDouble> {
@@ -84,7 +84,7 @@ driver_handle! {
     what: "executor",
 }
 
-mesos_sys::shim_boundary!(executor => entry_points, ExecutorDouble;);
+mesos_sys::shim_boundary!(executor calls => entry_points, ExecutorDouble;);
 
 /// Whether every callback of the table is set, as the real shim requires.
 fn all_set(table: &mesos_shim_executor_callbacks) -> bool {

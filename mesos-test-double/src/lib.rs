@@ -45,42 +45,14 @@ pub(crate) use queries::set_last_error;
 /// The double's table, generated from the list: each query from
 /// [`queries`], each kind's functions from its module.
 macro_rules! table {
-    (
-        queries { $($query:ident: fn() -> $query_ret:ty;)* }
-        $(
-            $kind:ident {
-                handle: $handle:ident;
-                table: $table:ident;
-                new: $new:ident: fn($($new_arg:ty),* $(,)?) -> $new_ret:ty;
-                free: $free:ident;
-                lifecycle {
-                    $($life:ident = $life_fn:ident($($life_arg:ident: $life_kind:ident),*);)*
-                }
-                calls {
-                    $(
-                        $(#[$doc:meta])*
-                        $call:ident = $call_fn:ident(
-                            $($arg:ident: $arg_kind:ident $(($($arg_type:tt)*))?),* $(,)?
-                        ) $($fatal:ident)?;
-                    )*
-                }
-                callbacks $callbacks:tt
-            }
-        )*
-    ) => {
+    ($($function:ident: $kind:ident::$short:ident: $type:ty;)*) => {
         const TABLE: ShimApi = ShimApi {
-            $($query: queries::$query,)*
-            $(
-                $new: $kind::new,
-                $free: $kind::free,
-                $($life_fn: $kind::$life,)*
-                $($call_fn: $kind::$call,)*
-            )*
+            $($function: $kind::$short,)*
         };
     };
 }
 
-mesos_sys::shim_boundary!(=> table);
+mesos_sys::shim_boundary!(functions => table);
 
 /// The double, as a table the `mesos` crate's drivers accept.
 pub static API: ShimApi = TABLE;

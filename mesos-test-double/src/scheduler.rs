@@ -56,7 +56,7 @@ impl SchedulerDouble {
     }
 }
 
-mesos_sys::shim_boundary!(scheduler => fire_methods, SchedulerDouble;);
+mesos_sys::shim_boundary!(scheduler callbacks => fire_methods, SchedulerDouble;);
 
 impl KindDouble for SchedulerDouble {
     fn driver(&self) -> &Arc<DriverDouble> {
@@ -125,7 +125,7 @@ driver_handle! {
     what: "scheduler",
 }
 
-mesos_sys::shim_boundary!(scheduler => entry_points, SchedulerDouble;);
+mesos_sys::shim_boundary!(scheduler calls => entry_points, SchedulerDouble;);
 
 /// Whether every callback of the table is set, as the real shim requires.
 fn all_set(table: &mesos_shim_scheduler_callbacks) -> bool {

@@ -5,4 +5,4 @@
 use super::ExecutorDriver;
 use crate::proto::{ExecutorInfo, FrameworkInfo, SlaveInfo, TaskId, TaskInfo};
 
-mesos_sys::shim_boundary!(executor => crate::from_list::callback_table, ExecutorDriver, "Executor";);
+mesos_sys::shim_boundary!(executor callbacks => crate::from_list::callback_table, ExecutorDriver, "Executor";);

@@ -14,7 +14,6 @@ use crate::error::Result;
 use crate::ffi::{self, EncodedList};
 use crate::preconditions;
 use crate::proto::TaskStatus;
-use crate::status::DriverStatus;
 
 /// The executor driver calls, as a handle: what a
 /// [`MesosExecutorDriver`] dereferences to and what every [`Executor`]
@@ -139,42 +138,7 @@ pub(crate) fn entries<K: AsRef<str>, V: AsRef<str>>(
         .collect()
 }
 
-/// The lifecycle calls; the others come from the list, below.
-impl ExecutorDriver {
-    /// The status as of the last call (or abort).
-    pub fn status(&self) -> DriverStatus {
-        self.handle.status()
-    }
-
-    /// Connects to the agent; callbacks begin.
-    pub fn start(&self) -> Result<DriverStatus> {
-        self.handle.start()
-    }
-
-    /// Stops the driver; `join`/`run` then return `Ok(Stopped)`.
-    pub fn stop(&self) -> Result<DriverStatus> {
-        let stop = self.handle.api().mesos_shim_executor_driver_stop;
-        // SAFETY: `stop` lends the live C++ driver for this call.
-        self.handle.stop(|raw| unsafe { stop(raw) })
-    }
-
-    /// Aborts the driver; no more callbacks.
-    pub fn abort(&self) -> Result<DriverStatus> {
-        self.handle.abort()
-    }
-
-    /// Blocks until the driver is stopped (`Ok`) or aborted (the reason).
-    pub fn join(&self) -> Result<DriverStatus> {
-        self.handle.join()
-    }
-
-    /// `start` then `join`.
-    pub fn run(&self) -> Result<DriverStatus> {
-        self.handle.run()
-    }
-}
-
-mesos_sys::shim_boundary!(executor => crate::from_list::driver_calls, ExecutorDriver, executor;);
+mesos_sys::shim_boundary!(executor calls => crate::from_list::driver_calls, ExecutorDriver, executor;);
 
 impl Kind for ExecutorDriver {
     type Raw = mesos_shim_executor_driver;
@@ -191,12 +155,7 @@ impl Kind for ExecutorDriver {
     }
 
     fn natives(api: &ShimApi) -> Natives<Self::Raw> {
-        Natives {
-            start: api.mesos_shim_executor_driver_start,
-            abort: api.mesos_shim_executor_driver_abort,
-            join: api.mesos_shim_executor_driver_join,
-            free: api.mesos_shim_executor_driver_free,
-        }
+        Self::natives_from_list(api)
     }
 
     fn may_delete_native(state: State) -> bool {

@@ -5,4 +5,4 @@
 use super::SchedulerDriver;
 use crate::proto::{ExecutorId, FrameworkId, MasterInfo, Offer, OfferId, SlaveId, TaskStatus};
 
-mesos_sys::shim_boundary!(scheduler => crate::from_list::callback_table, SchedulerDriver, "Scheduler";);
+mesos_sys::shim_boundary!(scheduler callbacks => crate::from_list::callback_table, SchedulerDriver, "Scheduler";);

@@ -19,7 +19,6 @@ use crate::proto::{
     offer, Credential, ExecutorId, Filters, FrameworkInfo, OfferId, Request, SlaveId, TaskId,
     TaskInfo, TaskStatus,
 };
-use crate::status::DriverStatus;
 
 /// The driver calls, as a handle.
 ///
@@ -209,50 +208,7 @@ impl Deref for MesosSchedulerDriver {
     }
 }
 
-/// The lifecycle calls; the others come from the list, below.
-impl SchedulerDriver {
-    /// The status as of the last call (or abort).
-    pub fn status(&self) -> DriverStatus {
-        self.handle.status()
-    }
-
-    /// Starts the driver: it connects to the master and callbacks begin.
-    /// Returns the new status, `Running`.
-    pub fn start(&self) -> Result<DriverStatus> {
-        self.handle.start()
-    }
-
-    /// Stops the driver. With `failover = false` the framework is
-    /// unregistered and its tasks killed; with `true` it stays registered
-    /// so a new driver with the same `FrameworkId` can take over. Returns
-    /// the resulting status (`Stopped`, or `Aborted` if it already was).
-    pub fn stop(&self, failover: bool) -> Result<DriverStatus> {
-        let stop = self.handle.api().mesos_shim_scheduler_driver_stop;
-        // SAFETY: `stop` lends the live C++ driver for this call.
-        self.handle
-            .stop(|raw| unsafe { stop(raw, i32::from(failover)) })
-    }
-
-    /// Aborts the driver: no more callbacks, the framework stays registered
-    /// (as with `stop(true)`), and `join`/`run` return [`Error::Aborted`].
-    pub fn abort(&self) -> Result<DriverStatus> {
-        self.handle.abort()
-    }
-
-    /// Blocks until the driver is stopped or aborted. `Ok(Stopped)` after a
-    /// `stop`; the abort's reason as an error otherwise (including a panic
-    /// in a callback).
-    pub fn join(&self) -> Result<DriverStatus> {
-        self.handle.join()
-    }
-
-    /// `start` then `join`.
-    pub fn run(&self) -> Result<DriverStatus> {
-        self.handle.run()
-    }
-}
-
-mesos_sys::shim_boundary!(scheduler => crate::from_list::driver_calls, SchedulerDriver, scheduler;);
+mesos_sys::shim_boundary!(scheduler calls => crate::from_list::driver_calls, SchedulerDriver, scheduler;);
 
 impl Kind for SchedulerDriver {
     type Raw = mesos_shim_scheduler_driver;
@@ -269,12 +225,7 @@ impl Kind for SchedulerDriver {
     }
 
     fn natives(api: &ShimApi) -> Natives<Self::Raw> {
-        Natives {
-            start: api.mesos_shim_scheduler_driver_start,
-            abort: api.mesos_shim_scheduler_driver_abort,
-            join: api.mesos_shim_scheduler_driver_join,
-            free: api.mesos_shim_scheduler_driver_free,
-        }
+        Self::natives_from_list(api)
     }
 
     fn may_delete_native(_: State) -> bool {
