@@ -4,16 +4,22 @@
 //! table with one trampoline per callback. See `mesos_sys::boundary` for
 //! the list's words and CONTRIBUTING.md for adding a call or a callback.
 
-/// The safe driver calls of one kind's `calls` view of the list, as
-/// methods of `$driver`: the lifecycle calls through the generic ones of
-/// [`crate::driver`], the others checked and encoded here. A call marked
+/// One kind of driver from its `calls` view of the list: `$driver` (a
+/// struct with a `handle` field) becomes a [`crate::driver::Kind`], and
+/// gets the safe driver calls as methods: the lifecycle calls through the
+/// generic ones of [`crate::driver`], the others checked and encoded here. A call marked
 /// `fatal` first passes `crate::preconditions::$preconditions::<call>`;
 /// then the arguments are encoded, and the shim function is called on the
 /// live C++ object. (`run` is `start` then `join`, so the shim's own `run`
 /// goes unused.)
 macro_rules! driver_calls {
     (
-        $driver:ty, $preconditions:ident;
+        $driver:ident {
+            user: $user:ty,
+            settings: $settings:ty,
+            owner: $owner:literal,
+            preconditions: $preconditions:ident $(,)?
+        };
         handle: $handle:ident;
         free: $free:ident;
         lifecycle {
@@ -32,6 +38,34 @@ macro_rules! driver_calls {
             )*
         }
     ) => {
+        impl $crate::driver::Kind for $driver {
+            type Raw = mesos_sys::$handle;
+            type User = $user;
+            type Settings = $settings;
+            const OWNER: &'static str = $owner;
+
+            fn from_handle(handle: $crate::driver::Handle<Self>) -> Self {
+                Self { handle }
+            }
+
+            fn handle(&self) -> &$crate::driver::Handle<Self> {
+                &self.handle
+            }
+
+            fn natives(api: &mesos_sys::ShimApi) -> $crate::driver::Natives<Self::Raw> {
+                $crate::driver::Natives {
+                    start: api.$start_fn,
+                    abort: api.$abort_fn,
+                    join: api.$join_fn,
+                    free: api.$free,
+                }
+            }
+
+            fn may_delete_native(state: $crate::driver::State) -> bool {
+                $crate::preconditions::$preconditions::may_be_deleted(state)
+            }
+        }
+
         impl $driver {
             /// The status as of the last call (or failure).
             pub fn status(&self) -> $crate::DriverStatus {
@@ -72,17 +106,6 @@ macro_rules! driver_calls {
                 $crate::driver::Kind::handle(self).run()
             }
 
-            /// The shim functions the generic lifecycle calls.
-            fn natives_from_list(
-                api: &mesos_sys::ShimApi,
-            ) -> $crate::driver::Natives<mesos_sys::$handle> {
-                $crate::driver::Natives {
-                    start: api.$start_fn,
-                    abort: api.$abort_fn,
-                    join: api.$join_fn,
-                    free: api.$free,
-                }
-            }
 
             $(
                 $(#[$doc])*

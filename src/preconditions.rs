@@ -27,10 +27,16 @@ pub(crate) fn has_no_process(state: State) -> bool {
 pub(crate) mod scheduler {
     use std::collections::HashSet;
 
+    use crate::driver::State;
     use crate::error::{Error, Result};
     use crate::proto::scheduler::OfferConstraints;
     use crate::proto::{offer, Filters, FrameworkInfo, OfferId, TaskStatus};
     use crate::scheduler::SchedulerSettings;
+
+    /// libmesos deletes a scheduler driver in any state.
+    pub(crate) fn may_be_deleted(_: State) -> bool {
+        true
+    }
 
     /// An operation with an `id` asks for operation status updates, which
     /// the driver can't deliver: libmesos aborts the process.

@@ -163,8 +163,8 @@ macro_rules! entry_point {
 
 /// Defines, for the double type `$double`, one method per callback of one
 /// kind's section of the list, which fires that callback on the double's
-/// callback thread. (`error`, which libmesos follows with an abort, is the
-/// double's own.)
+/// callback thread (`error`, which libmesos follows with an abort, is the
+/// double's own), and `all_callbacks_set`.
 macro_rules! fire_methods {
     (
         $double:ty;
@@ -175,6 +175,12 @@ macro_rules! fire_methods {
     ) => {
         impl $double {
             $(fire_method!(@munch $callback $table; [] [] [] $($arg $arg_kind)*);)*
+
+            /// Whether every callback of `table` is set (`error` too), as
+            /// the real shim requires of a new driver.
+            fn all_callbacks_set(table: &mesos_sys::$table) -> bool {
+                $(table.$callback.is_some() &&)* table.error.is_some()
+            }
         }
     };
 }

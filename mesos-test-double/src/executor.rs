@@ -86,28 +86,6 @@ driver_handle! {
 
 mesos_sys::shim_boundary!(executor calls => entry_points, ExecutorDouble;);
 
-/// Whether every callback of the table is set, as the real shim requires.
-fn all_set(table: &mesos_shim_executor_callbacks) -> bool {
-    let mesos_shim_executor_callbacks {
-        registered,
-        reregistered,
-        disconnected,
-        launch_task,
-        kill_task,
-        framework_message,
-        shutdown,
-        error,
-    } = table;
-    registered.is_some()
-        && reregistered.is_some()
-        && disconnected.is_some()
-        && launch_task.is_some()
-        && kill_task.is_some()
-        && framework_message.is_some()
-        && shutdown.is_some()
-        && error.is_some()
-}
-
 pub(crate) unsafe extern "C" fn new(
     callbacks: *const mesos_shim_executor_callbacks,
     user_data: *mut c_void,
@@ -116,7 +94,9 @@ pub(crate) unsafe extern "C" fn new(
 ) -> *mut mesos_shim_executor_driver {
     crate::set_last_error(0, "");
     // SAFETY: the binding passes NULL or a valid table.
-    let Some(table) = (unsafe { callbacks.as_ref() }).filter(|table| all_set(table)) else {
+    let Some(table) =
+        (unsafe { callbacks.as_ref() }).filter(|table| ExecutorDouble::all_callbacks_set(table))
+    else {
         fail(
             MESOS_SHIM_NULL_ARGUMENT,
             "every executor callback must be set",

@@ -127,32 +127,6 @@ driver_handle! {
 
 mesos_sys::shim_boundary!(scheduler calls => entry_points, SchedulerDouble;);
 
-/// Whether every callback of the table is set, as the real shim requires.
-fn all_set(table: &mesos_shim_scheduler_callbacks) -> bool {
-    let mesos_shim_scheduler_callbacks {
-        registered,
-        reregistered,
-        disconnected,
-        resource_offers,
-        offer_rescinded,
-        status_update,
-        framework_message,
-        slave_lost,
-        executor_lost,
-        error,
-    } = table;
-    registered.is_some()
-        && reregistered.is_some()
-        && disconnected.is_some()
-        && resource_offers.is_some()
-        && offer_rescinded.is_some()
-        && status_update.is_some()
-        && framework_message.is_some()
-        && slave_lost.is_some()
-        && executor_lost.is_some()
-        && error.is_some()
-}
-
 pub(crate) unsafe extern "C" fn new(
     callbacks: *const mesos_shim_scheduler_callbacks,
     user_data: *mut c_void,
@@ -165,7 +139,9 @@ pub(crate) unsafe extern "C" fn new(
 ) -> *mut mesos_shim_scheduler_driver {
     crate::set_last_error(0, "");
     // SAFETY: the binding passes NULL or a valid table.
-    let Some(table) = (unsafe { callbacks.as_ref() }).filter(|table| all_set(table)) else {
+    let Some(table) =
+        (unsafe { callbacks.as_ref() }).filter(|table| SchedulerDouble::all_callbacks_set(table))
+    else {
         fail(
             MESOS_SHIM_NULL_ARGUMENT,
             "every scheduler callback must be set",

@@ -5,11 +5,11 @@
 
 use std::ops::Deref;
 
-use mesos_sys::{mesos_shim_executor_driver, ShimApi};
+use mesos_sys::ShimApi;
 
 use super::callbacks::CALLBACKS;
 use super::Executor;
-use crate::driver::{Handle, Kind, Natives, Owner, State};
+use crate::driver::{Handle, Owner};
 use crate::error::Result;
 use crate::ffi::{self, EncodedList};
 use crate::preconditions;
@@ -138,27 +138,9 @@ pub(crate) fn entries<K: AsRef<str>, V: AsRef<str>>(
         .collect()
 }
 
-mesos_sys::shim_boundary!(executor calls => crate::from_list::driver_calls, ExecutorDriver, executor;);
-
-impl Kind for ExecutorDriver {
-    type Raw = mesos_shim_executor_driver;
-    type User = dyn Executor;
-    type Settings = ();
-    const OWNER: &'static str = "MesosExecutorDriver";
-
-    fn from_handle(handle: Handle<Self>) -> Self {
-        Self { handle }
-    }
-
-    fn handle(&self) -> &Handle<Self> {
-        &self.handle
-    }
-
-    fn natives(api: &ShimApi) -> Natives<Self::Raw> {
-        Self::natives_from_list(api)
-    }
-
-    fn may_delete_native(state: State) -> bool {
-        preconditions::executor::may_be_deleted(state)
-    }
-}
+mesos_sys::shim_boundary!(executor calls => crate::from_list::driver_calls, ExecutorDriver {
+    user: dyn Executor,
+    settings: (),
+    owner: "MesosExecutorDriver",
+    preconditions: executor,
+};);

@@ -6,12 +6,12 @@
 use std::ffi::CString;
 use std::ops::Deref;
 
-use mesos_sys::{mesos_shim_scheduler_driver, ShimApi};
+use mesos_sys::ShimApi;
 use prost::Message;
 
 use super::callbacks::CALLBACKS;
 use super::Scheduler;
-use crate::driver::{Handle, Kind, Natives, Owner, State};
+use crate::driver::{Handle, Owner};
 use crate::error::{Error, Result};
 use crate::ffi::{self, buf, EncodedList};
 use crate::proto::scheduler::OfferConstraints;
@@ -208,27 +208,9 @@ impl Deref for MesosSchedulerDriver {
     }
 }
 
-mesos_sys::shim_boundary!(scheduler calls => crate::from_list::driver_calls, SchedulerDriver, scheduler;);
-
-impl Kind for SchedulerDriver {
-    type Raw = mesos_shim_scheduler_driver;
-    type User = dyn Scheduler;
-    type Settings = SchedulerSettings;
-    const OWNER: &'static str = "MesosSchedulerDriver";
-
-    fn from_handle(handle: Handle<Self>) -> Self {
-        Self { handle }
-    }
-
-    fn handle(&self) -> &Handle<Self> {
-        &self.handle
-    }
-
-    fn natives(api: &ShimApi) -> Natives<Self::Raw> {
-        Self::natives_from_list(api)
-    }
-
-    fn may_delete_native(_: State) -> bool {
-        true
-    }
-}
+mesos_sys::shim_boundary!(scheduler calls => crate::from_list::driver_calls, SchedulerDriver {
+    user: dyn Scheduler,
+    settings: SchedulerSettings,
+    owner: "MesosSchedulerDriver",
+    preconditions: scheduler,
+};);
