@@ -114,9 +114,8 @@ impl<K: Kind> Shared<K> {
         // the owner's handle holds a count, so the `Arc` is live. The lent
         // handle takes no count and gives none back (ManuallyDrop); a
         // clone of it counts for itself, starting from the owner's one.
-        let lent = ManuallyDrop::new(K::from_handle(Handle {
-            shared: unsafe { Arc::from_raw(pointer) },
-        }));
+        let arc = unsafe { Arc::from_raw(pointer) };
+        let lent = ManuallyDrop::new(K::from_handle(Handle { shared: arc }));
         deliver(shared, user, &lent);
     }
 
