@@ -73,7 +73,7 @@ impl<K: Kind> Handle<K> {
         let code = shared
             .lifecycle
             .join(|| unsafe { join(raw) })
-            .ok_or_else(|| not_running(shared))?;
+            .ok_or_else(|| shared.not_running())?;
         let status = self.reported(code)?;
         self.finished(status)
     }
@@ -113,7 +113,7 @@ impl<K: Kind> Handle<K> {
         });
         match returned {
             Some(code) if DriverStatus::from_raw(code).is_none() => Err(shim_error(shared, code)),
-            _ if state.is_detached() => Err(not_running(shared)),
+            _ if state.is_detached() => Err(shared.not_running()),
             _ => Ok(state.status()),
         }
     }
@@ -152,12 +152,6 @@ impl<K: Kind> Handle<K> {
 }
 
 const RUNNING: i32 = mesos_sys::MESOS_SHIM_DRIVER_RUNNING as i32;
-
-fn not_running<K: Kind>(shared: &Shared<K>) -> Error {
-    Error::NotRunning {
-        status: shared.lifecycle.state().status(),
-    }
-}
 
 fn shim_error<K: Kind>(shared: &Shared<K>, code: i32) -> Error {
     ffi::shim_error(shared.api, code)

@@ -12,6 +12,7 @@ use crate::error::Result;
 
 /// Runs `body` as a callback of `driver` named `callback`; what it failed
 /// with, if anything.
+#[inline]
 pub(crate) fn catching(
     driver: DriverId,
     callback: &'static str,

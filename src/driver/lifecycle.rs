@@ -42,6 +42,13 @@ impl Lifecycle {
         State::from_bits(self.state.load(Ordering::Acquire))
     }
 
+    /// Whether the owner detached the driver: one atomic load and a bit
+    /// test, without decoding the state (the driver-call hot path).
+    #[inline]
+    pub(crate) fn is_detached(&self) -> bool {
+        State::bits_are_detached(self.state.load(Ordering::Acquire))
+    }
+
     /// Applies `event`: the state it moved from, or `Err` with the
     /// unchanged state when the event means nothing there.
     pub(crate) fn apply(&self, event: Event) -> Result<State, State> {

@@ -79,14 +79,19 @@ impl<K: Kind> Shared<K> {
     /// owner is gone. Two atomic loads: the driver-call hot path.
     #[inline]
     pub(crate) fn live(&self) -> Result<*mut K::Raw> {
-        let state = self.lifecycle.state();
         let raw = self.raw.load(Ordering::Acquire);
-        if raw.is_null() || state.is_detached() {
-            return Err(Error::NotRunning {
-                status: state.status(),
-            });
+        if raw.is_null() || self.lifecycle.is_detached() {
+            return Err(self.not_running());
         }
         Ok(raw)
+    }
+
+    /// `NotRunning`, with the status handles report now.
+    #[cold]
+    pub(crate) fn not_running(&self) -> Error {
+        Error::NotRunning {
+            status: self.lifecycle.state().status(),
+        }
     }
 
     /// Runs `deliver` with the user's object and a handle lent for the
@@ -96,6 +101,7 @@ impl<K: Kind> Shared<K> {
     /// `user_data` is the pointer [`Owner::user_data`] gave the shim for a
     /// `Shared<K>` whose C++ object still lives (the shim calls back only
     /// then).
+    #[inline]
     pub(crate) unsafe fn lend(
         user_data: *mut c_void,
         deliver: impl FnOnce(&Self, &mut K::User, &K),

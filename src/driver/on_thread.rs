@@ -27,14 +27,33 @@ thread_local! {
     static IN_CALLBACK: Cell<DriverId> = const { Cell::new(NONE) };
 }
 
+/// Runs `body` with `$mark` set to `driver`, putting the previous mark
+/// back afterwards, also when `body` unwinds. A macro rather than a
+/// function taking the `LocalKey`: named statically, the thread-local is
+/// reached without an indirect call (this runs for every callback).
+macro_rules! marked {
+    ($mark:ident, $driver:expr, $body:expr) => {{
+        struct Restore(DriverId);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                let previous = self.0;
+                $mark.with(|mark| mark.set(previous));
+            }
+        }
+        let _restore = Restore($mark.with(|mark| mark.replace($driver)));
+        $body()
+    }};
+}
+
 /// Runs `body` marked as `driver`'s creation or start.
 pub(crate) fn starting<R>(driver: DriverId, body: impl FnOnce() -> R) -> R {
-    marked(&STARTING, driver, body)
+    marked!(STARTING, driver, body)
 }
 
 /// Runs `body` marked as one of `driver`'s callbacks.
+#[inline]
 pub(crate) fn in_callback<R>(driver: DriverId, body: impl FnOnce() -> R) -> R {
-    marked(&IN_CALLBACK, driver, body)
+    marked!(IN_CALLBACK, driver, body)
 }
 
 /// Whether `driver`'s creation or start is running on this thread.
@@ -45,21 +64,4 @@ pub(crate) fn is_starting(driver: DriverId) -> bool {
 /// Whether one of `driver`'s callbacks is running on this thread.
 pub(crate) fn is_in_callback(driver: DriverId) -> bool {
     IN_CALLBACK.with(|mark| mark.get() == driver)
-}
-
-fn marked<R>(
-    mark: &'static std::thread::LocalKey<Cell<DriverId>>,
-    driver: DriverId,
-    body: impl FnOnce() -> R,
-) -> R {
-    /// Puts the previous mark back, also when `body` unwinds.
-    struct Restore(&'static std::thread::LocalKey<Cell<DriverId>>, DriverId);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            let previous = self.1;
-            self.0.with(|mark| mark.set(previous));
-        }
-    }
-    let _restore = Restore(mark, mark.with(|mark| mark.replace(driver)));
-    body()
 }

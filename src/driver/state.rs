@@ -121,6 +121,13 @@ impl State {
         }
     }
 
+    /// Whether `bits` (from [`to_bits`](Self::to_bits)) are a `Detached`
+    /// state, without decoding them.
+    #[inline]
+    pub(crate) fn bits_are_detached(bits: u8) -> bool {
+        bits & DETACHED != 0
+    }
+
     /// The inverse of [`to_bits`](Self::to_bits).
     pub(crate) fn from_bits(bits: u8) -> State {
         match bits {
@@ -172,6 +179,10 @@ mod tests {
     fn every_state_survives_packing() {
         for state in ALL {
             assert_eq!(State::from_bits(state.to_bits()), state);
+            assert_eq!(
+                State::bits_are_detached(state.to_bits()),
+                state.is_detached()
+            );
         }
     }
 
