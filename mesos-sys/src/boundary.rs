@@ -119,6 +119,21 @@ macro_rules! shim_boundary {
                     /// declined with `filters`. Operations must not carry an
                     /// `id` (the driver cannot track operation status): that
                     /// is [`Error::InvalidArgument`](crate::Error::InvalidArgument).
+                    ///
+                    /// ```
+                    /// use mesos::proto::{Filters, Offer};
+                    /// use mesos::resources::Resources;
+                    /// use mesos::{operations, SchedulerDriver};
+                    ///
+                    /// /// Reserves one cpu of `offer` for `role`, as `principal`.
+                    /// fn reserve(driver: &SchedulerDriver, offer: &Offer, role: &str, principal: &str)
+                    ///     -> mesos::Result<()>
+                    /// {
+                    ///     let cpu: Resources = "cpus:1".parse()?;
+                    ///     let reserve = operations::reserve(cpu.refine(role, principal)?);
+                    ///     driver.accept_offers(std::slice::from_ref(&offer.id), &[reserve], &Filters::default())
+                    /// }
+                    /// ```
                     accept_offers = mesos_shim_scheduler_driver_accept_offers(
                         offer_ids: messages(OfferId),
                         operations: messages(offer::Operation),
@@ -126,6 +141,15 @@ macro_rules! shim_boundary {
 
                     /// Declines an offer; `filters.refuse_seconds` keeps the
                     /// same resources from being offered again for that long.
+                    ///
+                    /// ```
+                    /// use mesos::proto::{Filters, Offer};
+                    /// use mesos::SchedulerDriver;
+                    ///
+                    /// fn not_now(driver: &SchedulerDriver, offer: &Offer) -> mesos::Result<()> {
+                    ///     driver.decline_offer(&offer.id, &Filters { refuse_seconds: Some(30.0) })
+                    /// }
+                    /// ```
                     decline_offer = mesos_shim_scheduler_driver_decline_offer(
                         offer_id: message(OfferId),
                         filters: message(Filters));
@@ -162,6 +186,16 @@ macro_rules! shim_boundary {
                     /// Asks for the latest state of tasks; an empty list asks
                     /// for every task Mesos knows of (implicit reconciliation).
                     /// Answers arrive as status updates.
+                    ///
+                    /// ```
+                    /// use mesos::proto::TaskStatus;
+                    /// use mesos::SchedulerDriver;
+                    ///
+                    /// /// After a failover: the state of every task, known or not.
+                    /// fn reconcile_everything(driver: &SchedulerDriver) -> mesos::Result<()> {
+                    ///     driver.reconcile_tasks(&[] as &[TaskStatus])
+                    /// }
+                    /// ```
                     reconcile_tasks = mesos_shim_scheduler_driver_reconcile_tasks(
                         statuses: messages(TaskStatus));
 
@@ -215,6 +249,17 @@ macro_rules! shim_boundary {
                 calls {
                     /// Reports a task's state to the scheduler (reliably: the
                     /// agent retries until the scheduler acknowledges).
+                    ///
+                    /// ```
+                    /// use mesos::proto::{TaskId, TaskState, TaskStatus};
+                    /// use mesos::ExecutorDriver;
+                    ///
+                    /// fn finished(driver: &ExecutorDriver, task_id: TaskId) -> mesos::Result<()> {
+                    ///     let mut status = TaskStatus { task_id, ..Default::default() };
+                    ///     status.set_state(TaskState::TaskFinished);
+                    ///     driver.send_status_update(&status)
+                    /// }
+                    /// ```
                     send_status_update = mesos_shim_executor_driver_send_status_update(
                         status: message(TaskStatus));
 
