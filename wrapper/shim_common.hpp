@@ -135,6 +135,29 @@ private:
   std::string bytes_;
 };
 
+// A callback argument as the C side takes it: a message or a string is
+// serialized into a buffer that lives until the end of the full expression
+// (the callback's return); an int passes as it is.
+template <typename Message> Serialized c_argument(const Message &message) {
+  return Serialized(message);
+}
+inline Serialized c_argument(const std::string &bytes) {
+  return Serialized(bytes);
+}
+inline int32_t c_argument(int value) { return value; }
+
+inline mesos_shim_buf c_view(const Serialized &serialized) {
+  return serialized.buf();
+}
+inline int32_t c_view(int32_t value) { return value; }
+
+// Calls the C `callback` with `user_data` and each of libmesos's arguments
+// as the C side takes it: the body of every forwarding callback.
+template <typename Callback, typename... Args>
+void forward(Callback callback, void *user_data, const Args &...args) {
+  callback(user_data, c_view(c_argument(args))...);
+}
+
 // Messages serialized back to back into one buffer, with a view of each,
 // for one callback. Reused from one callback to the next (the buffers keep
 // their capacity), so a steady stream of offer batches costs no allocation
@@ -180,6 +203,25 @@ private:
   std::vector<uint8_t> bytes_;
   std::vector<mesos_shim_buf> views_;
 };
+
+// The libmesos driver behind a shim handle; `what` ("scheduler") names it
+// in the error for a NULL one.
+template <typename Handle>
+auto driver_of(Handle *handle, const char *what) -> decltype(*handle->driver) {
+  if (handle == nullptr || !handle->driver) {
+    throw NullArgument(std::string(what) + " driver handle is NULL");
+  }
+  return *handle->driver;
+}
+
+// Deletes a shim handle (NULL is ignored): the driver first, which waits
+// for a running callback, then the forwarder it calls into.
+template <typename Handle> void delete_handle(Handle *handle) {
+  if (handle != nullptr) {
+    handle->driver.reset();
+    delete handle;
+  }
+}
 
 // Runs `body`, converting every C++ exception into a negative
 // mesos_shim_result and a message for mesos_shim_last_error().
