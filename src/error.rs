@@ -8,7 +8,29 @@ use crate::status::DriverStatus;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in the binding. Match on the variant to
-/// react; `Display` says what happened and what to do about it.
+/// react; `Display` says what happened and what to do about it, and
+/// [`source`](std::error::Error::source) gives the underlying cause where
+/// there is one (never both, so a printed chain says each thing once).
+///
+/// # Example
+///
+/// ```
+/// use mesos::{Error, ShimErrorKind};
+///
+/// fn describe(error: &Error) -> String {
+///     match error {
+///         Error::NotRunning { status } => format!("not running ({status})"),
+///         Error::Shim { kind: ShimErrorKind::BadMessage, message } => {
+///             format!("libmesos could not parse what we sent: {message}")
+///         }
+///         other => other.to_string(),
+///     }
+/// }
+///
+/// let error = Error::Shim { kind: ShimErrorKind::from_code(-3), message: "master is NULL".into() };
+/// assert_eq!(error.to_string(), "the Mesos shim refused the call (NULL argument, code -3): master is NULL");
+/// assert!(describe(&error).contains("refused"));
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -65,8 +87,8 @@ pub enum Error {
     /// The C++ shim refused a call: a message that did not parse, a C++
     /// exception from libmesos, or a NULL argument.
     Shim {
-        /// The shim's (negative) result code.
-        code: i32,
+        /// Which of the shim's errors it was.
+        kind: ShimErrorKind,
         /// The shim's description.
         message: String,
     },
@@ -107,17 +129,16 @@ impl fmt::Display for Error {
                 "{callback} panicked ({message}); the driver was aborted and no further \
                  callbacks were delivered"
             ),
-            Error::Decode { what, source } => {
-                write!(
-                    f,
-                    "could not decode {what}: {source}; is libmesos built from a compatible Mesos?"
-                )
-            }
-            Error::InvalidArgument { what, reason } => write!(f, "invalid {what}: {reason}"),
-            Error::Shim { code, message } => write!(
+            // The prost error is the `source()`, so a chain prints it once.
+            Error::Decode { what, .. } => write!(
                 f,
-                "the Mesos shim refused the call (code {code}): {message}"
+                "could not decode {what} (is libmesos built from a compatible Mesos?)"
             ),
+            Error::InvalidArgument { what, reason } => write!(f, "invalid {what}: {reason}"),
+            Error::Shim { kind, message } => {
+                write!(f, "the Mesos shim refused the call ({kind}): {message}")
+            }
+            // Transparent: the resources error speaks for itself.
             Error::Resources(error) => error.fmt(f),
         }
     }
@@ -127,7 +148,8 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Decode { source, .. } => Some(source),
-            Error::Resources(error) => Some(error),
+            // Transparent, as its Display: the wrapped error's own cause.
+            Error::Resources(error) => std::error::Error::source(error),
             _ => None,
         }
     }
@@ -136,5 +158,64 @@ impl std::error::Error for Error {
 impl From<crate::resources::ResourcesError> for Error {
     fn from(error: crate::resources::ResourcesError) -> Self {
         Error::Resources(error)
+    }
+}
+
+/// The errors the C++ shim itself reports (`mesos_shim_result` in
+/// `mesos_shim.h`), as opposed to statuses from libmesos.
+///
+/// ```
+/// use mesos::ShimErrorKind;
+///
+/// assert_eq!(ShimErrorKind::from_code(-1), ShimErrorKind::BadMessage);
+/// assert_eq!(ShimErrorKind::BadMessage.code(), -1);
+/// assert_eq!(ShimErrorKind::from_code(-9), ShimErrorKind::Unknown(-9));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShimErrorKind {
+    /// A serialized message handed to the shim did not parse
+    /// (`MESOS_SHIM_BAD_MESSAGE`).
+    BadMessage,
+    /// libmesos threw a C++ exception, which the shim caught
+    /// (`MESOS_SHIM_EXCEPTION`).
+    Exception,
+    /// A required pointer argument was NULL (`MESOS_SHIM_NULL_ARGUMENT`).
+    NullArgument,
+    /// A code this version of the binding does not know.
+    Unknown(i32),
+}
+
+impl ShimErrorKind {
+    /// The kind of a shim result code.
+    pub fn from_code(code: i32) -> Self {
+        match code {
+            mesos_sys::MESOS_SHIM_BAD_MESSAGE => Self::BadMessage,
+            mesos_sys::MESOS_SHIM_EXCEPTION => Self::Exception,
+            mesos_sys::MESOS_SHIM_NULL_ARGUMENT => Self::NullArgument,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// The shim's result code for this kind.
+    pub fn code(self) -> i32 {
+        match self {
+            Self::BadMessage => mesos_sys::MESOS_SHIM_BAD_MESSAGE,
+            Self::Exception => mesos_sys::MESOS_SHIM_EXCEPTION,
+            Self::NullArgument => mesos_sys::MESOS_SHIM_NULL_ARGUMENT,
+            Self::Unknown(code) => code,
+        }
+    }
+}
+
+impl fmt::Display for ShimErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            Self::BadMessage => "bad message",
+            Self::Exception => "C++ exception",
+            Self::NullArgument => "NULL argument",
+            Self::Unknown(_) => "unknown error",
+        };
+        write!(f, "{name}, code {}", self.code())
     }
 }

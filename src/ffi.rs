@@ -8,7 +8,7 @@ use std::os::raw::c_char;
 use mesos_sys::{mesos_shim_buf, ShimApi};
 use prost::Message;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, ShimErrorKind};
 
 /// A borrowed view of `bytes`, valid while `bytes` is.
 pub(crate) fn buf(bytes: &[u8]) -> mesos_shim_buf {
@@ -45,6 +45,56 @@ pub(crate) unsafe fn decode<M: Message + Default>(buf: &mesos_shim_buf, what: &s
         what: what.to_string(),
         source,
     })
+}
+
+/// Decodes the `len` messages at `bufs`, received in a callback.
+///
+/// # Safety
+/// `bufs` points to `len` buffers valid as for [`bytes`] (or `len == 0`).
+pub(crate) unsafe fn decode_list<M: Message + Default>(
+    bufs: *const mesos_shim_buf,
+    len: usize,
+    what: &str,
+) -> Result<Vec<M>> {
+    let bufs = if len == 0 {
+        &[][..]
+    } else {
+        // SAFETY: the caller guarantees `len` valid buffers at `bufs`.
+        unsafe { std::slice::from_raw_parts(bufs, len) }
+    };
+    // Sized up front: collecting through a `Result` would grow the vector
+    // (and copy the messages) as it goes.
+    let mut messages = Vec::with_capacity(bufs.len());
+    for buf in bufs {
+        // SAFETY: each buffer is valid, as above.
+        messages.push(unsafe { decode(buf, what) }?);
+    }
+    Ok(messages)
+}
+
+/// An optional encoded message, passed as a pointer to its buffer (NULL
+/// for none); the pointer is valid while `self` lives and is not moved.
+pub(crate) struct EncodedOptional {
+    // Keeps the bytes alive; `view` points into this heap allocation.
+    _bytes: Option<Vec<u8>>,
+    view: Option<mesos_shim_buf>,
+}
+
+impl EncodedOptional {
+    pub(crate) fn new<M: Message>(message: Option<&M>) -> Self {
+        let bytes = message.map(Message::encode_to_vec);
+        let view = bytes.as_deref().map(buf);
+        Self {
+            _bytes: bytes,
+            view,
+        }
+    }
+
+    pub(crate) fn as_ptr(&self) -> *const mesos_shim_buf {
+        self.view
+            .as_ref()
+            .map_or(std::ptr::null(), |view| view as *const mesos_shim_buf)
+    }
 }
 
 /// A list of encoded messages (or strings) and the buffer array pointing
@@ -145,15 +195,40 @@ pub(crate) fn last_error(api: &ShimApi) -> String {
     unsafe { static_str((api.mesos_shim_last_error)()) }
 }
 
-/// The error for a negative shim result code.
+/// The error for a shim result code that is no driver status: one of the
+/// shim's own errors (negative), or a status libmesos does not have.
 pub(crate) fn shim_error(api: &ShimApi, code: i32) -> Error {
+    if code >= 0 {
+        return Error::Shim {
+            kind: ShimErrorKind::Unknown(code),
+            message: format!("unexpected status {code} from libmesos"),
+        };
+    }
     let message = last_error(api);
     let message = if message.is_empty() {
         "no details".to_string()
     } else {
         message
     };
-    Error::Shim { code, message }
+    Error::Shim {
+        kind: ShimErrorKind::from_code(code),
+        message,
+    }
+}
+
+/// Why a shim constructor returned NULL: the code and message it left.
+pub(crate) fn creation_error(api: &ShimApi) -> Error {
+    // SAFETY: a query without arguments of the calling thread's last error.
+    let code = unsafe { (api.mesos_shim_last_error_code)() };
+    let message = last_error(api);
+    Error::Shim {
+        kind: ShimErrorKind::from_code(code),
+        message: if message.is_empty() {
+            "no details".to_string()
+        } else {
+            message
+        },
+    }
 }
 
 /// The version of the loaded libmesos and the one the shim was built for.
@@ -229,13 +304,6 @@ pub(crate) fn check_library_version(api: &ShimApi) -> Result<LibraryVersion> {
         ),
     }
     Ok(version)
-}
-
-/// Whether `api` is the real libmesos shim (not a test double): for the
-/// checks that keep libmesos from killing the process on bad input, which a
-/// double has no reason to imitate.
-pub(crate) fn is_native(api: &ShimApi) -> bool {
-    mesos_sys::native().is_some_and(|native| std::ptr::eq(native, api))
 }
 
 /// The real shim, or the error explaining why this build has none.

@@ -21,19 +21,25 @@
 
 #![warn(missing_docs)]
 
-mod callback_state;
-mod driver_core;
+mod driver;
 pub mod error;
 pub mod executor;
 mod ffi;
+mod from_list;
 pub mod operations;
+mod preconditions;
 pub mod proto;
 pub mod resources;
 pub mod scheduler;
-mod shared;
 mod status;
+#[doc(hidden)]
+pub mod __test_seams {
+    //! Not public API; see `src/test_seams.rs`.
+    pub use crate::test_seams::*;
+}
+mod test_seams;
 
-pub use error::{Error, Result};
+pub use error::{Error, Result, ShimErrorKind};
 pub use executor::{Executor, ExecutorDriver, MesosExecutorDriver};
 pub use ffi::LibraryVersion;
 pub use resources::Resources;

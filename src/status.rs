@@ -38,15 +38,6 @@ impl DriverStatus {
             _ => None,
         }
     }
-
-    pub(crate) fn to_raw(self) -> i32 {
-        match self {
-            Self::NotStarted => NOT_STARTED,
-            Self::Running => RUNNING,
-            Self::Aborted => ABORTED,
-            Self::Stopped => STOPPED,
-        }
-    }
 }
 
 impl fmt::Display for DriverStatus {

@@ -3,6 +3,7 @@
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
+use mesos::__test_seams::ExecutorDriverSeam;
 use mesos::proto::{
     ExecutorId, ExecutorInfo, FrameworkInfo, SlaveInfo, TaskId, TaskInfo, TaskState, TaskStatus,
 };
@@ -74,12 +75,30 @@ impl Executor for Recorder {
     }
 }
 
+/// What an agent sets for its executors (the binding refuses to start one
+/// without it, where libmesos would exit the process), plus the double's key.
+fn agent_environment(key: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("MESOS_SLAVE_PID", "slave(1)@127.0.0.1:5051".into()),
+        ("MESOS_SLAVE_ID", "agent".into()),
+        ("MESOS_FRAMEWORK_ID", "framework".into()),
+        ("MESOS_EXECUTOR_ID", "executor".into()),
+        ("MESOS_DIRECTORY", "/tmp".into()),
+        ("DOUBLE_KEY", key.into()),
+    ]
+}
+
 fn started(key: &str) -> (MesosExecutorDriver, Arc<ExecutorDouble>, Receiver<Seen>) {
     let (sender, seen) = mpsc::channel();
-    let driver = MesosExecutorDriver::with_shim_api(Recorder(sender), [("DOUBLE_KEY", key)], &API)
+    let environment = agent_environment(key);
+    let driver = MesosExecutorDriver::with_shim_api(Recorder(sender), environment.clone(), &API)
         .expect("created");
     let double = executor(key);
-    assert_eq!(double.environment, Some(vec![format!("DOUBLE_KEY={key}")]));
+    let entries: Vec<String> = environment
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    assert_eq!(double.environment, Some(entries));
     assert_eq!(driver.start().unwrap(), DriverStatus::Running);
     (driver, double, seen)
 }

@@ -1,5 +1,5 @@
 // The executor half of the shim: a mesos::Executor that forwards each
-// callback to a C function table, and C entry points for every
+// callback to a C function table (mesos_shim::forward), and C entry points for every
 // MesosExecutorDriver call. Translation only.
 #include <map>
 #include <memory>
@@ -10,10 +10,11 @@
 #include "mesos_shim.h"
 #include "shim_common.hpp"
 
+using mesos_shim::forward;
+using mesos_shim::driver_of;
 using mesos_shim::guard;
 using mesos_shim::NullArgument;
 using mesos_shim::parse;
-using mesos_shim::Serialized;
 
 namespace {
 
@@ -26,47 +27,39 @@ public:
   void registered(mesos::ExecutorDriver *, const mesos::ExecutorInfo &executor,
                   const mesos::FrameworkInfo &framework,
                   const mesos::SlaveInfo &slave) override {
-    Serialized executor_bytes(executor), framework_bytes(framework),
-        slave_bytes(slave);
-    callbacks_.registered(user_data_, executor_bytes.buf(),
-                          framework_bytes.buf(), slave_bytes.buf());
+    forward(callbacks_.registered, user_data_, executor, framework, slave);
   }
 
   void reregistered(mesos::ExecutorDriver *,
                     const mesos::SlaveInfo &slave) override {
-    Serialized bytes(slave);
-    callbacks_.reregistered(user_data_, bytes.buf());
+    forward(callbacks_.reregistered, user_data_, slave);
   }
 
   void disconnected(mesos::ExecutorDriver *) override {
-    callbacks_.disconnected(user_data_);
+    forward(callbacks_.disconnected, user_data_);
   }
 
   void launchTask(mesos::ExecutorDriver *,
                   const mesos::TaskInfo &task) override {
-    Serialized bytes(task);
-    callbacks_.launch_task(user_data_, bytes.buf());
+    forward(callbacks_.launch_task, user_data_, task);
   }
 
   void killTask(mesos::ExecutorDriver *,
                 const mesos::TaskID &task_id) override {
-    Serialized bytes(task_id);
-    callbacks_.kill_task(user_data_, bytes.buf());
+    forward(callbacks_.kill_task, user_data_, task_id);
   }
 
   void frameworkMessage(mesos::ExecutorDriver *,
                         const std::string &data) override {
-    Serialized bytes(data);
-    callbacks_.framework_message(user_data_, bytes.buf());
+    forward(callbacks_.framework_message, user_data_, data);
   }
 
   void shutdown(mesos::ExecutorDriver *) override {
-    callbacks_.shutdown(user_data_);
+    forward(callbacks_.shutdown, user_data_);
   }
 
   void error(mesos::ExecutorDriver *, const std::string &message) override {
-    Serialized bytes(message);
-    callbacks_.error(user_data_, bytes.buf());
+    forward(callbacks_.error, user_data_, message);
   }
 
 private:
@@ -87,17 +80,6 @@ struct mesos_shim_executor_driver {
   std::unique_ptr<ForwardingExecutor> executor;
   std::unique_ptr<mesos::MesosExecutorDriver> driver;
 };
-
-namespace {
-
-mesos::MesosExecutorDriver &driver_of(mesos_shim_executor_driver *handle) {
-  if (handle == nullptr || !handle->driver) {
-    throw NullArgument("executor driver handle is NULL");
-  }
-  return *handle->driver;
-}
-
-} // namespace
 
 extern "C" {
 
@@ -137,38 +119,35 @@ mesos_shim_executor_driver *mesos_shim_executor_driver_new(
 
 void mesos_shim_executor_driver_free(mesos_shim_executor_driver *driver) {
   guard([&] {
-    if (driver != nullptr) {
-      driver->driver.reset();
-      delete driver;
-    }
+    mesos_shim::delete_handle(driver);
     return 0;
   });
 }
 
 int32_t mesos_shim_executor_driver_start(mesos_shim_executor_driver *driver) {
-  return guard([&] { return driver_of(driver).start(); });
+  return guard([&] { return driver_of(driver, "executor").start(); });
 }
 
 int32_t mesos_shim_executor_driver_stop(mesos_shim_executor_driver *driver) {
-  return guard([&] { return driver_of(driver).stop(); });
+  return guard([&] { return driver_of(driver, "executor").stop(); });
 }
 
 int32_t mesos_shim_executor_driver_abort(mesos_shim_executor_driver *driver) {
-  return guard([&] { return driver_of(driver).abort(); });
+  return guard([&] { return driver_of(driver, "executor").abort(); });
 }
 
 int32_t mesos_shim_executor_driver_join(mesos_shim_executor_driver *driver) {
-  return guard([&] { return driver_of(driver).join(); });
+  return guard([&] { return driver_of(driver, "executor").join(); });
 }
 
 int32_t mesos_shim_executor_driver_run(mesos_shim_executor_driver *driver) {
-  return guard([&] { return driver_of(driver).run(); });
+  return guard([&] { return driver_of(driver, "executor").run(); });
 }
 
 int32_t mesos_shim_executor_driver_send_status_update(
     mesos_shim_executor_driver *driver, mesos_shim_buf status) {
   return guard([&] {
-    return driver_of(driver).sendStatusUpdate(
+    return driver_of(driver, "executor").sendStatusUpdate(
         parse<mesos::TaskStatus>(status, "status"));
   });
 }
@@ -176,7 +155,7 @@ int32_t mesos_shim_executor_driver_send_status_update(
 int32_t mesos_shim_executor_driver_send_framework_message(
     mesos_shim_executor_driver *driver, mesos_shim_buf data) {
   return guard([&] {
-    return driver_of(driver).sendFrameworkMessage(mesos_shim::to_string(data));
+    return driver_of(driver, "executor").sendFrameworkMessage(mesos_shim::to_string(data));
   });
 }
 

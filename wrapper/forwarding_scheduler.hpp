@@ -1,7 +1,7 @@
 // ForwardingScheduler: the mesos::Scheduler the shim hands to
-// MesosSchedulerDriver. Each callback serializes its arguments and forwards
-// them to the C function table given at creation, with the caller's
-// user-data pointer. Translation only.
+// MesosSchedulerDriver. Each callback forwards its arguments, serialized, to
+// the C function table given at creation, with the caller's user-data
+// pointer (mesos_shim::forward). Translation only.
 //
 // In a header of its own so that code other than the shim (the benchmarks in
 // mesos-bench/) can instantiate it and call it exactly as libmesos does.
@@ -26,18 +26,16 @@ public:
 
   void registered(mesos::SchedulerDriver *, const mesos::FrameworkID &id,
                   const mesos::MasterInfo &master) override {
-    Serialized id_bytes(id), master_bytes(master);
-    callbacks_.registered(user_data_, id_bytes.buf(), master_bytes.buf());
+    forward(callbacks_.registered, user_data_, id, master);
   }
 
   void reregistered(mesos::SchedulerDriver *,
                     const mesos::MasterInfo &master) override {
-    Serialized master_bytes(master);
-    callbacks_.reregistered(user_data_, master_bytes.buf());
+    forward(callbacks_.reregistered, user_data_, master);
   }
 
   void disconnected(mesos::SchedulerDriver *) override {
-    callbacks_.disconnected(user_data_);
+    forward(callbacks_.disconnected, user_data_);
   }
 
   void resourceOffers(mesos::SchedulerDriver *,
@@ -49,42 +47,36 @@ public:
 
   void offerRescinded(mesos::SchedulerDriver *,
                       const mesos::OfferID &offer_id) override {
-    Serialized bytes(offer_id);
-    callbacks_.offer_rescinded(user_data_, bytes.buf());
+    forward(callbacks_.offer_rescinded, user_data_, offer_id);
   }
 
   void statusUpdate(mesos::SchedulerDriver *,
                     const mesos::TaskStatus &status) override {
-    Serialized bytes(status);
-    callbacks_.status_update(user_data_, bytes.buf());
+    forward(callbacks_.status_update, user_data_, status);
   }
 
   void frameworkMessage(mesos::SchedulerDriver *,
                         const mesos::ExecutorID &executor_id,
                         const mesos::SlaveID &slave_id,
                         const std::string &data) override {
-    Serialized executor_bytes(executor_id), slave_bytes(slave_id), data_bytes(data);
-    callbacks_.framework_message(user_data_, executor_bytes.buf(),
-                                 slave_bytes.buf(), data_bytes.buf());
+    forward(callbacks_.framework_message, user_data_, executor_id, slave_id,
+            data);
   }
 
   void slaveLost(mesos::SchedulerDriver *,
                  const mesos::SlaveID &slave_id) override {
-    Serialized bytes(slave_id);
-    callbacks_.slave_lost(user_data_, bytes.buf());
+    forward(callbacks_.slave_lost, user_data_, slave_id);
   }
 
   void executorLost(mesos::SchedulerDriver *,
                     const mesos::ExecutorID &executor_id,
                     const mesos::SlaveID &slave_id, int status) override {
-    Serialized executor_bytes(executor_id), slave_bytes(slave_id);
-    callbacks_.executor_lost(user_data_, executor_bytes.buf(), slave_bytes.buf(),
-                             status);
+    forward(callbacks_.executor_lost, user_data_, executor_id, slave_id,
+            status);
   }
 
   void error(mesos::SchedulerDriver *, const std::string &message) override {
-    Serialized bytes(message);
-    callbacks_.error(user_data_, bytes.buf());
+    forward(callbacks_.error, user_data_, message);
   }
 
 private:

@@ -76,6 +76,13 @@ typedef enum mesos_shim_result {
  */
 const char *mesos_shim_last_error(void);
 
+/*
+ * The mesos_shim_result of the last error returned by a shim function on the
+ * calling thread, or 0 if none. The constructors (*_new) return NULL on
+ * failure; this says which error it was.
+ */
+int32_t mesos_shim_last_error_code(void);
+
 /* MESOS_VERSION of the headers the shim was compiled against, e.g. "1.11.0". */
 const char *mesos_shim_compiled_version(void);
 

@@ -15,6 +15,7 @@
 #include "shim_common.hpp"
 
 using mesos_shim::ForwardingScheduler;
+using mesos_shim::driver_of;
 using mesos_shim::guard;
 using mesos_shim::NullArgument;
 using mesos_shim::parse;
@@ -37,17 +38,6 @@ struct mesos_shim_scheduler_driver {
   std::unique_ptr<ForwardingScheduler> scheduler;
   std::unique_ptr<mesos::MesosSchedulerDriver> driver;
 };
-
-namespace {
-
-mesos::MesosSchedulerDriver &driver_of(mesos_shim_scheduler_driver *handle) {
-  if (handle == nullptr || !handle->driver) {
-    throw NullArgument("scheduler driver handle is NULL");
-  }
-  return *handle->driver;
-}
-
-} // namespace
 
 extern "C" {
 
@@ -100,40 +90,37 @@ mesos_shim_scheduler_driver *mesos_shim_scheduler_driver_new(
 
 void mesos_shim_scheduler_driver_free(mesos_shim_scheduler_driver *driver) {
   guard([&] {
-    if (driver != nullptr) {
-      driver->driver.reset();
-      delete driver;
-    }
+    mesos_shim::delete_handle(driver);
     return 0;
   });
 }
 
 int32_t mesos_shim_scheduler_driver_start(mesos_shim_scheduler_driver *driver) {
-  return guard([&] { return driver_of(driver).start(); });
+  return guard([&] { return driver_of(driver, "scheduler").start(); });
 }
 
 int32_t mesos_shim_scheduler_driver_stop(mesos_shim_scheduler_driver *driver,
                                          int32_t failover) {
-  return guard([&] { return driver_of(driver).stop(failover != 0); });
+  return guard([&] { return driver_of(driver, "scheduler").stop(failover != 0); });
 }
 
 int32_t mesos_shim_scheduler_driver_abort(mesos_shim_scheduler_driver *driver) {
-  return guard([&] { return driver_of(driver).abort(); });
+  return guard([&] { return driver_of(driver, "scheduler").abort(); });
 }
 
 int32_t mesos_shim_scheduler_driver_join(mesos_shim_scheduler_driver *driver) {
-  return guard([&] { return driver_of(driver).join(); });
+  return guard([&] { return driver_of(driver, "scheduler").join(); });
 }
 
 int32_t mesos_shim_scheduler_driver_run(mesos_shim_scheduler_driver *driver) {
-  return guard([&] { return driver_of(driver).run(); });
+  return guard([&] { return driver_of(driver, "scheduler").run(); });
 }
 
 int32_t mesos_shim_scheduler_driver_request_resources(
     mesos_shim_scheduler_driver *driver, const mesos_shim_buf *requests,
     size_t requests_len) {
   return guard([&] {
-    return driver_of(driver).requestResources(
+    return driver_of(driver, "scheduler").requestResources(
         parse_all<mesos::Request>(requests, requests_len, "requests"));
   });
 }
@@ -143,7 +130,7 @@ int32_t mesos_shim_scheduler_driver_launch_tasks(
     size_t offer_ids_len, const mesos_shim_buf *tasks, size_t tasks_len,
     mesos_shim_buf filters) {
   return guard([&] {
-    return driver_of(driver).launchTasks(
+    return driver_of(driver, "scheduler").launchTasks(
         parse_all<mesos::OfferID>(offer_ids, offer_ids_len, "offer_ids"),
         parse_all<mesos::TaskInfo>(tasks, tasks_len, "tasks"),
         parse<mesos::Filters>(filters, "filters"));
@@ -154,7 +141,7 @@ int32_t mesos_shim_scheduler_driver_launch_tasks_on_offer(
     mesos_shim_scheduler_driver *driver, mesos_shim_buf offer_id,
     const mesos_shim_buf *tasks, size_t tasks_len, mesos_shim_buf filters) {
   return guard([&] {
-    return driver_of(driver).launchTasks(
+    return driver_of(driver, "scheduler").launchTasks(
         parse<mesos::OfferID>(offer_id, "offer_id"),
         parse_all<mesos::TaskInfo>(tasks, tasks_len, "tasks"),
         parse<mesos::Filters>(filters, "filters"));
@@ -164,7 +151,7 @@ int32_t mesos_shim_scheduler_driver_launch_tasks_on_offer(
 int32_t mesos_shim_scheduler_driver_kill_task(
     mesos_shim_scheduler_driver *driver, mesos_shim_buf task_id) {
   return guard([&] {
-    return driver_of(driver).killTask(parse<mesos::TaskID>(task_id, "task_id"));
+    return driver_of(driver, "scheduler").killTask(parse<mesos::TaskID>(task_id, "task_id"));
   });
 }
 
@@ -173,7 +160,7 @@ int32_t mesos_shim_scheduler_driver_accept_offers(
     size_t offer_ids_len, const mesos_shim_buf *operations,
     size_t operations_len, mesos_shim_buf filters) {
   return guard([&] {
-    return driver_of(driver).acceptOffers(
+    return driver_of(driver, "scheduler").acceptOffers(
         parse_all<mesos::OfferID>(offer_ids, offer_ids_len, "offer_ids"),
         parse_all<mesos::Offer::Operation>(operations, operations_len,
                                            "operations"),
@@ -185,7 +172,7 @@ int32_t mesos_shim_scheduler_driver_decline_offer(
     mesos_shim_scheduler_driver *driver, mesos_shim_buf offer_id,
     mesos_shim_buf filters) {
   return guard([&] {
-    return driver_of(driver).declineOffer(
+    return driver_of(driver, "scheduler").declineOffer(
         parse<mesos::OfferID>(offer_id, "offer_id"),
         parse<mesos::Filters>(filters, "filters"));
   });
@@ -193,28 +180,28 @@ int32_t mesos_shim_scheduler_driver_decline_offer(
 
 int32_t mesos_shim_scheduler_driver_revive_offers(
     mesos_shim_scheduler_driver *driver) {
-  return guard([&] { return driver_of(driver).reviveOffers(); });
+  return guard([&] { return driver_of(driver, "scheduler").reviveOffers(); });
 }
 
 int32_t mesos_shim_scheduler_driver_revive_offers_for_roles(
     mesos_shim_scheduler_driver *driver, const mesos_shim_buf *roles,
     size_t roles_len) {
   return guard([&] {
-    return driver_of(driver).reviveOffers(
+    return driver_of(driver, "scheduler").reviveOffers(
         mesos_shim::strings(roles, roles_len, "roles"));
   });
 }
 
 int32_t mesos_shim_scheduler_driver_suppress_offers(
     mesos_shim_scheduler_driver *driver) {
-  return guard([&] { return driver_of(driver).suppressOffers(); });
+  return guard([&] { return driver_of(driver, "scheduler").suppressOffers(); });
 }
 
 int32_t mesos_shim_scheduler_driver_suppress_offers_for_roles(
     mesos_shim_scheduler_driver *driver, const mesos_shim_buf *roles,
     size_t roles_len) {
   return guard([&] {
-    return driver_of(driver).suppressOffers(
+    return driver_of(driver, "scheduler").suppressOffers(
         mesos_shim::strings(roles, roles_len, "roles"));
   });
 }
@@ -222,7 +209,7 @@ int32_t mesos_shim_scheduler_driver_suppress_offers_for_roles(
 int32_t mesos_shim_scheduler_driver_acknowledge_status_update(
     mesos_shim_scheduler_driver *driver, mesos_shim_buf status) {
   return guard([&] {
-    return driver_of(driver).acknowledgeStatusUpdate(
+    return driver_of(driver, "scheduler").acknowledgeStatusUpdate(
         parse<mesos::TaskStatus>(status, "status"));
   });
 }
@@ -231,7 +218,7 @@ int32_t mesos_shim_scheduler_driver_send_framework_message(
     mesos_shim_scheduler_driver *driver, mesos_shim_buf executor_id,
     mesos_shim_buf slave_id, mesos_shim_buf data) {
   return guard([&] {
-    return driver_of(driver).sendFrameworkMessage(
+    return driver_of(driver, "scheduler").sendFrameworkMessage(
         parse<mesos::ExecutorID>(executor_id, "executor_id"),
         parse<mesos::SlaveID>(slave_id, "slave_id"),
         mesos_shim::to_string(data));
@@ -242,7 +229,7 @@ int32_t mesos_shim_scheduler_driver_reconcile_tasks(
     mesos_shim_scheduler_driver *driver, const mesos_shim_buf *statuses,
     size_t statuses_len) {
   return guard([&] {
-    mesos::MesosSchedulerDriver &target = driver_of(driver);
+    mesos::MesosSchedulerDriver &target = driver_of(driver, "scheduler");
     if (statuses_len == 0) {
       return target.reconcileTasks({});
     }
@@ -262,7 +249,7 @@ int32_t mesos_shim_scheduler_driver_update_framework(
     const mesos_shim_buf *suppressed_roles, size_t suppressed_roles_len,
     const mesos_shim_buf *offer_constraints) {
   return guard([&] {
-    mesos::MesosSchedulerDriver &target = driver_of(driver);
+    mesos::MesosSchedulerDriver &target = driver_of(driver, "scheduler");
     const mesos::FrameworkInfo framework =
         parse<mesos::FrameworkInfo>(framework_info, "framework_info");
     const std::vector<std::string> roles = mesos_shim::strings(

@@ -16,14 +16,20 @@ thread_local std::string last_error;
 // resets it, so it is a plain bool: unlike the string, it needs no
 // initialization check on each access.
 thread_local bool has_error = false;
+// The mesos_shim_result of that error; 0 when there is none.
+thread_local int32_t last_code = 0;
 } // namespace
 
-void set_last_error(const std::string &message) {
+void set_last_error(int32_t code, const std::string &message) {
   last_error = message;
+  last_code = code;
   has_error = true;
 }
 
-void clear_last_error() { has_error = false; }
+void clear_last_error() {
+  has_error = false;
+  last_code = 0;
+}
 
 std::vector<std::string> strings(const mesos_shim_buf *bufs, size_t len,
                                  const char *what) {
@@ -44,6 +50,8 @@ extern "C" {
 const char *mesos_shim_last_error(void) {
   return mesos_shim::has_error ? mesos_shim::last_error.c_str() : "";
 }
+
+int32_t mesos_shim_last_error_code(void) { return mesos_shim::last_code; }
 
 const char *mesos_shim_compiled_version(void) { return MESOS_VERSION; }
 

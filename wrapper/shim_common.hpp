@@ -13,8 +13,9 @@
 
 namespace mesos_shim {
 
-// Records the message returned by mesos_shim_last_error() on this thread.
-void set_last_error(const std::string &message);
+// Records the code and message returned by mesos_shim_last_error_code() and
+// mesos_shim_last_error() on this thread.
+void set_last_error(int32_t code, const std::string &message);
 void clear_last_error();
 
 // Thrown inside the shim when an input buffer does not parse; turned into
@@ -134,6 +135,29 @@ private:
   std::string bytes_;
 };
 
+// A callback argument as the C side takes it: a message or a string is
+// serialized into a buffer that lives until the end of the full expression
+// (the callback's return); an int passes as it is.
+template <typename Message> Serialized c_argument(const Message &message) {
+  return Serialized(message);
+}
+inline Serialized c_argument(const std::string &bytes) {
+  return Serialized(bytes);
+}
+inline int32_t c_argument(int value) { return value; }
+
+inline mesos_shim_buf c_view(const Serialized &serialized) {
+  return serialized.buf();
+}
+inline int32_t c_view(int32_t value) { return value; }
+
+// Calls the C `callback` with `user_data` and each of libmesos's arguments
+// as the C side takes it: the body of every forwarding callback.
+template <typename Callback, typename... Args>
+void forward(Callback callback, void *user_data, const Args &...args) {
+  callback(user_data, c_view(c_argument(args))...);
+}
+
 // Messages serialized back to back into one buffer, with a view of each,
 // for one callback. Reused from one callback to the next (the buffers keep
 // their capacity), so a steady stream of offer batches costs no allocation
@@ -180,6 +204,25 @@ private:
   std::vector<mesos_shim_buf> views_;
 };
 
+// The libmesos driver behind a shim handle; `what` ("scheduler") names it
+// in the error for a NULL one.
+template <typename Handle>
+auto driver_of(Handle *handle, const char *what) -> decltype(*handle->driver) {
+  if (handle == nullptr || !handle->driver) {
+    throw NullArgument(std::string(what) + " driver handle is NULL");
+  }
+  return *handle->driver;
+}
+
+// Deletes a shim handle (NULL is ignored): the driver first, which waits
+// for a running callback, then the forwarder it calls into.
+template <typename Handle> void delete_handle(Handle *handle) {
+  if (handle != nullptr) {
+    handle->driver.reset();
+    delete handle;
+  }
+}
+
 // Runs `body`, converting every C++ exception into a negative
 // mesos_shim_result and a message for mesos_shim_last_error().
 template <typename Body> int32_t guard(Body body) noexcept {
@@ -187,16 +230,18 @@ template <typename Body> int32_t guard(Body body) noexcept {
   try {
     return static_cast<int32_t>(body());
   } catch (const BadMessage &e) {
-    set_last_error(e.what());
+    set_last_error(MESOS_SHIM_BAD_MESSAGE, e.what());
     return MESOS_SHIM_BAD_MESSAGE;
   } catch (const NullArgument &e) {
-    set_last_error(e.what());
+    set_last_error(MESOS_SHIM_NULL_ARGUMENT, e.what());
     return MESOS_SHIM_NULL_ARGUMENT;
   } catch (const std::exception &e) {
-    set_last_error(std::string("libmesos threw: ") + e.what());
+    set_last_error(MESOS_SHIM_EXCEPTION,
+                   std::string("libmesos threw: ") + e.what());
     return MESOS_SHIM_EXCEPTION;
   } catch (...) {
-    set_last_error("libmesos threw a non-standard exception");
+    set_last_error(MESOS_SHIM_EXCEPTION,
+                   "libmesos threw a non-standard exception");
     return MESOS_SHIM_EXCEPTION;
   }
 }

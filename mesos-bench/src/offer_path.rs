@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+use mesos::__test_seams::CallbackHook;
 use mesos::proto::{Offer, TaskStatus};
-use mesos::scheduler::bench_hook::CallbackHook;
 use mesos::{Scheduler, SchedulerDriver};
 use mesos_sys::mesos_shim_scheduler_callbacks;
 

@@ -1,11 +1,11 @@
-//! The benchmark hook (`mesos::scheduler::bench_hook`) drives the crate's real
+//! The benchmark hook (`mesos::__test_seams::CallbackHook`) drives the crate's real
 //! scheduler trampolines without a driver: checked here against the shim's
 //! test double, so without libmesos.
 
 use std::sync::{Arc, Mutex};
 
+use mesos::__test_seams::CallbackHook;
 use mesos::proto::{FrameworkId, Offer, OfferId, SlaveId, TaskStatus};
-use mesos::scheduler::bench_hook::CallbackHook;
 use mesos::{Error, Scheduler, SchedulerDriver};
 use mesos_sys::mesos_shim_buf;
 use prost::Message;

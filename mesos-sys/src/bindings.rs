@@ -39,6 +39,9 @@ unsafe extern "C" {
     pub fn mesos_shim_last_error() -> *const ::std::os::raw::c_char;
 }
 unsafe extern "C" {
+    pub fn mesos_shim_last_error_code() -> i32;
+}
+unsafe extern "C" {
     pub fn mesos_shim_compiled_version() -> *const ::std::os::raw::c_char;
 }
 unsafe extern "C" {

@@ -17,6 +17,7 @@
 mod api;
 #[rustfmt::skip]
 mod bindings;
+pub mod boundary;
 
 pub use api::ShimApi;
 pub use bindings::*;

@@ -51,6 +51,12 @@ impl<C: Send + Sync + 'static> Callbacks<C> {
         }));
     }
 
+    /// Calls `event` on the calling thread, as libmesos calls `error` from
+    /// inside a `start` that fails.
+    pub(crate) fn call_here(&self, event: impl FnOnce(&C, *mut c_void)) {
+        event(&self.table, self.user_data.0)
+    }
+
     /// Fires `error(message)`, then aborts the driver, as libmesos does.
     /// `error` picks the callback out of the table.
     pub(crate) fn fire_error(

@@ -36,6 +36,8 @@ pub struct DriverDouble {
     callback_thread: Mutex<Option<ThreadId>>,
     freed: AtomicBool,
     freed_from_callback: AtomicBool,
+    fatal: Mutex<Vec<String>>,
+    start_failed: AtomicBool,
 }
 
 impl Default for DriverDouble {
@@ -52,6 +54,8 @@ impl Default for DriverDouble {
             callback_thread: Mutex::new(None),
             freed: AtomicBool::new(false),
             freed_from_callback: AtomicBool::new(false),
+            fatal: Mutex::new(Vec::new()),
+            start_failed: AtomicBool::new(false),
         }
     }
 }
@@ -98,6 +102,33 @@ impl DriverDouble {
     /// callbacks: with real libmesos that deadlocks.
     pub fn was_freed_from_callback(&self) -> bool {
         self.freed_from_callback.load(Ordering::SeqCst)
+    }
+
+    /// The calls libmesos would have answered by killing the process (each
+    /// half's double knows which), each with the reason. Empty when the binding
+    /// kept every fatal precondition.
+    pub fn fatal_calls(&self) -> Vec<String> {
+        self.fatal.lock().unwrap().clone()
+    }
+
+    /// What libmesos's `start` does when it fails before creating the
+    /// driver's process (a malformed master URL): the driver is aborted,
+    /// with no process and no callback thread.
+    pub(crate) fn fail_start(&self) {
+        self.start_failed.store(true, Ordering::SeqCst);
+        self.set_status(ABORTED);
+    }
+
+    /// Records a call libmesos would have killed the process for, and
+    /// answers it with the shim's exception code instead.
+    pub(crate) fn fatal(&self, reason: String) -> i32 {
+        eprintln!("test double: libmesos would kill the process here: {reason}");
+        let code = crate::buffers::fail(
+            mesos_sys::MESOS_SHIM_EXCEPTION,
+            &format!("test double: libmesos would kill the process here: {reason}"),
+        );
+        self.fatal.lock().unwrap().push(reason);
+        code
     }
 
     /// Waits until every queued callback has been delivered (or dropped
@@ -252,5 +283,70 @@ impl DriverDouble {
                 .join()
                 .expect("the double's callback thread panicked");
         }
+    }
+}
+
+/// What each half's double adds to its [`DriverDouble`]: which calls
+/// libmesos answers by killing the process. The generated entry points
+/// (`entry_points.rs`) go through here.
+pub(crate) trait KindDouble {
+    fn driver(&self) -> &Arc<DriverDouble>;
+
+    /// Why libmesos would kill the process on call `name` (`"free"` for the
+    /// deletion) with these recorded arguments, if it would.
+    fn fatal(&self, name: &str, args: &[Vec<u8>]) -> Option<String>;
+
+    /// libmesos's `start` failing on the calling thread: for a driver made
+    /// to fail, reports the error through the `error` callback, right here,
+    /// and says so. Most drivers start.
+    fn start_fails(&self) -> bool {
+        false
+    }
+
+    /// `start`, `stop`, `abort`, `join` and `run`: recorded (`run` once the
+    /// driver started, so that a test waiting for it can fire callbacks),
+    /// then libmesos's status machine.
+    fn lifecycle(&self, name: &'static str, args: Vec<Vec<u8>>) -> i32 {
+        let driver = self.driver();
+        if driver.start_failed.load(Ordering::SeqCst) && name == "stop" {
+            // libmesos marks the process-less driver stopped; its next
+            // `join` then fails a CHECK.
+            return driver.fatal("stop on a driver whose start failed".into());
+        }
+        if let Some(reason) = self.fatal(name, &args) {
+            return driver.fatal(reason);
+        }
+        let starts = matches!(name, "start" | "run") && driver.status() == NOT_STARTED;
+        if starts && self.start_fails() {
+            driver.record(name, args);
+            return ABORTED;
+        }
+        if name == "run" {
+            return driver.run();
+        }
+        driver.record(name, args);
+        match name {
+            "start" => driver.start(),
+            "stop" => driver.stop(),
+            "abort" => driver.abort(),
+            "join" => driver.join(),
+            other => unreachable!("{other} is not a lifecycle call"),
+        }
+    }
+
+    /// Every other call: recorded and accepted while the driver runs.
+    fn call(&self, name: &'static str, args: Vec<Vec<u8>>) -> i32 {
+        if let Some(reason) = self.fatal(name, &args) {
+            return self.driver().fatal(reason);
+        }
+        self.driver().accept(name, args)
+    }
+
+    /// `*_free`.
+    fn free(&self) {
+        if let Some(reason) = self.fatal("free", &[]) {
+            self.driver().fatal(reason);
+        }
+        self.driver().free();
     }
 }

@@ -3,15 +3,19 @@
 use std::os::raw::c_void;
 use std::sync::Arc;
 
-use mesos_sys::{mesos_shim_buf, mesos_shim_executor_callbacks, mesos_shim_executor_driver};
+use mesos_sys::{
+    mesos_shim_buf, mesos_shim_executor_callbacks, mesos_shim_executor_driver,
+    MESOS_SHIM_BAD_MESSAGE, MESOS_SHIM_NULL_ARGUMENT,
+};
 
-use crate::buffers::{bytes, optional_strings, view};
+use crate::buffers::{fail, optional_strings};
 use crate::callbacks::Callbacks;
-use crate::driver::DriverDouble;
+use crate::driver::{DriverDouble, KindDouble};
 use crate::registry::Registry;
-use crate::set_last_error;
 
 static EXECUTORS: Registry<ExecutorDouble> = Registry::new();
+
+const NOT_STARTED: i32 = mesos_sys::MESOS_SHIM_DRIVER_NOT_STARTED as i32;
 
 /// The double behind the executor driver created with environment entry
 /// `DOUBLE_KEY=<key>` (waits up to five seconds for it).
@@ -36,80 +40,51 @@ impl ExecutorDouble {
         self.callbacks.fire(&self.driver, event);
     }
 
-    /// Fires `registered(executor_info, framework_info, slave_info)`.
-    pub fn registered(
-        self: &Arc<Self>,
-        executor_info: Vec<u8>,
-        framework_info: Vec<u8>,
-        slave_info: Vec<u8>,
-    ) {
-        // SAFETY: the binding's table and user data, called on the callback
-        // thread the binding expects; the buffers outlive the call.
-        self.fire(move |cb, ud| unsafe {
-            cb.registered.unwrap()(
-                ud,
-                view(&executor_info),
-                view(&framework_info),
-                view(&slave_info),
-            )
-        });
-    }
-
-    /// Fires `reregistered(slave_info)`.
-    pub fn reregistered(self: &Arc<Self>, slave_info: Vec<u8>) {
-        // SAFETY: the binding's table and user data, called on the callback
-        // thread the binding expects; the buffers outlive the call.
-        self.fire(move |cb, ud| unsafe { cb.reregistered.unwrap()(ud, view(&slave_info)) });
-    }
-
-    /// Fires `disconnected()`.
-    pub fn disconnected(self: &Arc<Self>) {
-        // SAFETY: the binding's table and user data, called on the callback
-        // thread the binding expects; the buffers outlive the call.
-        self.fire(move |cb, ud| unsafe { cb.disconnected.unwrap()(ud) });
-    }
-
-    /// Fires `launch_task(task)`.
-    pub fn launch_task(self: &Arc<Self>, task: Vec<u8>) {
-        // SAFETY: the binding's table and user data, called on the callback
-        // thread the binding expects; the buffers outlive the call.
-        self.fire(move |cb, ud| unsafe { cb.launch_task.unwrap()(ud, view(&task)) });
-    }
-
-    /// Fires `kill_task(task_id)`.
-    pub fn kill_task(self: &Arc<Self>, task_id: Vec<u8>) {
-        // SAFETY: the binding's table and user data, called on the callback
-        // thread the binding expects; the buffers outlive the call.
-        self.fire(move |cb, ud| unsafe { cb.kill_task.unwrap()(ud, view(&task_id)) });
-    }
-
-    /// Fires `framework_message(data)`.
-    pub fn framework_message(self: &Arc<Self>, data: Vec<u8>) {
-        // SAFETY: the binding's table and user data, called on the callback
-        // thread the binding expects; the buffers outlive the call.
-        self.fire(move |cb, ud| unsafe { cb.framework_message.unwrap()(ud, view(&data)) });
-    }
-
-    /// Fires `shutdown()`.
-    pub fn shutdown(self: &Arc<Self>) {
-        // SAFETY: the binding's table and user data, called on the callback
-        // thread the binding expects; the buffers outlive the call.
-        self.fire(move |cb, ud| unsafe { cb.shutdown.unwrap()(ud) });
-    }
-
     /// Fires `error(message)`, then aborts the driver, as libmesos does.
     pub fn error(self: &Arc<Self>, message: &str) {
         self.callbacks
             .fire_error(&self.driver, message, |table| table.error);
+    }
+
+    /// Whether the variable `name` is set for the driver.
+    fn has_variable(&self, name: &str) -> bool {
+        match &self.environment {
+            Some(entries) => entries
+                .iter()
+                .any(|entry| entry.split_once('=').is_some_and(|(key, _)| key == name)),
+            None => std::env::var_os(name).is_some(),
+        }
+    }
+}
+
+mesos_sys::shim_boundary!(executor callbacks => fire_methods, ExecutorDouble;);
+
+impl KindDouble for ExecutorDouble {
+    fn driver(&self) -> &Arc<DriverDouble> {
+        &self.driver
+    }
+
+    /// libmesos's executor driver exits the process when started outside an
+    /// agent, and crashes deleting a driver that never started.
+    fn fatal(&self, name: &str, _: &[Vec<u8>]) -> Option<String> {
+        let not_started = self.driver.status() == NOT_STARTED;
+        match name {
+            "start" | "run" if not_started && !self.has_variable("MESOS_SLAVE_PID") => {
+                Some("MesosExecutorDriver::start without MESOS_SLAVE_PID".into())
+            }
+            "free" if not_started => Some("deleting a MesosExecutorDriver never started".into()),
+            _ => None,
+        }
     }
 }
 
 driver_handle! {
     pointer: mesos_shim_executor_driver,
     double: ExecutorDouble,
-    null_handle_message: "test double: executor driver call on a NULL handle",
-    lifecycle: [start, stop, abort, join],
+    what: "executor",
 }
+
+mesos_sys::shim_boundary!(executor calls => entry_points, ExecutorDouble;);
 
 pub(crate) unsafe extern "C" fn new(
     callbacks: *const mesos_shim_executor_callbacks,
@@ -117,12 +92,34 @@ pub(crate) unsafe extern "C" fn new(
     environment: *const mesos_shim_buf,
     environment_len: usize,
 ) -> *mut mesos_shim_executor_driver {
-    if callbacks.is_null() {
-        set_last_error("every executor callback must be set");
+    crate::set_last_error(0, "");
+    // SAFETY: the binding passes NULL or a valid table.
+    let Some(table) =
+        (unsafe { callbacks.as_ref() }).filter(|table| ExecutorDouble::all_callbacks_set(table))
+    else {
+        fail(
+            MESOS_SHIM_NULL_ARGUMENT,
+            "every executor callback must be set",
+        );
+        return std::ptr::null_mut();
+    };
+    // SAFETY: the binding passes buffers valid for the call.
+    let Ok(environment) =
+        (unsafe { optional_strings(environment, environment_len, "environment") })
+    else {
+        return std::ptr::null_mut(); // the conversion set the error
+    };
+    if let Some(entry) = environment
+        .iter()
+        .flatten()
+        .find(|entry| !entry.contains('='))
+    {
+        fail(
+            MESOS_SHIM_BAD_MESSAGE,
+            &format!("environment: entry '{entry}' is not NAME=VALUE"),
+        );
         return std::ptr::null_mut();
     }
-    // SAFETY: the binding passes buffers valid for the call.
-    let environment = unsafe { optional_strings(environment, environment_len) };
     let key = environment
         .iter()
         .flatten()
@@ -132,17 +129,8 @@ pub(crate) unsafe extern "C" fn new(
     let double = Arc::new(ExecutorDouble {
         driver: Arc::new(DriverDouble::default()),
         environment,
-        // SAFETY: checked non-NULL above; the binding passes a valid table.
-        callbacks: Callbacks::new(unsafe { *callbacks }, user_data),
+        callbacks: Callbacks::new(*table, user_data),
     });
     EXECUTORS.insert(key, Arc::clone(&double));
     into_pointer(double)
-}
-
-accepted_calls! {
-    pointer: mesos_shim_executor_driver;
-
-    fn send_status_update(status: mesos_shim_buf) => vec![bytes(&status)];
-
-    fn send_framework_message(data: mesos_shim_buf) => vec![bytes(&data)];
 }

@@ -1,15 +1,19 @@
 //! The scheduler half of the double.
 
+use std::collections::HashSet;
 use std::os::raw::{c_char, c_void};
 use std::sync::Arc;
 
-use mesos_sys::{mesos_shim_buf, mesos_shim_scheduler_callbacks, mesos_shim_scheduler_driver};
+use mesos_sys::{
+    mesos_shim_buf, mesos_shim_scheduler_callbacks, mesos_shim_scheduler_driver,
+    MESOS_SHIM_BAD_MESSAGE, MESOS_SHIM_EXCEPTION, MESOS_SHIM_NULL_ARGUMENT,
+};
 
-use crate::buffers::{bytes, list, optional_strings, view};
+use crate::buffers::{self, fail, optional_strings};
 use crate::callbacks::Callbacks;
-use crate::driver::DriverDouble;
-use crate::registry::{string_field_2, Registry};
-use crate::set_last_error;
+use crate::driver::{DriverDouble, KindDouble};
+use crate::registry::Registry;
+use crate::wire;
 
 static SCHEDULERS: Registry<SchedulerDouble> = Registry::new();
 
@@ -45,83 +49,6 @@ impl SchedulerDouble {
         self.callbacks.fire(&self.driver, event);
     }
 
-    /// Fires `registered(framework_id, master_info)`.
-    pub fn registered(self: &Arc<Self>, framework_id: Vec<u8>, master_info: Vec<u8>) {
-        // SAFETY: the binding's table and user data, called on the callback
-        // thread the binding expects; the buffers outlive the call.
-        self.fire(move |cb, ud| unsafe {
-            cb.registered.unwrap()(ud, view(&framework_id), view(&master_info))
-        });
-    }
-
-    /// Fires `reregistered(master_info)`.
-    pub fn reregistered(self: &Arc<Self>, master_info: Vec<u8>) {
-        // SAFETY: the binding's table and user data, called on the callback
-        // thread the binding expects; the buffers outlive the call.
-        self.fire(move |cb, ud| unsafe { cb.reregistered.unwrap()(ud, view(&master_info)) });
-    }
-
-    /// Fires `disconnected()`.
-    pub fn disconnected(self: &Arc<Self>) {
-        // SAFETY: the binding's table and user data, called on the callback
-        // thread the binding expects; the buffers outlive the call.
-        self.fire(move |cb, ud| unsafe { cb.disconnected.unwrap()(ud) });
-    }
-
-    /// Fires `resource_offers(offers)`.
-    pub fn resource_offers(self: &Arc<Self>, offers: Vec<Vec<u8>>) {
-        self.fire(move |cb, ud| {
-            let views: Vec<mesos_shim_buf> = offers.iter().map(|offer| view(offer)).collect();
-            // SAFETY: the binding's table and user data, called on the callback
-            // thread the binding expects; the buffers outlive the call.
-            unsafe { cb.resource_offers.unwrap()(ud, views.as_ptr(), views.len()) }
-        });
-    }
-
-    /// Fires `offer_rescinded(offer_id)`.
-    pub fn offer_rescinded(self: &Arc<Self>, offer_id: Vec<u8>) {
-        // SAFETY: the binding's table and user data, called on the callback
-        // thread the binding expects; the buffers outlive the call.
-        self.fire(move |cb, ud| unsafe { cb.offer_rescinded.unwrap()(ud, view(&offer_id)) });
-    }
-
-    /// Fires `status_update(status)`.
-    pub fn status_update(self: &Arc<Self>, status: Vec<u8>) {
-        // SAFETY: the binding's table and user data, called on the callback
-        // thread the binding expects; the buffers outlive the call.
-        self.fire(move |cb, ud| unsafe { cb.status_update.unwrap()(ud, view(&status)) });
-    }
-
-    /// Fires `framework_message(executor_id, slave_id, data)`.
-    pub fn framework_message(
-        self: &Arc<Self>,
-        executor_id: Vec<u8>,
-        slave_id: Vec<u8>,
-        data: Vec<u8>,
-    ) {
-        // SAFETY: the binding's table and user data, called on the callback
-        // thread the binding expects; the buffers outlive the call.
-        self.fire(move |cb, ud| unsafe {
-            cb.framework_message.unwrap()(ud, view(&executor_id), view(&slave_id), view(&data))
-        });
-    }
-
-    /// Fires `slave_lost(slave_id)`.
-    pub fn slave_lost(self: &Arc<Self>, slave_id: Vec<u8>) {
-        // SAFETY: the binding's table and user data, called on the callback
-        // thread the binding expects; the buffers outlive the call.
-        self.fire(move |cb, ud| unsafe { cb.slave_lost.unwrap()(ud, view(&slave_id)) });
-    }
-
-    /// Fires `executor_lost(executor_id, slave_id, status)`.
-    pub fn executor_lost(self: &Arc<Self>, executor_id: Vec<u8>, slave_id: Vec<u8>, status: i32) {
-        // SAFETY: the binding's table and user data, called on the callback
-        // thread the binding expects; the buffers outlive the call.
-        self.fire(move |cb, ud| unsafe {
-            cb.executor_lost.unwrap()(ud, view(&executor_id), view(&slave_id), status)
-        });
-    }
-
     /// Fires `error(message)`, then aborts the driver, as libmesos does.
     pub fn error(self: &Arc<Self>, message: &str) {
         self.callbacks
@@ -129,13 +56,76 @@ impl SchedulerDouble {
     }
 }
 
+mesos_sys::shim_boundary!(scheduler callbacks => fire_methods, SchedulerDouble;);
+
+impl KindDouble for SchedulerDouble {
+    fn driver(&self) -> &Arc<DriverDouble> {
+        &self.driver
+    }
+
+    /// A master of the form `fail-start:<reason>` makes `start` fail as
+    /// libmesos's does for a malformed master URL.
+    fn start_fails(&self) -> bool {
+        let Some(reason) = self.master.strip_prefix("fail-start:") else {
+            return false;
+        };
+        self.driver.fail_start();
+        let message = format!(
+            "Failed to create a master detector for '{}': {reason}",
+            self.master
+        );
+        self.callbacks.call_here(|table, user_data| {
+            // SAFETY: the binding's table (every entry set: `new` checked)
+            // and user data; libmesos calls `error` on the starting thread
+            // here too; `message` outlives the call.
+            unsafe { table.error.unwrap()(user_data, crate::buffers::view(message.as_bytes())) }
+        });
+        true
+    }
+
+    /// libmesos's scheduler driver kills the process (a `CHECK`) on these.
+    fn fatal(&self, name: &str, args: &[Vec<u8>]) -> Option<String> {
+        match name {
+            "acknowledge_status_update" if self.implicit_acknowledgements => {
+                Some("acknowledgeStatusUpdate on a driver with implicit acknowledgements".into())
+            }
+            // [offer count, offers.., operation count, operations.., filters]
+            "accept_offers" => {
+                let offers = count(&args[0]);
+                let operations = &args[2 + offers..args.len() - 1];
+                // Offer.Operation.id is field 12.
+                operations
+                    .iter()
+                    .any(|operation| wire::has_field(operation, 12))
+                    .then(|| "acceptOffers with an operation that has an id".into())
+            }
+            // [framework, role count, roles.., offer constraints]
+            "update_framework" => {
+                let roles = &args[2..2 + count(&args[1])];
+                let mut seen = HashSet::new();
+                (!roles.iter().all(|role| seen.insert(role)))
+                    .then(|| "updateFramework with a suppressed role listed twice".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A list's recorded length.
+fn count(recorded: &[u8]) -> usize {
+    std::str::from_utf8(recorded)
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(0)
+}
+
 driver_handle! {
     pointer: mesos_shim_scheduler_driver,
     double: SchedulerDouble,
-    null_handle_message: "test double: scheduler driver call on a NULL handle",
-    // `stop` is not among them: here it takes `failover`, recorded below.
-    lifecycle: [start, abort, join],
+    what: "scheduler",
 }
+
+mesos_sys::shim_boundary!(scheduler calls => entry_points, SchedulerDouble;);
 
 pub(crate) unsafe extern "C" fn new(
     callbacks: *const mesos_shim_scheduler_callbacks,
@@ -147,139 +137,60 @@ pub(crate) unsafe extern "C" fn new(
     suppressed_roles: *const mesos_shim_buf,
     suppressed_roles_len: usize,
 ) -> *mut mesos_shim_scheduler_driver {
-    // SAFETY (whole body): the binding passes pointers valid for the call.
-    unsafe {
-        if callbacks.is_null() || master.is_null() {
-            set_last_error("callbacks or master is NULL");
-            return std::ptr::null_mut();
-        }
-        let framework_info = bytes(&framework_info);
-        let Some(name) = string_field_2(&framework_info) else {
-            set_last_error(
-                "framework_info: not a valid serialized mesos.FrameworkInfo (missing name)",
-            );
-            return std::ptr::null_mut();
-        };
-        let double = Arc::new(SchedulerDouble {
-            driver: Arc::new(DriverDouble::default()),
-            framework_info,
-            master: std::ffi::CStr::from_ptr(master)
-                .to_string_lossy()
-                .into_owned(),
-            credential: credential.as_ref().map(|c| bytes(c)),
-            implicit_acknowledgements: implicit_acknowledgements != 0,
-            suppressed_roles: optional_strings(suppressed_roles, suppressed_roles_len),
-            callbacks: Callbacks::new(*callbacks, user_data),
-        });
-        SCHEDULERS.insert(name, Arc::clone(&double));
-        into_pointer(double)
-    }
-}
-
-pub(crate) unsafe extern "C" fn stop(
-    driver: *mut mesos_shim_scheduler_driver,
-    failover: i32,
-) -> i32 {
-    // SAFETY: the binding passes a live handle.
-    let d = unsafe { double(driver) };
-    d.driver
-        .record("stop", vec![failover.to_string().into_bytes()]);
-    d.driver.stop()
-}
-
-/// The arguments `launch_tasks` and `accept_offers` record, flattened: the
-/// two counts as text, the offer ids, the tasks or operations, the filters.
-///
-/// # Safety
-/// The arrays and `filters` are valid for the call, as for [`list`].
-unsafe fn offers_then_items(
-    offer_ids: *const mesos_shim_buf,
-    offer_ids_len: usize,
-    items: *const mesos_shim_buf,
-    items_len: usize,
-    filters: mesos_shim_buf,
-) -> Vec<Vec<u8>> {
-    let mut args = vec![
-        offer_ids_len.to_string().into_bytes(),
-        items_len.to_string().into_bytes(),
-    ];
-    // SAFETY: guaranteed by the caller.
-    unsafe {
-        args.extend(list(offer_ids, offer_ids_len));
-        args.extend(list(items, items_len));
-        args.push(bytes(&filters));
-    }
-    args
-}
-
-accepted_calls! {
-    pointer: mesos_shim_scheduler_driver;
-
-    fn request_resources(requests: *const mesos_shim_buf, len: usize) => list(requests, len);
-
-    fn launch_tasks(
-        offer_ids: *const mesos_shim_buf,
-        offer_ids_len: usize,
-        tasks: *const mesos_shim_buf,
-        tasks_len: usize,
-        filters: mesos_shim_buf,
-    ) => offers_then_items(offer_ids, offer_ids_len, tasks, tasks_len, filters);
-
-    fn launch_tasks_on_offer(
-        offer_id: mesos_shim_buf,
-        tasks: *const mesos_shim_buf,
-        tasks_len: usize,
-        filters: mesos_shim_buf,
-    ) => {
-        let mut args = vec![bytes(&offer_id)];
-        args.extend(list(tasks, tasks_len));
-        args.push(bytes(&filters));
-        args
+    crate::set_last_error(0, "");
+    // SAFETY: the binding passes NULL or a valid table.
+    let Some(table) =
+        (unsafe { callbacks.as_ref() }).filter(|table| SchedulerDouble::all_callbacks_set(table))
+    else {
+        fail(
+            MESOS_SHIM_NULL_ARGUMENT,
+            "every scheduler callback must be set",
+        );
+        return std::ptr::null_mut();
     };
-
-    fn kill_task(task_id: mesos_shim_buf) => vec![bytes(&task_id)];
-
-    fn accept_offers(
-        offer_ids: *const mesos_shim_buf,
-        offer_ids_len: usize,
-        operations: *const mesos_shim_buf,
-        operations_len: usize,
-        filters: mesos_shim_buf,
-    ) => offers_then_items(offer_ids, offer_ids_len, operations, operations_len, filters);
-
-    fn decline_offer(offer_id: mesos_shim_buf, filters: mesos_shim_buf)
-        => vec![bytes(&offer_id), bytes(&filters)];
-
-    fn revive_offers() => Vec::new();
-
-    fn revive_offers_for_roles(roles: *const mesos_shim_buf, len: usize) => list(roles, len);
-
-    fn suppress_offers() => Vec::new();
-
-    fn suppress_offers_for_roles(roles: *const mesos_shim_buf, len: usize) => list(roles, len);
-
-    fn acknowledge_status_update(status: mesos_shim_buf) => vec![bytes(&status)];
-
-    fn send_framework_message(
-        executor_id: mesos_shim_buf,
-        slave_id: mesos_shim_buf,
-        data: mesos_shim_buf,
-    ) => vec![bytes(&executor_id), bytes(&slave_id), bytes(&data)];
-
-    fn reconcile_tasks(statuses: *const mesos_shim_buf, len: usize) => list(statuses, len);
-
-    // Recorded as: framework info, constraints ("" when NULL), then the roles.
-    fn update_framework(
-        framework_info: mesos_shim_buf,
-        suppressed_roles: *const mesos_shim_buf,
-        suppressed_roles_len: usize,
-        offer_constraints: *const mesos_shim_buf,
-    ) => {
-        let mut args = vec![
-            bytes(&framework_info),
-            offer_constraints.as_ref().map(|c| bytes(c)).unwrap_or_default(),
-        ];
-        args.extend(list(suppressed_roles, suppressed_roles_len));
-        args
+    if master.is_null() {
+        fail(MESOS_SHIM_NULL_ARGUMENT, "master is NULL");
+        return std::ptr::null_mut();
+    }
+    // SAFETY: the binding passes buffers valid for the call.
+    let parsed = unsafe {
+        (
+            buffers::message(&framework_info, "framework_info"),
+            credential
+                .as_ref()
+                .map(|credential| buffers::message(credential, "credential"))
+                .transpose(),
+            optional_strings(suppressed_roles, suppressed_roles_len, "suppressed_roles"),
+        )
     };
+    let (Ok(framework_info), Ok(credential), Ok(suppressed_roles)) = parsed else {
+        return std::ptr::null_mut(); // the failing conversion set the error
+    };
+    // SAFETY: non-NULL and NUL-terminated, by the header's rules.
+    let master = unsafe { std::ffi::CStr::from_ptr(master) }
+        .to_string_lossy()
+        .into_owned();
+    if let Some(what) = master.strip_prefix("exception:") {
+        // As if libmesos's constructor threw (the shim catches it).
+        fail(MESOS_SHIM_EXCEPTION, &format!("libmesos threw: {what}"));
+        return std::ptr::null_mut();
+    }
+    let Some(name) = wire::string_field(&framework_info, 2) else {
+        fail(
+            MESOS_SHIM_BAD_MESSAGE,
+            "framework_info: not a valid serialized mesos.FrameworkInfo (missing name)",
+        );
+        return std::ptr::null_mut();
+    };
+    let double = Arc::new(SchedulerDouble {
+        driver: Arc::new(DriverDouble::default()),
+        framework_info,
+        master,
+        credential,
+        implicit_acknowledgements: implicit_acknowledgements != 0,
+        suppressed_roles,
+        callbacks: Callbacks::new(*table, user_data),
+    });
+    SCHEDULERS.insert(name, Arc::clone(&double));
+    into_pointer(double)
 }

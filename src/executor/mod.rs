@@ -4,6 +4,7 @@
 mod callbacks;
 mod driver;
 
+pub(crate) use driver::entries;
 pub use driver::{ExecutorDriver, MesosExecutorDriver};
 
 use crate::proto::{ExecutorInfo, FrameworkInfo, SlaveInfo, TaskId, TaskInfo};

@@ -1,11 +1,16 @@
 //! The scheduler side: the [`Scheduler`] trait a framework implements and
 //! the [`MesosSchedulerDriver`] that connects it to a Mesos master.
 
-pub mod bench_hook;
 mod callbacks;
 mod driver;
 
+pub(crate) use driver::SchedulerSettings;
 pub use driver::{MesosSchedulerDriver, SchedulerDriver, SchedulerDriverBuilder};
+
+/// The callback table every scheduler driver hands the shim.
+pub(crate) fn callback_table() -> &'static mesos_sys::mesos_shim_scheduler_callbacks {
+    &callbacks::CALLBACKS
+}
 
 use crate::proto::{ExecutorId, FrameworkId, MasterInfo, Offer, OfferId, SlaveId, TaskStatus};
 

@@ -1,0 +1,166 @@
+//! libmesos's fatal preconditions: the calls libmesos answers by killing
+//! the whole process (a failed `CHECK`, `EXIT`, or a crash in a destructor)
+//! instead of returning an error. Each is refused here, before the call
+//! reaches the shim, whichever shim is behind the driver: the real one or
+//! the test double, so the double's tests exercise every guard.
+//!
+//! | libmesos would kill the process on | refused by |
+//! | --- | --- |
+//! | `acceptOffers` with an operation that has an `id` | [`scheduler::accept_offers`] |
+//! | `acknowledgeStatusUpdate` on a driver with implicit acknowledgements | [`scheduler::acknowledge_status_update`] |
+//! | `updateFramework` with a role listed twice in the suppressed roles | [`scheduler::update_framework`] |
+//! | `stop` on a driver whose start failed (a later `join` fails a `CHECK`) | [`has_no_process`] |
+//! | `start` of an executor driver outside an agent (no `MESOS_*` variables) | [`executor::agent_environment`] |
+//! | deleting an executor driver that was never started | [`executor::may_be_deleted`] |
+
+use crate::driver::State;
+
+/// Whether the driver failed to start, and so has no libmesos process:
+/// libmesos's `stop` would then mark it stopped, and a later `join` fails a
+/// `CHECK` on the missing process. `stop` and `join` answer for libmesos.
+pub(crate) fn has_no_process(state: State) -> bool {
+    state == State::FailedToStart
+}
+
+/// The scheduler driver's calls with a fatal precondition. Each takes the
+/// driver's settings and the call's arguments, as the call does.
+pub(crate) mod scheduler {
+    use std::collections::HashSet;
+
+    use crate::driver::State;
+    use crate::error::{Error, Result};
+    use crate::proto::scheduler::OfferConstraints;
+    use crate::proto::{offer, Filters, FrameworkInfo, OfferId, TaskStatus};
+    use crate::scheduler::SchedulerSettings;
+
+    /// libmesos deletes a scheduler driver in any state.
+    pub(crate) fn may_be_deleted(_: State) -> bool {
+        true
+    }
+
+    /// An operation with an `id` asks for operation status updates, which
+    /// the driver can't deliver: libmesos aborts the process.
+    pub(crate) fn accept_offers(
+        _: &SchedulerSettings,
+        _: &[OfferId],
+        operations: &[offer::Operation],
+        _: &Filters,
+    ) -> Result<()> {
+        match operations
+            .iter()
+            .position(|operation| operation.id.is_some())
+        {
+            None => Ok(()),
+            Some(index) => Err(Error::InvalidArgument {
+                what: "operations",
+                reason: format!(
+                    "operation {index} has an `id`: the scheduler driver cannot report \
+                     operation status updates, so Mesos forbids ids here"
+                ),
+            }),
+        }
+    }
+
+    /// libmesos aborts the process when a driver with implicit
+    /// acknowledgements is asked to acknowledge.
+    pub(crate) fn acknowledge_status_update(
+        settings: &SchedulerSettings,
+        _: &TaskStatus,
+    ) -> Result<()> {
+        if settings.explicit_acknowledgements {
+            return Ok(());
+        }
+        Err(Error::InvalidArgument {
+            what: "call to acknowledge_status_update",
+            reason: "this driver acknowledges status updates implicitly (the default); \
+                     build it with .implicit_acknowledgements(false) to acknowledge them \
+                     yourself"
+                .into(),
+        })
+    }
+
+    /// libmesos aborts the process on a duplicate suppressed role.
+    pub(crate) fn update_framework(
+        _: &SchedulerSettings,
+        _: &FrameworkInfo,
+        suppressed_roles: &[impl AsRef<str>],
+        _: Option<&OfferConstraints>,
+    ) -> Result<()> {
+        let mut seen = HashSet::new();
+        match suppressed_roles
+            .iter()
+            .map(AsRef::as_ref)
+            .find(|role| !seen.insert(*role))
+        {
+            None => Ok(()),
+            Some(role) => Err(Error::InvalidArgument {
+                what: "suppressed_roles",
+                reason: format!("'{role}' is listed twice"),
+            }),
+        }
+    }
+}
+
+/// The executor driver's fatal preconditions.
+pub(crate) mod executor {
+    use crate::driver::State;
+    use crate::error::{Error, Result};
+
+    /// The variables an agent gives its executors, checked before libmesos
+    /// reads them: without them (an executor run by hand, say) libmesos's
+    /// `start` exits the whole process, or aborts it on a malformed
+    /// `MESOS_SLAVE_PID`. `entries` are `NAME=VALUE`; `None` means this
+    /// process's environment.
+    pub(crate) fn agent_environment(entries: Option<&[String]>) -> Result<()> {
+        let lookup = |name: &str| -> Option<String> {
+            match entries {
+                Some(entries) => entries.iter().find_map(|entry| {
+                    let (key, value) = entry.split_once('=')?;
+                    (key == name).then(|| value.to_string())
+                }),
+                None => std::env::var(name).ok(),
+            }
+        };
+        let invalid = |reason: String| Error::InvalidArgument {
+            what: "executor environment",
+            reason: format!(
+                "{reason}; an executor must be launched by a Mesos agent, which sets \
+                 MESOS_SLAVE_PID, MESOS_SLAVE_ID, MESOS_FRAMEWORK_ID, MESOS_EXECUTOR_ID and \
+                 MESOS_DIRECTORY"
+            ),
+        };
+        for name in [
+            "MESOS_SLAVE_PID",
+            "MESOS_SLAVE_ID",
+            "MESOS_FRAMEWORK_ID",
+            "MESOS_EXECUTOR_ID",
+            "MESOS_DIRECTORY",
+        ] {
+            if lookup(name).is_none() {
+                return Err(invalid(format!("{name} is not set")));
+            }
+        }
+        // id@host:port, as libprocess writes a process id.
+        let pid = lookup("MESOS_SLAVE_PID").unwrap_or_default();
+        let well_formed = pid.split_once('@').is_some_and(|(id, address)| {
+            !id.is_empty()
+                && address
+                    .rsplit_once(':')
+                    .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok())
+        });
+        if !well_formed {
+            return Err(invalid(format!(
+                "MESOS_SLAVE_PID '{pid}' is not of the form id@host:port"
+            )));
+        }
+        Ok(())
+    }
+
+    /// libmesos's `~MesosExecutorDriver` dereferences the driver's process,
+    /// which only `start` creates: deleting a driver that never started
+    /// crashes. Such a driver is leaked instead (it holds no thread and
+    /// will never call back).
+    pub(crate) fn may_be_deleted(state: State) -> bool {
+        state.was_started()
+    }
+}

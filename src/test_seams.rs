@@ -1,0 +1,92 @@
+//! NOT PUBLIC API: the seams the crate's own tests and `mesos-bench` use to
+//! run the binding over another implementation of the shim's C API (the
+//! test double) and to drive the callback trampolines without a driver.
+//!
+//! A `#[doc(hidden)]` module rather than a cargo feature: the crate's own
+//! integration tests need the seams, and a package cannot turn on a
+//! feature of itself for its tests (a dev-dependency on itself is a
+//! cycle), so a feature would make `cargo test -p mesos` fail unless every
+//! caller remembered `--features`; and features unify across a build, so
+//! one crate enabling it would expose it to all. Hidden, the seams cost
+//! nothing, stay out of the documentation, and their `__` name says
+//! "don't": they may change in any release.
+
+use std::os::raw::c_void;
+
+use mesos_sys::{mesos_shim_scheduler_callbacks, ShimApi};
+
+use crate::driver::Owner;
+use crate::error::Result;
+use crate::executor::{Executor, MesosExecutorDriver};
+use crate::scheduler::{Scheduler, SchedulerDriver, SchedulerDriverBuilder};
+
+/// `SchedulerDriverBuilder::shim_api`: build over `api` instead of libmesos.
+pub trait SchedulerBuilderSeam {
+    /// Use `api` (a test double) instead of the real shim.
+    fn shim_api(self, api: &'static ShimApi) -> Self;
+}
+
+impl SchedulerBuilderSeam for SchedulerDriverBuilder {
+    fn shim_api(mut self, api: &'static ShimApi) -> Self {
+        self.api = Some(api);
+        self
+    }
+}
+
+/// `MesosExecutorDriver::with_shim_api`: `with_environment` over `api`.
+pub trait ExecutorDriverSeam: Sized {
+    /// Like `with_environment`, over `api` (a test double).
+    fn with_shim_api<K: AsRef<str>, V: AsRef<str>>(
+        executor: impl Executor + 'static,
+        environment: impl IntoIterator<Item = (K, V)>,
+        api: &'static ShimApi,
+    ) -> Result<Self>;
+}
+
+impl ExecutorDriverSeam for MesosExecutorDriver {
+    fn with_shim_api<K: AsRef<str>, V: AsRef<str>>(
+        executor: impl Executor + 'static,
+        environment: impl IntoIterator<Item = (K, V)>,
+        api: &'static ShimApi,
+    ) -> Result<Self> {
+        MesosExecutorDriver::create(
+            Box::new(executor),
+            Some(crate::executor::entries(environment)),
+            api,
+        )
+    }
+}
+
+/// For benchmarks (`mesos-bench`): the scheduler callback table the crate
+/// hands to the shim, and a user-data pointer for a given [`Scheduler`],
+/// without a driver. With these, C++ code can call the crate's real
+/// trampolines exactly as the shim's `ForwardingScheduler` does under
+/// libmesos. Driver calls made from inside such callbacks return
+/// [`Error::NotRunning`](crate::Error::NotRunning): there is no driver.
+pub struct CallbackHook {
+    /// The same owner a driver has; it never gets a C++ driver.
+    owner: Owner<SchedulerDriver>,
+}
+
+impl CallbackHook {
+    /// `api` is only used to describe errors (pass `mesos_sys::native()`'s).
+    pub fn new(scheduler: impl Scheduler + 'static, api: &'static ShimApi) -> Self {
+        let settings = crate::scheduler::SchedulerSettings {
+            explicit_acknowledgements: false,
+        };
+        Self {
+            owner: Owner::new(api, Box::new(scheduler) as Box<dyn Scheduler>, settings),
+        }
+    }
+
+    /// The table the crate gives `mesos_shim_scheduler_driver_new`.
+    pub fn callbacks(&self) -> &'static mesos_shim_scheduler_callbacks {
+        crate::scheduler::callback_table()
+    }
+
+    /// The user data to pass to every callback; valid while `self` lives.
+    /// The caller stops calling the callbacks before dropping the hook.
+    pub fn user_data(&self) -> *mut c_void {
+        self.owner.user_data()
+    }
+}
