@@ -5,7 +5,9 @@
 //! `DEP_MESOS_NATIVE` (1 or 0), `DEP_MESOS_LIBDIR`, and `DEP_MESOS_INCLUDE`
 //! (the `:`-joined header directories the shim was compiled with, the
 //! shim's own `wrapper/` first). The helper is compiled with the same
-//! language standard and defines as the shim, so both see the same classes.
+//! language standard and defines as the shim, so both see the same classes,
+//! and like the shim with its own warnings on, Mesos's headers as system
+//! headers (`-isystem`), and `MESOS_SYS_WERROR=1` making warnings errors.
 //!
 //! Sets `cfg(offer_path)` when the helper is linked in; without it,
 //! `bench offers` says libmesos is missing. The C++ twin (`cpp/bench.cpp`)
@@ -25,19 +27,28 @@ fn main() {
     }
     let include = env::var_os("DEP_MESOS_INCLUDE")
         .expect("mesos-sys found libmesos but reported no include directories");
+    println!("cargo:rerun-if-env-changed=MESOS_SYS_WERROR");
+    let werror = env::var("MESOS_SYS_WERROR").as_deref() == Ok("1");
+    println!("mesos-bench: MESOS_SYS_WERROR=1: {werror}");
     let mut build = cc::Build::new();
     build
         .cpp(true)
         .std("c++14")
         .define("__STDC_FORMAT_MACROS", None)
         .define("PICOJSON_USE_INT64", None)
-        .flag_if_supported("-Wno-deprecated-declarations")
-        .flag_if_supported("-Wno-unused-parameter")
-        .warnings(false)
+        .warnings(true)
+        .extra_warnings(true)
+        .flag("-Wpedantic")
+        .warnings_into_errors(werror)
         .include("cpp")
         .file("cpp/offer_path.cpp");
-    for dir in env::split_paths(&include) {
-        build.include(dir);
+    let mut dirs = env::split_paths(&include);
+    // The shim's own headers are ours; the rest are Mesos's.
+    if let Some(wrapper) = dirs.next() {
+        build.include(wrapper);
+    }
+    for dir in dirs {
+        build.flag("-isystem").flag(dir);
     }
     build.compile("mesos_bench_offer_path");
     println!("cargo:rustc-cfg=offer_path");

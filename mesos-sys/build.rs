@@ -3,20 +3,122 @@
 //! driver (see `mesos_sys::native()`), and creating a driver fails at run
 //! time with an error naming `MESOS_NATIVE_LIBRARY`.
 //!
-//! Where libmesos is looked for, first match wins:
+//! Where libmesos is looked for, first match wins. The explicit variables
+//! come before the implicit pkg-config probe, as `OPENSSL_DIR` does for
+//! openssl-sys, and one that is set but points at no libmesos stops the
+//! build rather than fall through to another install:
 //!   1. `MESOS_NATIVE_LIBRARY`: path of `libmesos.so` (what the official Java
 //!      and Python bindings read); headers are taken from `<prefix>/include`,
 //!      where `<prefix>` is the directory above the library's.
-//!   2. pkg-config, package `mesos`.
-//!   3. `MESOS_HOME`: an install prefix (`$MESOS_HOME/lib/libmesos.so`).
+//!   2. `MESOS_HOME`: an install prefix (`$MESOS_HOME/lib/libmesos.so`,
+//!      headers in `$MESOS_HOME/include`).
+//!   3. pkg-config, package `mesos` (Mesos installs `mesos.pc`), at a version
+//!      the shim compiles against: [`PKG_CONFIG_VERSIONS`].
 //!
 //! `MESOS_INCLUDE_DIRS` (a PATH-style list) adds header directories, for
 //! installs whose protobuf/glog/boost headers live elsewhere. Mesos installs
 //! its bundled ones under `<prefix>/lib/mesos/3rdparty/include`, which is
-//! added automatically when it exists.
+//! added automatically when it exists. All of these are Mesos's headers, not
+//! ours: they are passed as `-isystem`, so their warnings stay quiet while
+//! the shim's own code is compiled with `-Wall -Wextra -Wpedantic`.
+//! `MESOS_SYS_WERROR=1` makes the shim's warnings errors (`.ci/run` sets it).
+//! It is not keyed on `CI`: a downstream crate's CI must not fail on a
+//! warning that a newer compiler finds in our shim.
+//!
+//! `MESOS_SYS_DISABLE_NATIVE` (any value) or `DOCS_RS` skips the search and
+//! builds the pure-Rust crate.
+//!
+//! Every variable this script reads is printed with its value on a plain line
+//! of the build script's output (`cargo build -vv`, or
+//! `target/*/build/mesos-sys-*/output`), and is a `rerun-if-env-changed`.
 
 use std::env;
+use std::ffi::OsString;
+use std::fs;
 use std::path::{Path, PathBuf};
+
+/// Mesos versions the shim compiles against, for the pkg-config probe: 1.10
+/// (the oldest tried), 1.11 and 1.12 (master). `updateFramework`'s offer
+/// constraints exist from 1.11 on; the shim checks for them itself. An
+/// explicit `MESOS_NATIVE_LIBRARY` or `MESOS_HOME` is taken at any version.
+const PKG_CONFIG_VERSIONS: std::ops::Range<&str> = "1.10.0".."1.13.0";
+
+/// The shim, one list for compiling, `rerun-if-changed` and packaging: every
+/// file in `wrapper/` with one of these extensions; the `.cpp` ones are
+/// compiled. `Cargo.toml`'s `include` names the same three patterns.
+const SHIM_EXTENSIONS: &[&str] = &["h", "hpp", "cpp"];
+
+/// Header directories that the compiler searches as system directories
+/// already. Passing them again as `-isystem` would move them ahead of the
+/// C++ standard library's own directories, and `#include_next` in
+/// libstdc++'s `<cstdlib>` would then fail.
+const DEFAULT_INCLUDE_DIRS: &[&str] = &["/usr/include", "/usr/local/include"];
+
+/// The environment this script reads, each variable read once, up front, so
+/// the build log shows all of them together.
+struct Config {
+    native_library: Option<PathBuf>,
+    home: Option<PathBuf>,
+    include_dirs: Vec<PathBuf>,
+    disabled_by: Option<&'static str>,
+    werror: bool,
+}
+
+impl Config {
+    fn from_env() -> Config {
+        let native_library = env_var("MESOS_NATIVE_LIBRARY").map(PathBuf::from);
+        let home = env_var("MESOS_HOME").map(PathBuf::from);
+        let include_dirs = env_var("MESOS_INCLUDE_DIRS")
+            .map(|dirs| env::split_paths(&dirs).collect())
+            .unwrap_or_default();
+        let disabled_by = if env_var("MESOS_SYS_DISABLE_NATIVE").is_some() {
+            Some("MESOS_SYS_DISABLE_NATIVE")
+        } else if env_var("DOCS_RS").is_some() {
+            Some("DOCS_RS")
+        } else {
+            None
+        };
+        let werror = match env_var("MESOS_SYS_WERROR")
+            .as_deref()
+            .and_then(|v| v.to_str())
+        {
+            None | Some("0") => false,
+            Some("1") => true,
+            Some(other) => panic!("MESOS_SYS_WERROR is {other:?}: set it to 1 or 0, or unset it"),
+        };
+        // Read by the pkg-config crate, not by us; printed so that the log
+        // tells where mesos.pc was looked for.
+        env_var("PKG_CONFIG_PATH");
+        Config {
+            native_library,
+            home,
+            include_dirs,
+            disabled_by,
+            werror,
+        }
+    }
+}
+
+/// Reads one environment variable, the way openssl-sys does: registers it
+/// with `rerun-if-env-changed` and prints it with its value. An empty value
+/// counts as unset.
+fn env_var(name: &str) -> Option<OsString> {
+    println!("cargo:rerun-if-env-changed={name}");
+    match env::var_os(name) {
+        Some(value) if !value.is_empty() => {
+            println!("mesos-sys: {name} = {}", value.to_string_lossy());
+            Some(value)
+        }
+        Some(_) => {
+            println!("mesos-sys: {name} is empty, taken as unset");
+            None
+        }
+        None => {
+            println!("mesos-sys: {name} unset");
+            None
+        }
+    }
+}
 
 /// A libmesos install the shim can be compiled against.
 struct Libmesos {
@@ -28,63 +130,104 @@ struct Libmesos {
     found_by: String,
 }
 
-const ENV_VARS: &[&str] = &[
-    "MESOS_NATIVE_LIBRARY",
-    "MESOS_HOME",
-    "MESOS_INCLUDE_DIRS",
-    "MESOS_SYS_DISABLE_NATIVE",
-    "PKG_CONFIG_PATH",
-    "DOCS_RS",
-];
-
 fn main() {
-    for var in ENV_VARS {
-        println!("cargo:rerun-if-env-changed={var}");
-    }
-    for source in [
-        "mesos_shim.h",
-        "shim_common.hpp",
-        "forwarding_scheduler.hpp",
-        "shim_common.cpp",
-        "scheduler_shim.cpp",
-        "executor_shim.cpp",
-    ] {
-        println!("cargo:rerun-if-changed=wrapper/{source}");
-    }
+    let sources = shim_files();
     println!("cargo:rustc-check-cfg=cfg(mesos_native)");
+    let config = Config::from_env();
 
-    // docs.rs (and anyone who asks) gets the pure-Rust build.
-    let disabled =
-        env::var_os("DOCS_RS").is_some() || env::var_os("MESOS_SYS_DISABLE_NATIVE").is_some();
-    let found = if disabled { None } else { find_libmesos() };
-
-    match found {
-        Some(libmesos) => build_shim(&libmesos),
+    if let Some(variable) = config.disabled_by {
+        println!("mesos-sys: {variable} is set: building without the native driver");
+        println!("cargo:native=0");
+        return;
+    }
+    match find_libmesos(&config) {
+        Some(libmesos) => build_shim(&libmesos, &sources, config.werror),
         None => {
             println!("cargo:native=0");
-            if !disabled {
-                println!(
-                    "cargo:warning=libmesos not found: building mesos-sys without the native driver. \
-                     Set MESOS_NATIVE_LIBRARY=/path/to/libmesos.so (or MESOS_HOME, or install mesos.pc \
-                     for pkg-config) to enable it."
-                );
-            }
+            println!(
+                "cargo:warning=libmesos not found: building mesos-sys without the native driver. \
+                 Set MESOS_NATIVE_LIBRARY=/path/to/libmesos.so (or MESOS_HOME=<prefix>, or install \
+                 a mesos.pc of Mesos >= {}, < {} for pkg-config) to enable it; \
+                 `cargo build -vv` shows where it was looked for.",
+                PKG_CONFIG_VERSIONS.start, PKG_CONFIG_VERSIONS.end
+            );
         }
     }
 }
 
-fn find_libmesos() -> Option<Libmesos> {
-    from_native_library_var()
-        .or_else(from_pkg_config)
-        .or_else(from_mesos_home)
-        .map(|mut libmesos| {
-            add_extra_include_dirs(&mut libmesos);
-            libmesos
+/// The shim's files in `wrapper/`, sorted, each registered with
+/// `rerun-if-changed`, as is the directory itself, so that a new file
+/// reruns the build.
+///
+/// `wrapper` is a symlink to the workspace's `wrapper/`, which `cargo
+/// package` follows. A crate without the sources is broken however it is
+/// built, so their absence stops the build even without libmesos (that is
+/// what makes `cargo package`'s verification build catch it).
+fn shim_files() -> Vec<PathBuf> {
+    let manifest_dir =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR not set"));
+    let dir = manifest_dir.join("wrapper");
+    let entries = fs::read_dir(&dir).unwrap_or_else(|error| {
+        panic!(
+            "cannot read the shim's sources in {}: {error}. In the repository, mesos-sys/wrapper \
+             is a symlink to ../wrapper.",
+            dir.display()
+        )
+    });
+    let mut files: Vec<PathBuf> = entries
+        .map(|entry| entry.expect("read an entry of wrapper/").path())
+        .filter(|path| {
+            path.extension()
+                .and_then(|ext| ext.to_str())
+                .is_some_and(|ext| SHIM_EXTENSIONS.contains(&ext))
         })
+        .collect();
+    files.sort();
+    if !files.iter().any(|path| is_source(path)) {
+        panic!(
+            "{} holds no .cpp file: the shim's sources are missing",
+            dir.display()
+        );
+    }
+    println!("cargo:rerun-if-changed={}", dir.display());
+    for file in &files {
+        println!("cargo:rerun-if-changed={}", file.display());
+    }
+    files
 }
 
-fn from_native_library_var() -> Option<Libmesos> {
-    let library = PathBuf::from(env::var_os("MESOS_NATIVE_LIBRARY")?);
+fn is_source(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext == "cpp")
+}
+
+fn find_libmesos(config: &Config) -> Option<Libmesos> {
+    let mut libmesos = if let Some(library) = &config.native_library {
+        if config.home.is_some() {
+            println!("mesos-sys: MESOS_NATIVE_LIBRARY is set, so MESOS_HOME is not used to find libmesos");
+        }
+        from_native_library(library)
+    } else if let Some(home) = &config.home {
+        from_mesos_home(home)
+    } else {
+        from_pkg_config()?
+    };
+    let bundled = libmesos.lib_dir.join("mesos/3rdparty/include");
+    if bundled.is_dir() {
+        libmesos.include_dirs.push(bundled);
+    }
+    libmesos
+        .include_dirs
+        .extend(config.include_dirs.iter().cloned());
+    let mut seen = Vec::new();
+    libmesos.include_dirs.retain(|dir| {
+        let new = !seen.contains(dir);
+        seen.push(dir.clone());
+        new
+    });
+    Some(libmesos)
+}
+
+fn from_native_library(library: &Path) -> Libmesos {
     if !library.is_file() {
         panic!(
             "MESOS_NATIVE_LIBRARY is set to {}, which is not a file. Point it at libmesos.so \
@@ -92,22 +235,58 @@ fn from_native_library_var() -> Option<Libmesos> {
             library.display()
         );
     }
-    let lib_dir = library.parent()?.to_path_buf();
+    let lib_dir = library.parent().unwrap_or(Path::new("/")).to_path_buf();
     let prefix = lib_dir.parent().unwrap_or(Path::new("/")).to_path_buf();
-    Some(Libmesos {
+    Libmesos {
         include_dirs: vec![prefix.join("include")],
         lib_dir,
         found_by: format!("MESOS_NATIVE_LIBRARY={}", library.display()),
-    })
+    }
+}
+
+fn from_mesos_home(home: &Path) -> Libmesos {
+    let lib_dir = home.join("lib");
+    if !lib_dir.join("libmesos.so").exists() {
+        panic!(
+            "MESOS_HOME is set to {}, which holds no lib/libmesos.so. Point it at the prefix \
+             Mesos was installed to (e.g. /opt/mesos), set MESOS_NATIVE_LIBRARY instead, or unset \
+             it to let pkg-config look for mesos.pc.",
+            home.display()
+        );
+    }
+    Libmesos {
+        include_dirs: vec![home.join("include")],
+        lib_dir,
+        found_by: format!("MESOS_HOME={}", home.display()),
+    }
 }
 
 fn from_pkg_config() -> Option<Libmesos> {
-    let library = pkg_config::Config::new()
+    let probe = pkg_config::Config::new()
+        .range_version(PKG_CONFIG_VERSIONS)
         .cargo_metadata(false)
         .env_metadata(true)
-        .probe("mesos")
-        .ok()?;
-    let lib_dir = library.link_paths.first()?.clone();
+        .probe("mesos");
+    let library = match probe {
+        Ok(library) => library,
+        Err(error) => {
+            // Usually "not found"; also a mesos.pc of a version the shim
+            // does not support, or no pkg-config program.
+            for line in error.to_string().lines().filter(|line| !line.is_empty()) {
+                println!("mesos-sys: pkg-config: {line}");
+            }
+            return None;
+        }
+    };
+    // pkg-config drops -L of the default library directories; libdir is
+    // there all the same.
+    let lib_dir = match library.link_paths.first() {
+        Some(dir) => dir.clone(),
+        None => PathBuf::from(
+            pkg_config::get_variable("mesos", "libdir")
+                .unwrap_or_else(|error| panic!("pkg-config found mesos but no libdir: {error}")),
+        ),
+    };
     Some(Libmesos {
         include_dirs: library.include_paths.clone(),
         found_by: format!("pkg-config mesos {}", library.version),
@@ -115,34 +294,12 @@ fn from_pkg_config() -> Option<Libmesos> {
     })
 }
 
-fn from_mesos_home() -> Option<Libmesos> {
-    let home = PathBuf::from(env::var_os("MESOS_HOME")?);
-    let lib_dir = home.join("lib");
-    if !lib_dir.join("libmesos.so").exists() {
-        println!(
-            "cargo:warning=MESOS_HOME={} holds no lib/libmesos.so; ignoring it",
-            home.display()
-        );
-        return None;
-    }
-    Some(Libmesos {
-        include_dirs: vec![home.join("include")],
-        lib_dir,
-        found_by: format!("MESOS_HOME={}", home.display()),
-    })
-}
-
-fn add_extra_include_dirs(libmesos: &mut Libmesos) {
-    let bundled = libmesos.lib_dir.join("mesos/3rdparty/include");
-    if bundled.is_dir() {
-        libmesos.include_dirs.push(bundled);
-    }
-    if let Some(extra) = env::var_os("MESOS_INCLUDE_DIRS") {
-        libmesos.include_dirs.extend(env::split_paths(&extra));
-    }
-}
-
-fn build_shim(libmesos: &Libmesos) {
+fn build_shim(libmesos: &Libmesos, sources: &[PathBuf], werror: bool) {
+    println!(
+        "mesos-sys: using libmesos from {} ({})",
+        libmesos.lib_dir.display(),
+        libmesos.found_by
+    );
     let mut build = cc::Build::new();
     build
         .cpp(true)
@@ -150,16 +307,32 @@ fn build_shim(libmesos: &Libmesos) {
         .include("wrapper")
         .define("__STDC_FORMAT_MACROS", None)
         .define("PICOJSON_USE_INT64", None)
-        // Mesos's headers are noisy under new compilers; their warnings are
-        // not ours to fix.
-        .flag_if_supported("-Wno-deprecated-declarations")
-        .flag_if_supported("-Wno-unused-parameter")
-        .warnings(false)
-        .file("wrapper/shim_common.cpp")
-        .file("wrapper/scheduler_shim.cpp")
-        .file("wrapper/executor_shim.cpp");
+        // -Wall and -Wextra, on the shim's own code only: Mesos's headers
+        // come in as system headers below.
+        .warnings(true)
+        .extra_warnings(true)
+        .flag("-Wpedantic")
+        .warnings_into_errors(werror);
+    println!(
+        "mesos-sys: shim warnings are {}",
+        if werror {
+            "errors (MESOS_SYS_WERROR=1)"
+        } else {
+            "warnings (MESOS_SYS_WERROR=1 makes them errors)"
+        }
+    );
     for dir in &libmesos.include_dirs {
-        build.include(dir);
+        if DEFAULT_INCLUDE_DIRS
+            .iter()
+            .any(|default| dir == Path::new(default))
+        {
+            continue;
+        }
+        println!("mesos-sys: system header directory {}", dir.display());
+        build.flag("-isystem").flag(dir);
+    }
+    for source in sources.iter().filter(|path| is_source(path)) {
+        build.file(source);
     }
     build.compile("mesos_shim");
 
@@ -192,8 +365,4 @@ fn build_shim(libmesos: &Libmesos) {
         .expect("an include directory contains ':'");
     println!("cargo:include={}", include.to_string_lossy());
     println!("cargo:rustc-link-arg=-Wl,-rpath,{lib_dir}");
-    println!(
-        "cargo:warning=mesos-sys: using libmesos from {} ({})",
-        lib_dir, libmesos.found_by
-    );
 }

@@ -73,8 +73,9 @@ else
       if [ -e "$candidate/lib/libmesos.so" ]; then export MESOS_HOME=$candidate; break; fi
     done
   fi
-  [ -n "${MESOS_HOME:-}" ] && [ -e "$MESOS_HOME/lib/libmesos.so" ] ||
+  if [ -z "${MESOS_HOME:-}" ] || [ ! -e "$MESOS_HOME/lib/libmesos.so" ]; then
     die "libmesos not found; set MESOS_HOME=<prefix> or MESOS_NATIVE_LIBRARY=<path of libmesos.so>"
+  fi
   prefix=$MESOS_HOME
   libdir=$prefix/lib
 fi

@@ -146,7 +146,9 @@ down() {
   local pidfile pid
   [ -d "$dir/pids" ] || { echo "local-cluster: nothing to stop"; return 0; }
   # Agents first, so they don't spend time re-registering with a dead master.
-  for pidfile in $(ls -r "$dir"/pids/* 2>/dev/null); do
+  # The second glob lists the agents again: their files are gone by then.
+  for pidfile in "$dir"/pids/agent* "$dir"/pids/*; do
+    [ -f "$pidfile" ] || continue
     pid=$(cat "$pidfile")
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

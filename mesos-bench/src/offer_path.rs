@@ -77,12 +77,15 @@ pub fn run(seconds: f64) -> Result<(u64, f64), String> {
         "bench: offer batch: {OFFERS} offers x {RESOURCES_PER_OFFER} resources, {bytes} bytes serialized"
     );
 
-    // SAFETY (each deliver): `path` is live; callbacks run on this thread.
-    unsafe { mesos_bench_offer_path_deliver(path) }; // warm up
+    // Warm up.
+    // SAFETY: `path` is live until freed below; the callbacks run on this
+    // thread, during the call.
+    unsafe { mesos_bench_offer_path_deliver(path) };
     let mut delivered = OFFERS as u64;
     let start = Instant::now();
     let mut now = start;
     while now.duration_since(start).as_secs_f64() < seconds {
+        // SAFETY: as for the warm-up delivery.
         unsafe { mesos_bench_offer_path_deliver(path) };
         delivered += OFFERS as u64;
         now = Instant::now();
