@@ -16,7 +16,7 @@
 //! reaches C++, aborts the driver and is returned by `join`/`run`.
 //!
 //! libmesos is found when `mesos-sys` is built (`MESOS_NATIVE_LIBRARY`,
-//! pkg-config `mesos`, or `MESOS_HOME`). Without it the crate still builds,
+//! `MESOS_HOME`, or pkg-config `mesos`). Without it the crate still builds,
 //! and creating a driver returns [`Error::NativeUnavailable`].
 
 #![warn(missing_docs)]
