@@ -65,6 +65,10 @@ fn settled(double: &SchedulerDouble, round: u64) {
     assert!(double.driver.is_freed(), "round {round}: not freed");
     assert!(!double.driver.was_freed_from_callback(), "round {round}");
     assert!(
+        !double.driver.callback_thread_panicked(),
+        "round {round}: the double's callback thread panicked"
+    );
+    assert!(
         double.driver.fatal_calls().is_empty(),
         "round {round}: {:?}",
         double.driver.fatal_calls()
@@ -318,5 +322,54 @@ fn a_late_return_never_brings_a_stopped_driver_back_to_running() {
         assert_eq!(driver.join().unwrap(), DriverStatus::Stopped);
         drop(driver);
         settled(&scheduler(&name), round);
+    }
+}
+
+#[test]
+fn callbacks_fired_after_the_owner_dropped_are_dropped_as_libmesos_drops_them() {
+    let name = "fired-after-drop";
+    let driver = build(Idle, name);
+    driver.start().unwrap();
+    let double = scheduler(name);
+    drop(driver);
+    // The process behind the driver is gone: no callback, no panic.
+    double.resource_offers(vec![offer("late")]);
+    double.error("late error");
+    settled(&double, 0);
+}
+
+/// Drops its own driver from inside `error`, as a framework that gives up
+/// on the first error might.
+struct DropsItsDriverOnError(Arc<Mutex<Option<MesosSchedulerDriver>>>);
+
+impl Scheduler for DropsItsDriverOnError {
+    fn resource_offers(&mut self, _: &SchedulerDriver, _: Vec<Offer>) {}
+    fn status_update(&mut self, _: &SchedulerDriver, _: TaskStatus) {}
+    fn error(&mut self, _: &SchedulerDriver, _: String) {
+        self.0.lock().unwrap().take();
+    }
+}
+
+#[test]
+fn an_error_callback_that_drops_the_owner_survives_libmesoss_abort_after_it() {
+    for round in 0..ROUNDS {
+        let name = format!("drop-on-error-{round}");
+        let slot = Arc::new(Mutex::new(None));
+        let driver = build(DropsItsDriverOnError(Arc::clone(&slot)), &name);
+        driver.start().unwrap();
+        *slot.lock().unwrap() = Some(driver);
+        let double = scheduler(&name);
+        // libmesos aborts the driver right after `error` returns; by then
+        // the owner may already be freed.
+        double.error("framework removed");
+        {
+            let double = Arc::clone(&double);
+            within(&format!("round {round}: release"), BOUND, move || {
+                while !double.driver.is_freed() {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            });
+        }
+        settled(&double, round);
     }
 }
