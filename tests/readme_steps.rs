@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{http, require_mesos, shout};
+use support::{http, require_mesos, shout, skip};
 
 /// The README section whose first `sh` block is the step-by-step run.
 const SECTION: &str = "## The reference example, step by step";
@@ -115,7 +115,7 @@ fn the_readme_steps_typed_in_a_fresh_clone_run_the_reference_scenario() {
         .find_map(|s| s.strip_prefix("export MESOS_HOME="))
         .expect("an export MESOS_HOME= step");
     if !Path::new(prefix).join("lib/libmesos.so").exists() {
-        skip_or_fail(
+        skip(
             test,
             &format!("the README's steps use MESOS_HOME={prefix}, which has no lib/libmesos.so"),
         );
@@ -173,14 +173,6 @@ fn the_readme_steps_typed_in_a_fresh_clone_run_the_reference_scenario() {
     // Keep the log, drop the (large) clone and target directory.
     let _ = std::fs::remove_dir_all(&clone);
     let _ = std::fs::remove_dir_all(work.join("target"));
-}
-
-fn skip_or_fail(test: &str, problem: &str) {
-    let message = format!("SKIPPED {test}: {problem}");
-    if std::env::var("MESOS_TEST_REQUIRE").as_deref() == Ok("1") {
-        panic!("{message}; failing because MESOS_TEST_REQUIRE=1");
-    }
-    shout(&format!("**************** {message} ****************"));
 }
 
 /// `git clone` of this repository's committed HEAD into `work/clone`.

@@ -208,7 +208,10 @@ fn the_examples_take_secrets_from_the_environment_or_a_file_never_the_command_li
     // Needs no cluster: the flag is refused before anything connects.
     for name in ["main", "reserve_cluster"] {
         if !support::example_binary(name).is_file() {
-            support::shout(&format!("SKIPPED: example {name} not built"));
+            support::skip(
+                "the_examples_take_secrets_from_the_environment_or_a_file_never_the_command_line",
+                &format!("example {name} is not built (run `cargo build --examples` first)"),
+            );
             return;
         }
         let output = example(name, &["--principal", PRINCIPAL, "--secret", SECRET], &[]);

@@ -6,6 +6,7 @@
 pub mod events;
 #[path = "../../examples/support/http.rs"]
 pub mod http;
+pub mod skip;
 pub mod within;
 pub mod zookeeper;
 
@@ -14,6 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
+
+#[allow(unused_imports)] // each test crate uses what it needs
+pub use skip::{shout, skip};
 
 /// Real clusters are heavy on a small machine: tests take turns.
 static ONE_CLUSTER_AT_A_TIME: Mutex<()> = Mutex::new(());
@@ -41,19 +45,8 @@ pub fn require_mesos(test: &str) -> Option<MesosInstall> {
             ),
         }
     };
-    let message = format!("SKIPPED {test}: needs a real Mesos: {}", problem.unwrap());
-    if std::env::var("MESOS_TEST_REQUIRE").as_deref() == Ok("1") {
-        panic!("{message}; failing because MESOS_TEST_REQUIRE=1");
-    }
-    shout(&format!("**************** {message} ****************"));
+    skip(test, &format!("needs a real Mesos: {}", problem.unwrap()));
     None
-}
-
-/// Writes to the process's real stderr: unlike `eprintln!`, this is not
-/// captured by the test harness, so a skip is visible in every test run.
-pub fn shout(message: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "\n{message}\n");
 }
 
 fn find_sbin() -> Option<PathBuf> {
