@@ -37,11 +37,10 @@ mod executor_command;
 mod refinement_executor;
 
 use std::collections::VecDeque;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use executor_command::ExecutorSource;
+use executor_command::{ExecutorSource, EXECUTOR_VARIABLE};
 use mesos::operations;
 use mesos::proto::framework_info::capability::Type as Capability;
 use mesos::proto::framework_info::Capability as CapabilityInfo;
@@ -329,7 +328,7 @@ fn parse_options() -> Result<Options, String> {
     let mut args: VecDeque<String> = std::env::args().skip(1).collect();
     let mut rest = Vec::new();
     let connection = cli::connection(&mut args, &mut rest)?;
-    let mut executor_path = std::env::var("MESOS_EXAMPLE_EXECUTOR").ok();
+    let mut executor_path = None;
     let mut executor_uri = None;
     let mut cleanup = false;
     let mut timeout = Duration::from_secs(180);
@@ -351,22 +350,20 @@ fn parse_options() -> Result<Options, String> {
                     "usage: main [--master HOST:PORT] [--executor PATH | --executor-uri URI] [--cleanup] \
                      [--timeout SECS] [--principal P --secret-file F]\n\
                      Without --executor or --executor-uri this program is its own executor.\n\
-                     (MESOS_MASTER, MESOS_PRINCIPAL, MESOS_SECRET, MESOS_SECRET_FILE and \
-                     MESOS_EXAMPLE_EXECUTOR are read too)"
+                     (MESOS_MASTER, MESOS_PRINCIPAL, MESOS_SECRET, MESOS_SECRET_FILE are read too, \
+                     and MESOS_EXAMPLE_EXECUTOR as the default for --executor)"
                 );
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument {other:?} (try --help)")),
         }
     }
-    let executor = match (executor_path, executor_uri) {
-        (Some(_), Some(_)) => {
-            return Err("--executor and --executor-uri exclude each other: pick one".to_string())
-        }
-        (Some(path), None) => ExecutorSource::path(Path::new(&path))?,
-        (None, Some(uri)) => ExecutorSource::uri(&uri)?,
-        (None, None) => ExecutorSource::this_program()?,
-    };
+    let path_variable = std::env::var(EXECUTOR_VARIABLE).ok();
+    let executor = ExecutorSource::choose(
+        executor_path.as_deref(),
+        executor_uri.as_deref(),
+        path_variable.as_deref(),
+    )?;
     Ok(Options {
         connection,
         executor,

@@ -26,6 +26,9 @@ use mesos::proto::{CommandInfo, Environment};
 /// `CommandInfo` below: a scheduler started by hand never has it.
 pub const RUN_AS_EXECUTOR: (&str, &str) = ("MESOS_RS_REFINEMENT_EXAMPLE", "executor");
 
+/// The environment variable with a default for `--executor PATH`.
+pub const EXECUTOR_VARIABLE: &str = "MESOS_EXAMPLE_EXECUTOR";
+
 /// Where the custom executor comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExecutorSource {
@@ -65,6 +68,27 @@ impl ExecutorSource {
     pub fn uri(uri: &str) -> Result<Self, String> {
         file_name_of(uri)?;
         Ok(Self::Uri(uri.to_string()))
+    }
+
+    /// The source `main`'s flags and environment pick. The flags win;
+    /// [`EXECUTOR_VARIABLE`] (a path) is only the default when neither flag
+    /// is given, so a user who exported it can still pass `--executor-uri`.
+    /// With nothing at all, this program is its own executor.
+    pub fn choose(
+        path_flag: Option<&str>,
+        uri_flag: Option<&str>,
+        path_variable: Option<&str>,
+    ) -> Result<Self, String> {
+        match (path_flag, uri_flag, path_variable) {
+            (Some(_), Some(_), _) => {
+                Err("--executor and --executor-uri exclude each other: pick one".to_string())
+            }
+            (Some(path), None, _) => Self::path(Path::new(path)),
+            (None, Some(uri), _) => Self::uri(uri),
+            (None, None, Some(path)) => Self::path(Path::new(path))
+                .map_err(|error| format!("{error} (the path came from {EXECUTOR_VARIABLE})")),
+            (None, None, None) => Self::this_program(),
+        }
     }
 
     /// What the executor's log line shows.
@@ -165,6 +189,38 @@ mod tests {
             assert_eq!(variables[0].name, RUN_AS_EXECUTOR.0);
             assert_eq!(variables[0].value.as_deref(), Some(RUN_AS_EXECUTOR.1));
         }
+    }
+
+    #[test]
+    fn the_flags_win_over_the_environments_default_path() {
+        let me = std::env::current_exe().unwrap();
+        let me = me.to_str().unwrap();
+        let uri = "http://files.example/bin/main";
+        assert_eq!(
+            ExecutorSource::choose(None, Some(uri), Some("/nonexistent/executor")),
+            Ok(ExecutorSource::Uri(uri.into()))
+        );
+        assert_eq!(
+            ExecutorSource::choose(Some(me), None, Some("/nonexistent/executor")),
+            ExecutorSource::path(Path::new(me))
+        );
+        assert_eq!(
+            ExecutorSource::choose(None, None, Some(me)),
+            ExecutorSource::path(Path::new(me))
+        );
+        assert_eq!(
+            ExecutorSource::choose(None, None, None),
+            ExecutorSource::this_program()
+        );
+    }
+
+    #[test]
+    fn both_flags_together_are_refused_and_a_bad_default_names_its_variable() {
+        let error =
+            ExecutorSource::choose(Some("/bin/true"), Some("http://h/x"), None).unwrap_err();
+        assert!(error.contains("exclude each other"), "{error}");
+        let error = ExecutorSource::choose(None, None, Some("/nonexistent/executor")).unwrap_err();
+        assert!(error.contains(EXECUTOR_VARIABLE), "{error}");
     }
 
     #[test]
