@@ -3,13 +3,20 @@
 //! Compiles the crate's own protobuf schema (`proto/mesos/**.proto`, a
 //! wire-compatible mirror of Mesos's public protobuf API) into Rust with
 //! `protox` (a pure-Rust protobuf compiler, so no system `protoc` is needed)
-//! and `prost-build`. The generated `mesos.rs` and `mesos.scheduler.rs` land in
+//! and `prost-build`. The generated `mesos.rs`, `mesos.scheduler.rs`,
+//! `mesos.v1.rs`, `mesos.v1.scheduler.rs` and `mesos.v1.executor.rs` land in
 //! `OUT_DIR` and are included by `src/proto.rs`.
 
 use std::path::PathBuf;
 
 /// Schema files, relative to the `proto/` include directory.
-const PROTOS: &[&str] = &["mesos/mesos.proto", "mesos/scheduler/scheduler.proto"];
+const PROTOS: &[&str] = &[
+    "mesos/mesos.proto",
+    "mesos/scheduler/scheduler.proto",
+    "mesos/v1/mesos.proto",
+    "mesos/v1/scheduler/scheduler.proto",
+    "mesos/v1/executor/executor.proto",
+];
 
 fn main() {
     add_libmesos_rpath();
@@ -39,6 +46,14 @@ fn main() {
         // prost keeps optional messages inline; DiskInfo is 960 bytes and
         // would make every Resource of every offer that big (see src/proto.rs).
         .boxed(".mesos.Resource.disk")
+        // The v1 DiskInfo is the same message under another package, and as big.
+        .boxed(".mesos.v1.Resource.disk")
+        // An executor Event carries one payload, but prost lays out room for
+        // all of them: a Launch (its TaskInfo is 2.6 KiB) and a Subscribed
+        // (ExecutorInfo, FrameworkInfo, AgentInfo: 1.5 KiB) would make every
+        // Event, a heartbeat included, 4.4 KiB instead of a few hundred bytes.
+        .boxed(".mesos.v1.executor.Event.launch")
+        .boxed(".mesos.v1.executor.Event.subscribed")
         .compile_fds(fds)
         .unwrap_or_else(|err| {
             panic!("failed to generate Rust code from the protobuf schema: {err}")
