@@ -227,6 +227,30 @@ fn find_libmesos(config: &Config) -> Option<Libmesos> {
     Some(libmesos)
 }
 
+/// Headers libmesos's v1 scheduler and executor headers include beyond the
+/// v0 ones: libprocess's, stout's, and the master detector the shim makes.
+const V1_HEADERS: &[&str] = &[
+    "mesos/v1/scheduler.hpp",
+    "mesos/v1/executor.hpp",
+    "mesos/master/detector.hpp",
+    "process/future.hpp",
+    "stout/option.hpp",
+];
+
+/// The first of [`V1_HEADERS`] no header directory holds, if any. The
+/// shim's v1 halves are compiled only when there is none.
+fn v1_headers_missing(include_dirs: &[PathBuf]) -> Option<&'static str> {
+    let searched = include_dirs
+        .iter()
+        .map(PathBuf::as_path)
+        .chain(DEFAULT_INCLUDE_DIRS.iter().map(Path::new));
+    let searched: Vec<&Path> = searched.collect();
+    V1_HEADERS
+        .iter()
+        .copied()
+        .find(|header| !searched.iter().any(|dir| dir.join(header).is_file()))
+}
+
 fn from_native_library(library: &Path) -> Libmesos {
     if !library.is_file() {
         panic!(
@@ -331,6 +355,17 @@ fn build_shim(libmesos: &Libmesos, sources: &[PathBuf], werror: bool) {
         println!("mesos-sys: system header directory {}", dir.display());
         build.flag("-isystem").flag(dir);
     }
+    let v1 = v1_headers_missing(&libmesos.include_dirs);
+    match &v1 {
+        None => println!("mesos-sys: v1 scheduler and executor: compiled"),
+        Some(missing) => println!(
+            "cargo:warning=mesos-sys: no v1 scheduler or executor in this build: {missing} is not \
+             in any header directory (Mesos installs libprocess's and stout's headers only when \
+             configured with --enable-install-module-dependencies; MESOS_INCLUDE_DIRS can add \
+             them). The v0 drivers are unaffected; creating a v1 object reports this at run time."
+        ),
+    }
+    build.define("MESOS_SHIM_V1", if v1.is_none() { "1" } else { "0" });
     for source in sources.iter().filter(|path| is_source(path)) {
         build.file(source);
     }

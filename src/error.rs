@@ -182,6 +182,10 @@ pub enum ShimErrorKind {
     Exception,
     /// A required pointer argument was NULL (`MESOS_SHIM_NULL_ARGUMENT`).
     NullArgument,
+    /// This build of the shim cannot make the object asked for: the v1
+    /// scheduler or executor against a Mesos install without libprocess's
+    /// headers (`MESOS_SHIM_UNAVAILABLE`). The message says what to do.
+    Unavailable,
     /// A code this version of the binding does not know.
     Unknown(i32),
 }
@@ -193,6 +197,7 @@ impl ShimErrorKind {
             mesos_sys::MESOS_SHIM_BAD_MESSAGE => Self::BadMessage,
             mesos_sys::MESOS_SHIM_EXCEPTION => Self::Exception,
             mesos_sys::MESOS_SHIM_NULL_ARGUMENT => Self::NullArgument,
+            mesos_sys::MESOS_SHIM_UNAVAILABLE => Self::Unavailable,
             other => Self::Unknown(other),
         }
     }
@@ -203,6 +208,7 @@ impl ShimErrorKind {
             Self::BadMessage => mesos_sys::MESOS_SHIM_BAD_MESSAGE,
             Self::Exception => mesos_sys::MESOS_SHIM_EXCEPTION,
             Self::NullArgument => mesos_sys::MESOS_SHIM_NULL_ARGUMENT,
+            Self::Unavailable => mesos_sys::MESOS_SHIM_UNAVAILABLE,
             Self::Unknown(code) => code,
         }
     }
@@ -214,6 +220,7 @@ impl fmt::Display for ShimErrorKind {
             Self::BadMessage => "bad message",
             Self::Exception => "C++ exception",
             Self::NullArgument => "NULL argument",
+            Self::Unavailable => "not in this build",
             Self::Unknown(_) => "unknown error",
         };
         write!(f, "{name}, code {}", self.code())

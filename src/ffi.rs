@@ -313,6 +313,22 @@ pub(crate) fn native_api() -> Result<&'static ShimApi> {
     })
 }
 
+/// A master address as the shim takes it: NUL-terminated, not empty. What
+/// it names is libmesos's to judge (at `start`).
+pub(crate) fn master_string(master: String) -> Result<std::ffi::CString> {
+    const EXPECTED: &str = "expected host:port, zk://host:port/path, file:///path or local";
+    if master.is_empty() {
+        return Err(Error::InvalidArgument {
+            what: "master",
+            reason: format!("is empty; {EXPECTED}"),
+        });
+    }
+    std::ffi::CString::new(master).map_err(|_| Error::InvalidArgument {
+        what: "master",
+        reason: format!("contains a NUL byte; {EXPECTED}"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

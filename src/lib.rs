@@ -8,7 +8,9 @@
 //! - [`proto`]: Mesos's protobuf messages (wire-compatible, generated with
 //!   prost from the project's own schema);
 //! - [`resources`] and [`operations`]: resource arithmetic, reservations and
-//!   refinement, and `Offer.Operation` builders.
+//!   refinement, and `Offer.Operation` builders;
+//! - [`v1`]: libmesos's v1 scheduler and executor libraries (operation
+//!   feedback, inverse offers, task groups), over the same lifecycle.
 //!
 //! Messages cross into libmesos as serialized protobufs through a thin C++
 //! shim (crate `mesos-sys`), as the official Java binding does over JNI.
@@ -32,6 +34,7 @@ pub mod proto;
 pub mod resources;
 pub mod scheduler;
 mod status;
+pub mod v1;
 #[doc(hidden)]
 pub mod __test_seams {
     //! Not public API; see `src/test_seams.rs`.

@@ -12,6 +12,11 @@
 //! | `stop` on a driver whose start failed (a later `join` fails a `CHECK`) | [`has_no_process`] |
 //! | `start` of an executor driver outside an agent (no `MESOS_*` variables) | [`executor::agent_environment`] |
 //! | deleting an executor driver that was never started | [`executor::may_be_deleted`] |
+//! | making a v1 executor outside an agent, or with a malformed duration variable | [`v1_executor::agent_environment`] |
+//!
+//! The v1 scheduler exits the process on a master address it can't use;
+//! the shim makes libmesos's master detector itself and fails `start`
+//! instead, so nothing here guards it.
 
 use crate::driver::State;
 
@@ -140,15 +145,8 @@ pub(crate) mod executor {
                 return Err(invalid(format!("{name} is not set")));
             }
         }
-        // id@host:port, as libprocess writes a process id.
         let pid = lookup("MESOS_SLAVE_PID").unwrap_or_default();
-        let well_formed = pid.split_once('@').is_some_and(|(id, address)| {
-            !id.is_empty()
-                && address
-                    .rsplit_once(':')
-                    .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok())
-        });
-        if !well_formed {
+        if !super::is_process_id(&pid) {
             return Err(invalid(format!(
                 "MESOS_SLAVE_PID '{pid}' is not of the form id@host:port"
             )));
@@ -163,4 +161,85 @@ pub(crate) mod executor {
     pub(crate) fn may_be_deleted(state: State) -> bool {
         state.was_started()
     }
+}
+
+/// The v1 scheduler has no fatal precondition left for this module: the
+/// shim turns an unusable master address, where libmesos exits, into a
+/// failed `start`. libmesos deletes it in any state.
+pub(crate) mod v1_scheduler {
+    use crate::driver::State;
+
+    pub(crate) fn may_be_deleted(_: State) -> bool {
+        true
+    }
+}
+
+/// The v1 executor's fatal preconditions.
+pub(crate) mod v1_executor {
+    use crate::driver::State;
+    use crate::error::{Error, Result};
+
+    /// The shim deletes a v1 executor in any state (libmesos's object is
+    /// made by `start`).
+    pub(crate) fn may_be_deleted(_: State) -> bool {
+        true
+    }
+
+    /// The variables libmesos's v1 executor reads when it is made (at
+    /// `start`), checked first: a missing or malformed one exits the
+    /// process (or fails a `CHECK`). `lookup` reads one variable.
+    pub(crate) fn agent_environment(lookup: impl Fn(&str) -> Option<String>) -> Result<()> {
+        let invalid = |reason: String| Error::InvalidArgument {
+            what: "executor environment",
+            reason: format!(
+                "{reason}; a v1 executor must be launched by a Mesos agent, which sets \
+                 MESOS_SLAVE_PID, MESOS_FRAMEWORK_ID, MESOS_EXECUTOR_ID and \
+                 MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD"
+            ),
+        };
+        let required =
+            |name: &str| lookup(name).ok_or_else(|| invalid(format!("{name} is not set")));
+        for name in ["MESOS_FRAMEWORK_ID", "MESOS_EXECUTOR_ID"] {
+            required(name)?;
+        }
+        let pid = required("MESOS_SLAVE_PID")?;
+        if !super::is_process_id(&pid) {
+            return Err(invalid(format!(
+                "MESOS_SLAVE_PID '{pid}' is not of the form id@host:port"
+            )));
+        }
+        let mut durations = vec!["MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD"];
+        if lookup("MESOS_CHECKPOINT").as_deref() == Some("1") {
+            durations.extend(["MESOS_RECOVERY_TIMEOUT", "MESOS_SUBSCRIPTION_BACKOFF_MAX"]);
+        }
+        for name in durations {
+            let value = required(name)?;
+            if !super::is_duration(&value) {
+                return Err(invalid(format!(
+                    "{name} '{value}' is not a duration such as 5secs or 100ms"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `id@host:port`, as libprocess writes a process id.
+fn is_process_id(pid: &str) -> bool {
+    pid.split_once('@').is_some_and(|(id, address)| {
+        !id.is_empty()
+            && address
+                .rsplit_once(':')
+                .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok())
+    })
+}
+
+/// A duration as stout parses one: a number, then one of its units.
+fn is_duration(text: &str) -> bool {
+    const UNITS: &[&str] = &["ns", "us", "ms", "secs", "mins", "hrs", "days", "weeks"];
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    number.parse::<f64>().is_ok() && UNITS.contains(&unit)
 }

@@ -90,3 +90,41 @@ impl CallbackHook {
         self.owner.user_data()
     }
 }
+
+/// `v1::scheduler::MesosBuilder::shim_api`: build over `api` instead of
+/// libmesos.
+pub trait V1SchedulerBuilderSeam {
+    /// Use `api` (a test double) instead of the real shim.
+    fn shim_api(self, api: &'static ShimApi) -> Self;
+}
+
+impl V1SchedulerBuilderSeam for crate::v1::scheduler::MesosBuilder {
+    fn shim_api(mut self, api: &'static ShimApi) -> Self {
+        self.api = Some(api);
+        self
+    }
+}
+
+/// `v1::executor::Mesos::with_shim_api`: `with_environment` over `api`.
+pub trait V1ExecutorSeam: Sized {
+    /// Like `with_environment`, over `api` (a test double).
+    fn with_shim_api<K: AsRef<str>, V: AsRef<str>>(
+        executor: impl crate::v1::executor::Executor + 'static,
+        environment: impl IntoIterator<Item = (K, V)>,
+        api: &'static ShimApi,
+    ) -> Result<Self>;
+}
+
+impl V1ExecutorSeam for crate::v1::executor::Mesos {
+    fn with_shim_api<K: AsRef<str>, V: AsRef<str>>(
+        executor: impl crate::v1::executor::Executor + 'static,
+        environment: impl IntoIterator<Item = (K, V)>,
+        api: &'static ShimApi,
+    ) -> Result<Self> {
+        Self::create(
+            Box::new(executor),
+            Some(crate::executor::entries(environment)),
+            api,
+        )
+    }
+}

@@ -1,6 +1,6 @@
 /*
  * mesos_shim.h: a C interface over libmesos's MesosSchedulerDriver and
- * MesosExecutorDriver.
+ * MesosExecutorDriver, and its v1 scheduler and executor libraries.
  *
  * The shim only translates. Protobuf messages cross it as serialized bytes
  * (the same approach as the official Java binding over JNI); every decision
@@ -66,7 +66,10 @@ typedef enum mesos_shim_result {
   /* libmesos threw a C++ exception; the shim caught it. */
   MESOS_SHIM_EXCEPTION = -2,
   /* A required pointer argument was NULL. */
-  MESOS_SHIM_NULL_ARGUMENT = -3
+  MESOS_SHIM_NULL_ARGUMENT = -3,
+  /* This build of the shim cannot make the object asked for (the v1
+     libraries without libprocess's headers); the message says why. */
+  MESOS_SHIM_UNAVAILABLE = -4
 } mesos_shim_result;
 
 /*
@@ -277,6 +280,110 @@ int32_t mesos_shim_executor_driver_send_status_update(
 
 int32_t mesos_shim_executor_driver_send_framework_message(
     mesos_shim_executor_driver *driver, mesos_shim_buf data);
+
+/* ------------------------------------------------------------------------ */
+/* v1 scheduler and executor (mesos::v1::scheduler::Mesos,                   */
+/* mesos::v1::executor::Mesos)                                               */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * libmesos's v1 libraries connect as soon as they are constructed and have
+ * no start, stop or join. The shim gives them the same five lifecycle calls
+ * as the drivers above, with the same statuses, so that one caller-side
+ * lifecycle serves every kind:
+ *
+ *  - *_new keeps the settings; nothing connects yet (NOT_STARTED);
+ *  - *_start constructs libmesos's object, which connects (RUNNING). A
+ *    master address libmesos could not use (it would exit the process)
+ *    is reported through the `error` callback, on the calling thread,
+ *    and start returns ABORTED, as the v0 driver does;
+ *  - *_stop and *_abort end callback delivery (STOPPED, ABORTED) and wake
+ *    *_join, which blocks until then. The connection closes when the
+ *    object is freed;
+ *  - *_free deletes libmesos's object and waits for a running callback;
+ *    a callback libmesos has already queued finds the object gone and is
+ *    dropped. Same rule as the drivers: never from inside a callback.
+ *
+ * Calls and events are serialized mesos.v1.scheduler.Call / Event (and the
+ * mesos.v1.executor ones). Invalid calls are dropped by libmesos with a log
+ * line, never answered: the caller validates what it needs first.
+ *
+ * Built against an install without libprocess's and stout's headers (no
+ * --enable-install-module-dependencies), every *_new here returns NULL
+ * with MESOS_SHIM_UNAVAILABLE and says what is missing.
+ */
+
+typedef struct mesos_shim_v1_scheduler mesos_shim_v1_scheduler;
+
+/*
+ * connected/disconnected: the connection to the master came up or went
+ * away. received: a batch of mesos.v1.scheduler.Event, in order. error:
+ * only from inside *_start (see above). Every pointer must be set.
+ */
+typedef struct mesos_shim_v1_scheduler_callbacks {
+  void (*connected)(void *user_data);
+  void (*disconnected)(void *user_data);
+  void (*received)(void *user_data, const mesos_shim_buf *events,
+                   size_t events_len);
+  void (*error)(void *user_data, mesos_shim_buf message);
+} mesos_shim_v1_scheduler_callbacks;
+
+/*
+ *  master      NUL-terminated: host:port, zk://..., file://..., local.
+ *  credential  serialized mesos.v1.Credential, or NULL for none.
+ * The content type is protobuf. Returns NULL on failure.
+ */
+mesos_shim_v1_scheduler *mesos_shim_v1_scheduler_new(
+    const mesos_shim_v1_scheduler_callbacks *callbacks, void *user_data,
+    const char *master, const mesos_shim_buf *credential);
+
+void mesos_shim_v1_scheduler_free(mesos_shim_v1_scheduler *scheduler);
+
+int32_t mesos_shim_v1_scheduler_start(mesos_shim_v1_scheduler *scheduler);
+int32_t mesos_shim_v1_scheduler_stop(mesos_shim_v1_scheduler *scheduler);
+int32_t mesos_shim_v1_scheduler_abort(mesos_shim_v1_scheduler *scheduler);
+int32_t mesos_shim_v1_scheduler_join(mesos_shim_v1_scheduler *scheduler);
+int32_t mesos_shim_v1_scheduler_run(mesos_shim_v1_scheduler *scheduler);
+
+/* call: serialized mesos.v1.scheduler.Call. */
+int32_t mesos_shim_v1_scheduler_send(mesos_shim_v1_scheduler *scheduler,
+                                     mesos_shim_buf call);
+
+/* Drops the connection and makes a new one (disconnected, then connected). */
+int32_t mesos_shim_v1_scheduler_reconnect(mesos_shim_v1_scheduler *scheduler);
+
+typedef struct mesos_shim_v1_executor mesos_shim_v1_executor;
+
+/* As for the v1 scheduler; events are mesos.v1.executor.Event. */
+typedef struct mesos_shim_v1_executor_callbacks {
+  void (*connected)(void *user_data);
+  void (*disconnected)(void *user_data);
+  void (*received)(void *user_data, const mesos_shim_buf *events,
+                   size_t events_len);
+  void (*error)(void *user_data, mesos_shim_buf message);
+} mesos_shim_v1_executor_callbacks;
+
+/*
+ * environment: "NAME=VALUE" entries with the MESOS_* variables the agent
+ * sets for an executor, or NULL to read this process's environment.
+ * libmesos exits the process when a required one is missing or malformed;
+ * the caller checks them first.
+ */
+mesos_shim_v1_executor *mesos_shim_v1_executor_new(
+    const mesos_shim_v1_executor_callbacks *callbacks, void *user_data,
+    const mesos_shim_buf *environment, size_t environment_len);
+
+void mesos_shim_v1_executor_free(mesos_shim_v1_executor *executor);
+
+int32_t mesos_shim_v1_executor_start(mesos_shim_v1_executor *executor);
+int32_t mesos_shim_v1_executor_stop(mesos_shim_v1_executor *executor);
+int32_t mesos_shim_v1_executor_abort(mesos_shim_v1_executor *executor);
+int32_t mesos_shim_v1_executor_join(mesos_shim_v1_executor *executor);
+int32_t mesos_shim_v1_executor_run(mesos_shim_v1_executor *executor);
+
+/* call: serialized mesos.v1.executor.Call. */
+int32_t mesos_shim_v1_executor_send(mesos_shim_v1_executor *executor,
+                                    mesos_shim_buf call);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -166,12 +166,13 @@ class SerializedList {
 public:
   // Replaces the contents with `messages`; the views are valid until the
   // next call.
-  template <typename Message>
-  void assign(const std::vector<Message> &messages) {
+  // `messages`: any container of messages (a vector of offers, the deque
+  // inside a queue of v1 events).
+  template <typename Messages> void assign(const Messages &messages) {
     sizes_.clear();
     views_.clear();
     size_t total = 0;
-    for (const Message &message : messages) {
+    for (const auto &message : messages) {
       // Also caches the sizes that SerializeWithCachedSizesToArray uses.
       sizes_.push_back(message.ByteSizeLong());
       total += sizes_.back();
@@ -180,11 +181,13 @@ public:
       bytes_.resize(total);
     }
     uint8_t *next = bytes_.data();
-    for (size_t i = 0; i < messages.size(); i++) {
+    size_t i = 0;
+    for (const auto &message : messages) {
       // Partial, as in Serialized.
-      messages[i].SerializeWithCachedSizesToArray(next);
+      message.SerializeWithCachedSizesToArray(next);
       views_.push_back(mesos_shim_buf{next, sizes_[i]});
       next += sizes_[i];
+      i++;
     }
   }
   const mesos_shim_buf *data() const { return views_.data(); }

@@ -34,6 +34,7 @@ pub type mesos_shim_status = ::std::os::raw::c_uint;
 pub const MESOS_SHIM_BAD_MESSAGE: mesos_shim_result = -1;
 pub const MESOS_SHIM_EXCEPTION: mesos_shim_result = -2;
 pub const MESOS_SHIM_NULL_ARGUMENT: mesos_shim_result = -3;
+pub const MESOS_SHIM_UNAVAILABLE: mesos_shim_result = -4;
 pub type mesos_shim_result = ::std::os::raw::c_int;
 unsafe extern "C" {
     pub fn mesos_shim_last_error() -> *const ::std::os::raw::c_char;
@@ -361,5 +362,148 @@ unsafe extern "C" {
     pub fn mesos_shim_executor_driver_send_framework_message(
         driver: *mut mesos_shim_executor_driver,
         data: mesos_shim_buf,
+    ) -> i32;
+}
+#[repr(C)]
+#[derive(Debug)]
+pub struct mesos_shim_v1_scheduler {
+    _unused: [u8; 0],
+}
+#[repr(C)]
+#[derive(Debug, Default, Copy, Clone)]
+pub struct mesos_shim_v1_scheduler_callbacks {
+    pub connected:
+        ::std::option::Option<unsafe extern "C" fn(user_data: *mut ::std::os::raw::c_void)>,
+    pub disconnected:
+        ::std::option::Option<unsafe extern "C" fn(user_data: *mut ::std::os::raw::c_void)>,
+    pub received: ::std::option::Option<
+        unsafe extern "C" fn(
+            user_data: *mut ::std::os::raw::c_void,
+            events: *const mesos_shim_buf,
+            events_len: usize,
+        ),
+    >,
+    pub error: ::std::option::Option<
+        unsafe extern "C" fn(user_data: *mut ::std::os::raw::c_void, message: mesos_shim_buf),
+    >,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of mesos_shim_v1_scheduler_callbacks"]
+        [::std::mem::size_of::<mesos_shim_v1_scheduler_callbacks>() - 32usize];
+    ["Alignment of mesos_shim_v1_scheduler_callbacks"]
+        [::std::mem::align_of::<mesos_shim_v1_scheduler_callbacks>() - 8usize];
+    ["Offset of field: mesos_shim_v1_scheduler_callbacks::connected"]
+        [::std::mem::offset_of!(mesos_shim_v1_scheduler_callbacks, connected) - 0usize];
+    ["Offset of field: mesos_shim_v1_scheduler_callbacks::disconnected"]
+        [::std::mem::offset_of!(mesos_shim_v1_scheduler_callbacks, disconnected) - 8usize];
+    ["Offset of field: mesos_shim_v1_scheduler_callbacks::received"]
+        [::std::mem::offset_of!(mesos_shim_v1_scheduler_callbacks, received) - 16usize];
+    ["Offset of field: mesos_shim_v1_scheduler_callbacks::error"]
+        [::std::mem::offset_of!(mesos_shim_v1_scheduler_callbacks, error) - 24usize];
+};
+unsafe extern "C" {
+    pub fn mesos_shim_v1_scheduler_new(
+        callbacks: *const mesos_shim_v1_scheduler_callbacks,
+        user_data: *mut ::std::os::raw::c_void,
+        master: *const ::std::os::raw::c_char,
+        credential: *const mesos_shim_buf,
+    ) -> *mut mesos_shim_v1_scheduler;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_v1_scheduler_free(scheduler: *mut mesos_shim_v1_scheduler);
+}
+unsafe extern "C" {
+    pub fn mesos_shim_v1_scheduler_start(scheduler: *mut mesos_shim_v1_scheduler) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_v1_scheduler_stop(scheduler: *mut mesos_shim_v1_scheduler) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_v1_scheduler_abort(scheduler: *mut mesos_shim_v1_scheduler) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_v1_scheduler_join(scheduler: *mut mesos_shim_v1_scheduler) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_v1_scheduler_run(scheduler: *mut mesos_shim_v1_scheduler) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_v1_scheduler_send(
+        scheduler: *mut mesos_shim_v1_scheduler,
+        call: mesos_shim_buf,
+    ) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_v1_scheduler_reconnect(scheduler: *mut mesos_shim_v1_scheduler) -> i32;
+}
+#[repr(C)]
+#[derive(Debug)]
+pub struct mesos_shim_v1_executor {
+    _unused: [u8; 0],
+}
+#[repr(C)]
+#[derive(Debug, Default, Copy, Clone)]
+pub struct mesos_shim_v1_executor_callbacks {
+    pub connected:
+        ::std::option::Option<unsafe extern "C" fn(user_data: *mut ::std::os::raw::c_void)>,
+    pub disconnected:
+        ::std::option::Option<unsafe extern "C" fn(user_data: *mut ::std::os::raw::c_void)>,
+    pub received: ::std::option::Option<
+        unsafe extern "C" fn(
+            user_data: *mut ::std::os::raw::c_void,
+            events: *const mesos_shim_buf,
+            events_len: usize,
+        ),
+    >,
+    pub error: ::std::option::Option<
+        unsafe extern "C" fn(user_data: *mut ::std::os::raw::c_void, message: mesos_shim_buf),
+    >,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of mesos_shim_v1_executor_callbacks"]
+        [::std::mem::size_of::<mesos_shim_v1_executor_callbacks>() - 32usize];
+    ["Alignment of mesos_shim_v1_executor_callbacks"]
+        [::std::mem::align_of::<mesos_shim_v1_executor_callbacks>() - 8usize];
+    ["Offset of field: mesos_shim_v1_executor_callbacks::connected"]
+        [::std::mem::offset_of!(mesos_shim_v1_executor_callbacks, connected) - 0usize];
+    ["Offset of field: mesos_shim_v1_executor_callbacks::disconnected"]
+        [::std::mem::offset_of!(mesos_shim_v1_executor_callbacks, disconnected) - 8usize];
+    ["Offset of field: mesos_shim_v1_executor_callbacks::received"]
+        [::std::mem::offset_of!(mesos_shim_v1_executor_callbacks, received) - 16usize];
+    ["Offset of field: mesos_shim_v1_executor_callbacks::error"]
+        [::std::mem::offset_of!(mesos_shim_v1_executor_callbacks, error) - 24usize];
+};
+unsafe extern "C" {
+    pub fn mesos_shim_v1_executor_new(
+        callbacks: *const mesos_shim_v1_executor_callbacks,
+        user_data: *mut ::std::os::raw::c_void,
+        environment: *const mesos_shim_buf,
+        environment_len: usize,
+    ) -> *mut mesos_shim_v1_executor;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_v1_executor_free(executor: *mut mesos_shim_v1_executor);
+}
+unsafe extern "C" {
+    pub fn mesos_shim_v1_executor_start(executor: *mut mesos_shim_v1_executor) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_v1_executor_stop(executor: *mut mesos_shim_v1_executor) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_v1_executor_abort(executor: *mut mesos_shim_v1_executor) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_v1_executor_join(executor: *mut mesos_shim_v1_executor) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_v1_executor_run(executor: *mut mesos_shim_v1_executor) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_v1_executor_send(
+        executor: *mut mesos_shim_v1_executor,
+        call: mesos_shim_buf,
     ) -> i32;
 }

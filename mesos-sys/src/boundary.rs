@@ -277,6 +277,90 @@ macro_rules! shim_boundary {
                     shutdown();
                 }
             }
+
+            v1_scheduler {
+                handle: mesos_shim_v1_scheduler;
+                table: mesos_shim_v1_scheduler_callbacks;
+                new: mesos_shim_v1_scheduler_new = unsafe extern "C" fn(
+                    *const mesos_shim_v1_scheduler_callbacks,
+                    *mut ::std::os::raw::c_void,
+                    *const ::std::os::raw::c_char,
+                    *const mesos_shim_buf,
+                ) -> *mut mesos_shim_v1_scheduler;
+                free: mesos_shim_v1_scheduler_free;
+                lifecycle {
+                    /// Connects to the master (libmesos's v1 library is
+                    /// made now); `connected`, then the events, follow.
+                    start = mesos_shim_v1_scheduler_start();
+                    /// Ends event delivery; `join`/`run` then return
+                    /// `Ok(Stopped)`. Does not tear the framework down:
+                    /// send a `TEARDOWN` call first for that.
+                    stop = mesos_shim_v1_scheduler_stop();
+                    /// Ends event delivery; `join`/`run` then report the
+                    /// abort.
+                    abort = mesos_shim_v1_scheduler_abort();
+                    /// Blocks until the scheduler is stopped (`Ok`) or
+                    /// aborted (the reason).
+                    join = mesos_shim_v1_scheduler_join();
+                    /// `start` then `join`.
+                    run = mesos_shim_v1_scheduler_run();
+                }
+                calls {
+                    /// Sends a call to the master, as it is: libmesos
+                    /// drops one it finds invalid (with a log line), and
+                    /// answers come as events. The typed calls of
+                    /// [`Scheduler`](crate::v1::scheduler) build on it.
+                    send = mesos_shim_v1_scheduler_send(call: message(Call));
+
+                    /// Drops the connection and makes a new one:
+                    /// `disconnected`, then `connected` again, after which
+                    /// the framework must subscribe again.
+                    reconnect = mesos_shim_v1_scheduler_reconnect();
+                }
+                callbacks {
+                    connected();
+                    disconnected();
+                    received(events: messages(Event));
+                }
+            }
+
+            v1_executor {
+                handle: mesos_shim_v1_executor;
+                table: mesos_shim_v1_executor_callbacks;
+                new: mesos_shim_v1_executor_new = unsafe extern "C" fn(
+                    *const mesos_shim_v1_executor_callbacks,
+                    *mut ::std::os::raw::c_void,
+                    *const mesos_shim_buf,
+                    usize,
+                ) -> *mut mesos_shim_v1_executor;
+                free: mesos_shim_v1_executor_free;
+                lifecycle {
+                    /// Connects to the agent (libmesos's v1 library is made
+                    /// now); `connected`, then the events, follow.
+                    start = mesos_shim_v1_executor_start();
+                    /// Ends event delivery; `join`/`run` then return
+                    /// `Ok(Stopped)`.
+                    stop = mesos_shim_v1_executor_stop();
+                    /// Ends event delivery; `join`/`run` then report the
+                    /// abort.
+                    abort = mesos_shim_v1_executor_abort();
+                    /// Blocks until the executor is stopped (`Ok`) or
+                    /// aborted (the reason).
+                    join = mesos_shim_v1_executor_join();
+                    /// `start` then `join`.
+                    run = mesos_shim_v1_executor_run();
+                }
+                calls {
+                    /// Sends a call to the agent, as it is: libmesos drops
+                    /// one it finds invalid (with a log line).
+                    send = mesos_shim_v1_executor_send(call: message(Call));
+                }
+                callbacks {
+                    connected();
+                    disconnected();
+                    received(events: messages(Event));
+                }
+            }
         }
     };
 
@@ -316,13 +400,26 @@ macro_rules! shim_boundary {
         }
     };
     // One kind's section, then one view of it.
-    (@select (scheduler $view:ident) $consumer:path; $extra:tt;
-        queries $queries:tt scheduler $scheduler:tt executor $executor:tt) => {
-        $crate::shim_boundary! { @view $view $consumer; $extra; $scheduler }
+    (@select ($kind:ident $view:ident) $consumer:path; $extra:tt;
+        queries $queries:tt $($section:ident $body:tt)*) => {
+        $crate::shim_boundary! { @pick $kind $view $consumer; $extra; $($section $body)* }
     };
-    (@select (executor $view:ident) $consumer:path; $extra:tt;
-        queries $queries:tt scheduler $scheduler:tt executor $executor:tt) => {
-        $crate::shim_boundary! { @view $view $consumer; $extra; $executor }
+    // The section named `$kind`: compared one by one, as macro_rules can
+    // only match a name it spells out.
+    (@pick scheduler $view:ident $consumer:path; $extra:tt; scheduler $body:tt $($rest:tt)*) => {
+        $crate::shim_boundary! { @view $view $consumer; $extra; $body }
+    };
+    (@pick executor $view:ident $consumer:path; $extra:tt; executor $body:tt $($rest:tt)*) => {
+        $crate::shim_boundary! { @view $view $consumer; $extra; $body }
+    };
+    (@pick v1_scheduler $view:ident $consumer:path; $extra:tt; v1_scheduler $body:tt $($rest:tt)*) => {
+        $crate::shim_boundary! { @view $view $consumer; $extra; $body }
+    };
+    (@pick v1_executor $view:ident $consumer:path; $extra:tt; v1_executor $body:tt $($rest:tt)*) => {
+        $crate::shim_boundary! { @view $view $consumer; $extra; $body }
+    };
+    (@pick $kind:ident $view:ident $consumer:path; $extra:tt; $other:ident $body:tt $($rest:tt)*) => {
+        $crate::shim_boundary! { @pick $kind $view $consumer; $extra; $($rest)* }
     };
     // The driver calls: `handle: H; free: F; lifecycle {..} calls {..}`.
     (@view calls $consumer:path; ($($extra:tt)*); {

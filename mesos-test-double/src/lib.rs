@@ -32,11 +32,15 @@ mod queries;
 mod record;
 mod registry;
 mod scheduler;
+mod v1_executor;
+mod v1_scheduler;
 mod wire;
 
 pub use driver::{Call, DriverDouble};
 pub use executor::{executor, ExecutorDouble};
 pub use scheduler::{scheduler, SchedulerDouble};
+pub use v1_executor::{v1_executor, V1ExecutorDouble};
+pub use v1_scheduler::{v1_scheduler, V1SchedulerDouble};
 
 use mesos_sys::ShimApi;
 

@@ -3,7 +3,6 @@
 //! call goes through, lent to callbacks. The calls themselves come from the
 //! boundary's list (see [`crate::from_list`]).
 
-use std::ffi::CString;
 use std::ops::Deref;
 
 use mesos_sys::ShimApi;
@@ -12,7 +11,7 @@ use prost::Message;
 use super::callbacks::CALLBACKS;
 use super::Scheduler;
 use crate::driver::{Handle, Owner};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ffi::{self, buf, EncodedList};
 use crate::proto::scheduler::OfferConstraints;
 use crate::proto::{
@@ -28,13 +27,13 @@ use crate::proto::{
 /// from inside callbacks. Clone it to keep it (it is `Send + Sync` and
 /// cheap to clone). A call takes no lock. A handle never ends the driver:
 /// once the owning driver is dropped, calls through remaining handles
-/// return [`Error::NotRunning`], and the last handle only frees the aborted
+/// return [`Error::NotRunning`](crate::Error::NotRunning), and the last handle only frees the aborted
 /// libmesos driver object (a callback can't deadlock by ending its own
 /// driver).
 ///
 /// Calls that act on a running driver return `Ok(())` when libmesos
 /// accepted them (they are asynchronous: the master's answer comes as
-/// callbacks), [`Error::NotRunning`] before `start` or after `stop`, and the
+/// callbacks), [`Error::NotRunning`](crate::Error::NotRunning) before `start` or after `stop`, and the
 /// reason of the abort on an aborted driver.
 #[derive(Clone)]
 pub struct SchedulerDriver {
@@ -125,10 +124,10 @@ impl SchedulerDriverBuilder {
 
     /// Creates the driver (not started yet).
     ///
-    /// Fails with [`Error::NativeUnavailable`] when this build has no
-    /// libmesos, [`Error::IncompatibleLibrary`] when the loaded libmesos is
-    /// older than the shim, [`Error::InvalidArgument`] for a master string
-    /// with a NUL byte, and [`Error::Shim`] (with the shim's own error
+    /// Fails with [`Error::NativeUnavailable`](crate::Error::NativeUnavailable) when this build has no
+    /// libmesos, [`Error::IncompatibleLibrary`](crate::Error::IncompatibleLibrary) when the loaded libmesos is
+    /// older than the shim, [`Error::InvalidArgument`](crate::Error::InvalidArgument) for a master string
+    /// with a NUL byte, and [`Error::Shim`](crate::Error::Shim) (with the shim's own error
     /// kind) when libmesos refuses the framework info.
     pub fn build(self) -> Result<MesosSchedulerDriver> {
         let api = match self.api {
@@ -136,16 +135,7 @@ impl SchedulerDriverBuilder {
             None => ffi::native_api()?,
         };
         ffi::check_library_version(api)?;
-        let master = CString::new(self.master).map_err(|_| Error::InvalidArgument {
-            what: "master",
-            reason: "contains a NUL byte; expected host:port, zk://..., file://... or local".into(),
-        })?;
-        if master.as_bytes().is_empty() {
-            return Err(Error::InvalidArgument {
-                what: "master",
-                reason: "is empty; expected host:port, zk://..., file://... or local".into(),
-            });
-        }
+        let master = ffi::master_string(self.master)?;
         let framework = self.framework.encode_to_vec();
         let credential = self.credential.map(|c| c.encode_to_vec());
         let credential_buf = credential.as_deref().map(buf);

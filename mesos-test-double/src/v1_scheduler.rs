@@ -1,0 +1,129 @@
+//! The v1 scheduler half of the double: the shim's lifecycle around
+//! libmesos's `mesos::v1::scheduler::Mesos`, with `send` and `reconnect`
+//! recorded and `connected`/`disconnected`/`received` fired on demand.
+//! Found by the master string it was created with.
+
+use std::os::raw::{c_char, c_void};
+use std::sync::Arc;
+
+use mesos_sys::{
+    mesos_shim_buf, mesos_shim_v1_scheduler, mesos_shim_v1_scheduler_callbacks,
+    MESOS_SHIM_NULL_ARGUMENT,
+};
+
+use crate::buffers::{self, fail};
+use crate::callbacks::Callbacks;
+use crate::driver::{DriverDouble, KindDouble};
+use crate::registry::Registry;
+
+static SCHEDULERS: Registry<V1SchedulerDouble> = Registry::new();
+
+/// The double behind the v1 scheduler created with master string `master`
+/// (waits up to five seconds for it).
+pub fn v1_scheduler(master: &str) -> Arc<V1SchedulerDouble> {
+    SCHEDULERS.get(master)
+}
+
+/// A v1 scheduler as the double sees it.
+pub struct V1SchedulerDouble {
+    /// Status machine, call record, callback thread.
+    pub driver: Arc<DriverDouble>,
+    /// The master string given at creation.
+    pub master: String,
+    /// The serialized `mesos.v1.Credential`, if one was given.
+    pub credential: Option<Vec<u8>>,
+    callbacks: Arc<Callbacks<mesos_shim_v1_scheduler_callbacks>>,
+}
+
+impl V1SchedulerDouble {
+    fn fire(
+        self: &Arc<Self>,
+        event: impl FnOnce(&mesos_shim_v1_scheduler_callbacks, *mut c_void) + Send + 'static,
+    ) {
+        self.callbacks.fire(&self.driver, event);
+    }
+}
+
+mesos_sys::shim_boundary!(v1_scheduler callbacks => fire_methods, V1SchedulerDouble;);
+
+impl KindDouble for V1SchedulerDouble {
+    fn driver(&self) -> &Arc<DriverDouble> {
+        &self.driver
+    }
+
+    /// A master of the form `fail-start:<reason>` makes `start` fail as the
+    /// shim's does for a master address libmesos can't use: `error` on the
+    /// starting thread, then aborted.
+    fn start_fails(&self) -> bool {
+        let Some(reason) = self.master.strip_prefix("fail-start:") else {
+            return false;
+        };
+        self.driver.fail_start();
+        let message = format!("cannot use master '{}': {reason}", self.master);
+        self.callbacks.call_here(|table, user_data| {
+            // SAFETY: the binding's table (every entry set: `new` checked)
+            // and user data, on the starting thread as the shim does;
+            // `message` outlives the call.
+            unsafe { table.error.unwrap()(user_data, buffers::view(message.as_bytes())) }
+        });
+        true
+    }
+
+    /// The shim turns every exit of libmesos's v1 scheduler into an error.
+    fn fatal(&self, _: &str, _: &[Vec<u8>]) -> Option<String> {
+        None
+    }
+}
+
+driver_handle! {
+    pointer: mesos_shim_v1_scheduler,
+    double: V1SchedulerDouble,
+    what: "v1 scheduler",
+}
+
+mesos_sys::shim_boundary!(v1_scheduler calls => entry_points, V1SchedulerDouble;);
+
+pub(crate) unsafe extern "C" fn new(
+    callbacks: *const mesos_shim_v1_scheduler_callbacks,
+    user_data: *mut c_void,
+    master: *const c_char,
+    credential: *const mesos_shim_buf,
+) -> *mut mesos_shim_v1_scheduler {
+    crate::set_last_error(0, "");
+    // SAFETY: the binding passes NULL or a valid table.
+    let Some(table) =
+        (unsafe { callbacks.as_ref() }).filter(|table| V1SchedulerDouble::all_callbacks_set(table))
+    else {
+        fail(
+            MESOS_SHIM_NULL_ARGUMENT,
+            "every v1 scheduler callback must be set",
+        );
+        return std::ptr::null_mut();
+    };
+    if master.is_null() {
+        fail(MESOS_SHIM_NULL_ARGUMENT, "master is NULL");
+        return std::ptr::null_mut();
+    }
+    // SAFETY: the binding passes NULL or a buffer valid for the call.
+    let Ok(credential) = (unsafe { credential.as_ref() })
+        .map(|credential| {
+            // SAFETY: as above.
+            unsafe { buffers::message(credential, "credential") }
+        })
+        .transpose()
+    else {
+        return std::ptr::null_mut(); // the conversion set the error
+    };
+    // SAFETY: non-NULL and NUL-terminated, by the header's rules.
+    let master = unsafe { std::ffi::CStr::from_ptr(master) }
+        .to_string_lossy()
+        .into_owned();
+    let double = Arc::new(V1SchedulerDouble {
+        driver: Arc::new(DriverDouble::default()),
+        master: master.clone(),
+        credential,
+        callbacks: Callbacks::new(*table, user_data),
+    });
+    SCHEDULERS.insert(master, Arc::clone(&double));
+    into_pointer(double)
+}

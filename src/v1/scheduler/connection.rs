@@ -1,0 +1,187 @@
+//! [`Mesos`], which owns a libmesos v1 scheduler and the user's scheduler
+//! it calls, its builder, and [`Connection`], the handle every call goes
+//! through. The lifecycle calls and the raw `send`/`reconnect` come from
+//! the boundary's list (see [`crate::from_list`]); the typed calls are in
+//! `calls.rs`.
+
+use std::ops::Deref;
+use std::sync::Mutex;
+
+use mesos_sys::ShimApi;
+use prost::Message;
+
+use super::callbacks::CALLBACKS;
+use super::dispatch::Dispatcher;
+use super::Scheduler;
+use crate::driver::{Handle, Owner};
+use crate::error::{Error, Result};
+use crate::ffi::{self, buf};
+use crate::proto::v1::scheduler::{event, Call};
+use crate::proto::v1::{Credential, FrameworkId};
+
+/// The calls of a v1 scheduler, as a handle.
+///
+/// [`Mesos`] dereferences to this, and every [`Scheduler`] callback gets
+/// one, so calls work from any thread and from inside callbacks. It is
+/// `Clone + Send + Sync` and cheap to clone; a call takes no lock but the
+/// one around the framework id. Once the owning [`Mesos`] is dropped, calls
+/// return [`Error::NotRunning`].
+///
+/// Calls return `Ok(())` once libmesos has them: answers come as events.
+/// libmesos drops a call it finds invalid (with a log line); the typed
+/// calls fill in what it checks: the framework id (from `SUBSCRIBED`) and
+/// the call's type.
+#[derive(Clone)]
+pub struct Connection {
+    handle: Handle<Connection>,
+}
+
+/// A v1 scheduler connected to a Mesos master through libmesos.
+///
+/// Build one with [`Mesos::builder`], then `run()` it (or `start()` and
+/// later `join()`). Subscribe from [`Scheduler::connected`]. All calls are
+/// on [`Connection`], which this dereferences to.
+///
+/// Dropping it aborts a running scheduler, waits for a `join`/`run` and a
+/// running callback to return, and drops the user's scheduler; no
+/// callback runs after `drop` returns. The connection to the master
+/// closes with the last handle. The framework stays registered (as after
+/// a failover) unless a `TEARDOWN` was sent first
+/// ([`Connection::teardown`]).
+pub struct Mesos {
+    owner: Owner<Connection>,
+}
+
+/// Options of a [`Mesos`]; see [`Mesos::builder`].
+pub struct MesosBuilder {
+    scheduler: Box<dyn Scheduler>,
+    master: String,
+    credential: Option<Credential>,
+    pub(crate) api: Option<&'static ShimApi>,
+}
+
+/// What a v1 scheduler's calls learn as it runs.
+#[derive(Default)]
+pub(crate) struct V1SchedulerSettings {
+    /// From `SUBSCRIBED`, or the id the framework subscribed with.
+    framework_id: Mutex<Option<FrameworkId>>,
+}
+
+impl MesosBuilder {
+    /// Authenticate with the master using this credential (for a master
+    /// run with `--authenticate_http_frameworks`).
+    pub fn credential(mut self, credential: Credential) -> Self {
+        self.credential = Some(credential);
+        self
+    }
+
+    /// Creates the scheduler (not connected yet).
+    ///
+    /// Fails with [`Error::NativeUnavailable`] when this build has no
+    /// libmesos, [`Error::IncompatibleLibrary`] when the loaded libmesos is
+    /// older than the shim, [`Error::InvalidArgument`] for an empty master
+    /// or one with a NUL byte, and [`Error::Shim`] with
+    /// [`ShimErrorKind::Unavailable`](crate::ShimErrorKind::Unavailable)
+    /// when `mesos-sys` was built against an install without the v1
+    /// headers. A master libmesos can't use is found by `start`.
+    pub fn build(self) -> Result<Mesos> {
+        let api = match self.api {
+            Some(api) => api,
+            None => ffi::native_api()?,
+        };
+        ffi::check_library_version(api)?;
+        let master = ffi::master_string(self.master)?;
+        let credential = self.credential.map(|c| c.encode_to_vec());
+        let credential_buf = credential.as_deref().map(buf);
+        let dispatcher = Box::new(Dispatcher {
+            scheduler: self.scheduler,
+        });
+        let owner = Owner::create(
+            api,
+            dispatcher,
+            V1SchedulerSettings::default(),
+            |user_data| {
+                // SAFETY: the callback table is static; every pointer argument
+                // is valid for the call (the shim copies what it keeps);
+                // `user_data` outlives the C++ object (its last handle deletes
+                // it before the shared half is freed).
+                unsafe {
+                    (api.mesos_shim_v1_scheduler_new)(
+                        &CALLBACKS,
+                        user_data,
+                        master.as_ptr(),
+                        credential_buf
+                            .as_ref()
+                            .map_or(std::ptr::null(), |b| b as *const _),
+                    )
+                }
+            },
+        )?;
+        Ok(Mesos { owner })
+    }
+}
+
+impl Mesos {
+    /// Starts building a v1 scheduler for `scheduler`, connecting to the
+    /// master at `master` (`host:port`, `zk://host:port/path`,
+    /// `file:///path`, or `local` for an in-process test cluster).
+    pub fn builder(scheduler: impl Scheduler + 'static, master: impl Into<String>) -> MesosBuilder {
+        MesosBuilder {
+            scheduler: Box::new(scheduler),
+            master: master.into(),
+            credential: None,
+            api: None,
+        }
+    }
+}
+
+impl Deref for Mesos {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        self.owner.handle()
+    }
+}
+
+impl Connection {
+    /// The framework's id: from `SUBSCRIBED`, or the one it subscribed
+    /// with; `None` before either.
+    pub fn framework_id(&self) -> Option<FrameworkId> {
+        self.framework_id_slot().clone()
+    }
+
+    /// Called for each `SUBSCRIBED` before the user's scheduler sees it.
+    pub(crate) fn note_subscribed(&self, subscribed: &event::Subscribed) {
+        *self.framework_id_slot() = Some(subscribed.framework_id.clone());
+    }
+
+    /// Remembers the id a framework subscribes with (a failover).
+    pub(crate) fn note_framework_id(&self, id: &FrameworkId) {
+        *self.framework_id_slot() = Some(id.clone());
+    }
+
+    /// The framework id every call but `SUBSCRIBE` needs.
+    pub(crate) fn subscribed_id(&self) -> Result<FrameworkId> {
+        self.framework_id().ok_or_else(|| Error::InvalidArgument {
+            what: "call",
+            reason: "the framework has no id yet: subscribe (Connection::subscribe) and wait for \
+                     the SUBSCRIBED event before other calls"
+                .into(),
+        })
+    }
+
+    fn framework_id_slot(&self) -> std::sync::MutexGuard<'_, Option<FrameworkId>> {
+        let settings: &V1SchedulerSettings = crate::driver::Kind::handle(self).settings();
+        settings
+            .framework_id
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+mesos_sys::shim_boundary!(v1_scheduler calls => crate::from_list::driver_calls, Connection {
+    user: Dispatcher,
+    settings: V1SchedulerSettings,
+    owner: "v1::scheduler::Mesos",
+    preconditions: v1_scheduler,
+};);
