@@ -31,6 +31,8 @@
 
 #[path = "support/cli.rs"]
 mod cli;
+// Shared with `main_v1`, which uses the v1 parts.
+#[allow(dead_code)]
 #[path = "support/executor_command.rs"]
 mod executor_command;
 #[path = "support/refinement_executor.rs"]

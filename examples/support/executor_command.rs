@@ -102,6 +102,13 @@ impl ExecutorSource {
     /// The command the agent runs: the program without a shell, with
     /// [`RUN_AS_EXECUTOR`] in its environment.
     pub fn command(&self) -> CommandInfo {
+        self.command_as(RUN_AS_EXECUTOR.1)
+    }
+
+    /// [`command`](Self::command), telling the program to run as the
+    /// executor named `mode` (`RUN_AS_EXECUTOR.1`, or [`V1_EXECUTOR`] for
+    /// the `main_v1` example's).
+    pub fn command_as(&self, mode: &str) -> CommandInfo {
         let (program, uris) = match self {
             Self::Path(path) => (path.display().to_string(), Vec::new()),
             Self::Uri(uri) => {
@@ -123,7 +130,7 @@ impl ExecutorSource {
             environment: Some(Environment {
                 variables: vec![Variable {
                     name: RUN_AS_EXECUTOR.0.into(),
-                    value: Some(RUN_AS_EXECUTOR.1.into()),
+                    value: Some(mode.into()),
                     ..Default::default()
                 }],
             }),
@@ -135,9 +142,18 @@ impl ExecutorSource {
     }
 }
 
+/// The value of [`RUN_AS_EXECUTOR`]'s variable that makes `main_v1` run
+/// its v1 executor.
+pub const V1_EXECUTOR: &str = "v1-executor";
+
 /// Whether this process was started by an agent as the executor.
 pub fn started_as_executor() -> bool {
-    std::env::var(RUN_AS_EXECUTOR.0).as_deref() == Ok(RUN_AS_EXECUTOR.1)
+    started_as(RUN_AS_EXECUTOR.1)
+}
+
+/// Whether this process was started by an agent as the executor `mode`.
+pub fn started_as(mode: &str) -> bool {
+    std::env::var(RUN_AS_EXECUTOR.0).as_deref() == Ok(mode)
 }
 
 /// The last path segment of `uri`, without a query or fragment.

@@ -19,6 +19,10 @@
 //!   the raw `send` ([`scheduler::Connection`], [`executor::Connection`]),
 //!   lent to every callback.
 //!
+//! v0 helpers ([`Resources`](crate::Resources), [`operations`](crate::operations))
+//! work on v1 messages through [`evolve`] and [`devolve`], which convert a
+//! message to its twin in the other schema as Mesos itself does.
+//!
 //! libmesos's v1 libraries connect as soon as they exist and have no
 //! lifecycle of their own; the shim gives them the drivers' one: `start`
 //! connects, `stop`/`abort` end event delivery and wake `join`, and the
@@ -26,6 +30,9 @@
 //! can't use (where it would exit the process) fails `start` with the
 //! reason, as the v0 driver does.
 
+mod convert;
 pub mod executor;
 pub mod scheduler;
 mod uuid;
+
+pub use convert::{devolve, evolve};

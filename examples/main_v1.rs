@@ -1,0 +1,513 @@
+//! The reference framework on the v1 API (`mesos::v1::scheduler`), with
+//! operation feedback.
+//!
+//! As `main` does, it subscribes in role `tenant1/private/test-framework`,
+//! finds resources reserved to `tenant1/private` and refines that
+//! reservation to its own role, then runs one task with a custom executor
+//! on that agent, on the refined resources only, and stops when the task
+//! finishes. Unlike the v0 driver, v1 lets the RESERVE carry an operation
+//! id: the master then reports the operation's progress, and the framework
+//! waits for `UPDATE_OPERATION_STATUS` with `OPERATION_FINISHED` (printing
+//! each state as it comes, and acknowledging it) before it launches. The
+//! executor is this program again, speaking v1 (both `LAUNCH` and
+//! `LAUNCH_GROUP`; see `support/v1_refinement_executor.rs`).
+//!
+//! ```text
+//! cargo run --example main_v1 -- [--master HOST:PORT] [--executor PATH | --executor-uri URI]
+//!                                [--principal P --secret-file F] [--timeout SECS]
+//! ```
+//!
+//! Prepare the cluster as for `main`: `scripts/local-cluster.sh up`, then
+//! `cargo run --example reserve_cluster`.
+
+#[path = "support/cli.rs"]
+mod cli;
+// Shared with `main`, which uses the v0 parts.
+#[allow(dead_code)]
+#[path = "support/executor_command.rs"]
+mod executor_command;
+#[path = "support/v1_refinement_executor.rs"]
+mod v1_refinement_executor;
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use executor_command::{ExecutorSource, EXECUTOR_VARIABLE, V1_EXECUTOR};
+use mesos::operations;
+use mesos::proto::v1::framework_info::capability::Type as Capability;
+use mesos::proto::v1::framework_info::Capability as CapabilityInfo;
+use mesos::proto::v1::scheduler::{call, event};
+use mesos::proto::v1::{
+    executor_info, offer, AgentId, Credential, ExecutorId, ExecutorInfo, Filters, FrameworkInfo,
+    Offer, OperationId, OperationState, Resource, TaskId, TaskInfo, TaskState,
+};
+use mesos::resources::Resources;
+use mesos::v1::scheduler::{Connection, Mesos, Scheduler};
+use mesos::v1::{devolve, evolve};
+
+const ROLE: &str = "tenant1/private/test-framework";
+const PARENT_ROLE: &str = "tenant1/private";
+const TASK_ID: &str = "refinement-task-v1";
+const EXECUTOR_ID: &str = "refinement-executor-v1";
+const OPERATION_ID: &str = "refine-tenant1-private";
+
+/// What the executor and the task each use, out of the refined resources.
+const EXECUTOR_SHARE: [(&str, f64); 2] = [("cpus", 0.1), ("mem", 64.0)];
+const TASK_SHARE: [(&str, f64); 2] = [("cpus", 0.2), ("mem", 128.0)];
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    /// Looking for resources reserved to tenant1/private to refine.
+    Refining,
+    /// RESERVE sent with an id; waiting for its OPERATION_FINISHED.
+    AwaitingOperation,
+    /// The refinement is done; waiting for the refined resources' offer.
+    AwaitingRefined,
+    /// Task launched; waiting for its status updates.
+    Running,
+    Done,
+}
+
+/// How the run ended, read by `main` after the scheduler stops.
+type Outcome = Arc<Mutex<Option<Result<String, String>>>>;
+
+struct RefinementScheduler {
+    framework: FrameworkInfo,
+    executor: ExecutorSource,
+    principal: Option<String>,
+    phase: Phase,
+    agent: Option<AgentId>,
+    outcome: Outcome,
+}
+
+fn refuse(seconds: f64) -> Filters {
+    Filters {
+        refuse_seconds: Some(seconds),
+    }
+}
+
+impl RefinementScheduler {
+    fn finish(&mut self, connection: &Connection, result: Result<String, String>) {
+        self.phase = Phase::Done;
+        self.outcome.lock().unwrap().get_or_insert(result);
+        println!("tearing the framework down and stopping");
+        let _ = connection.teardown();
+        let _ = connection.stop();
+    }
+
+    /// Refines the tenant1/private part of `offer` to our role, with an
+    /// operation id so that the master reports how it went.
+    fn refine(&mut self, connection: &Connection, offer: &Offer, parent: &Resources) {
+        let refined = match parent.refine(ROLE, self.principal.as_deref()) {
+            Ok(refined) => refined,
+            Err(error) => {
+                return self.finish(
+                    connection,
+                    Err(format!("cannot refine the reservation: {error}")),
+                )
+            }
+        };
+        let mut reserve: offer::Operation = match evolve(&operations::reserve(refined.into_vec())) {
+            Ok(operation) => operation,
+            Err(error) => return self.finish(connection, Err(error.to_string())),
+        };
+        reserve.id = Some(OperationId {
+            value: OPERATION_ID.into(),
+        });
+        println!(
+            "offer {} taken on agent {}: {parent}",
+            offer.id.value, offer.hostname
+        );
+        println!("refining the reservation {PARENT_ROLE} -> {ROLE} (operation {OPERATION_ID})");
+        let accept = call::Accept {
+            offer_ids: vec![offer.id.clone()],
+            operations: vec![reserve],
+            filters: Some(refuse(1.0)),
+        };
+        match connection.accept(accept) {
+            Ok(()) => {
+                self.agent = Some(offer.agent_id.clone());
+                self.phase = Phase::AwaitingOperation;
+            }
+            Err(error) => self.finish(
+                connection,
+                Err(format!("accepting the offer failed: {error}")),
+            ),
+        }
+    }
+
+    /// Launches the task and its v1 executor on the refined resources.
+    fn launch(&mut self, connection: &Connection, offer: &Offer, refined: &Resources) {
+        let (Some(executor_resources), Some(task_resources)) = (
+            portion(refined, &EXECUTOR_SHARE),
+            portion(refined, &TASK_SHARE),
+        ) else {
+            return self.finish(
+                connection,
+                Err(format!("the refined resources are too small: {refined}")),
+            );
+        };
+        let (Ok(command), Ok(executor_resources), Ok(task_resources)) = (
+            evolve(&self.executor.command_as(V1_EXECUTOR)),
+            evolve_all(&executor_resources),
+            evolve_all(&task_resources),
+        ) else {
+            return self.finish(connection, Err("a v0 message has no v1 twin".into()));
+        };
+        println!("reservation refined on agent {}: {refined}", offer.hostname);
+        let mut executor = ExecutorInfo {
+            executor_id: ExecutorId {
+                value: EXECUTOR_ID.into(),
+            },
+            framework_id: connection.framework_id(),
+            name: Some("refinement example executor (v1)".into()),
+            command: Some(command),
+            resources: executor_resources,
+            ..Default::default()
+        };
+        executor.set_type(executor_info::Type::Custom);
+        let task = TaskInfo {
+            name: "refinement example task (v1)".into(),
+            task_id: TaskId {
+                value: TASK_ID.into(),
+            },
+            agent_id: offer.agent_id.clone(),
+            resources: task_resources,
+            executor: Some(executor),
+            data: Some(b"echo hello from a v1 task on refined resources".to_vec()),
+            ..Default::default()
+        };
+        let mut launch: offer::Operation = match evolve(&operations::launch([])) {
+            Ok(operation) => operation,
+            Err(error) => return self.finish(connection, Err(error.to_string())),
+        };
+        launch.launch = Some(offer::operation::Launch {
+            task_infos: vec![task],
+        });
+        let accept = call::Accept {
+            offer_ids: vec![offer.id.clone()],
+            operations: vec![launch],
+            filters: Some(refuse(5.0)),
+        };
+        match connection.accept(accept) {
+            Ok(()) => {
+                println!(
+                    "task {TASK_ID} launched on agent {} with executor {}",
+                    offer.hostname,
+                    self.executor.describe()
+                );
+                self.phase = Phase::Running;
+            }
+            Err(error) => self.finish(
+                connection,
+                Err(format!("launching the task failed: {error}")),
+            ),
+        }
+    }
+}
+
+fn evolve_all(resources: &[mesos::proto::Resource]) -> mesos::Result<Vec<Resource>> {
+    resources.iter().map(evolve).collect()
+}
+
+/// Resources of `refined` in the given amounts (keeping their reservation
+/// and allocation), or None if `refined` holds less.
+fn portion(refined: &Resources, share: &[(&str, f64)]) -> Option<Vec<mesos::proto::Resource>> {
+    share
+        .iter()
+        .map(|&(name, amount)| {
+            let template = refined.iter().find(|r| r.name == name)?;
+            if refined.get_scalar(name)? + 1e-9 < amount {
+                return None;
+            }
+            let mut resource = template.clone();
+            resource.scalar.as_mut()?.value = amount;
+            Some(resource)
+        })
+        .collect()
+}
+
+impl Scheduler for RefinementScheduler {
+    fn connected(&mut self, connection: &Connection) {
+        let mut framework = self.framework.clone();
+        // After a reconnection: the same framework, failing over.
+        framework.id = connection.framework_id();
+        println!("connected to the master; subscribing in role {ROLE}");
+        if let Err(error) = connection.subscribe(framework) {
+            self.finish(connection, Err(format!("subscribing failed: {error}")));
+        }
+    }
+
+    fn disconnected(&mut self, _: &Connection) {
+        println!("disconnected from the master; libmesos reconnects");
+    }
+
+    fn subscribed(&mut self, _: &Connection, subscribed: event::Subscribed) {
+        println!(
+            "subscribed as framework {} (heartbeats every {}s)",
+            subscribed.framework_id.value,
+            subscribed.heartbeat_interval_seconds()
+        );
+    }
+
+    fn offers(&mut self, connection: &Connection, offers: event::Offers) {
+        for offer in offers.offers {
+            let Ok(v0) = devolve::<_, mesos::proto::Offer>(&offer) else {
+                let _ = connection.decline(vec![offer.id.clone()], Some(refuse(30.0)));
+                continue;
+            };
+            let resources = Resources::from(v0.resources);
+            let refined = resources.reserved(Some(ROLE));
+            let parent = resources.reserved(Some(PARENT_ROLE));
+            let ours = self
+                .agent
+                .as_ref()
+                .is_none_or(|agent| *agent == offer.agent_id);
+            match self.phase {
+                Phase::Refining if !refined.is_empty() => self.launch(connection, &offer, &refined),
+                Phase::Refining if !parent.is_empty() => self.refine(connection, &offer, &parent),
+                Phase::AwaitingRefined if ours && !refined.is_empty() => {
+                    self.launch(connection, &offer, &refined)
+                }
+                _ => {
+                    let _ = connection.decline(vec![offer.id.clone()], Some(refuse(1.0)));
+                }
+            }
+        }
+    }
+
+    fn update_operation_status(
+        &mut self,
+        connection: &Connection,
+        update: event::UpdateOperationStatus,
+    ) {
+        let status = update.status;
+        let id = status
+            .operation_id
+            .as_ref()
+            .map_or("(none)", |id| id.value.as_str());
+        println!(
+            "operation {id} is {:?} {}",
+            status.state(),
+            status.message()
+        );
+        if let (Some(uuid), Some(agent_id), Some(operation_id)) =
+            (&status.uuid, &status.agent_id, &status.operation_id)
+        {
+            let acknowledged =
+                connection.acknowledge_operation_status(call::AcknowledgeOperationStatus {
+                    agent_id: Some(agent_id.clone()),
+                    resource_provider_id: status.resource_provider_id.clone(),
+                    uuid: uuid.value.clone(),
+                    operation_id: operation_id.clone(),
+                });
+            if let Err(error) = acknowledged {
+                eprintln!("main_v1: could not acknowledge operation {id}: {error}");
+            }
+        }
+        match status.state() {
+            OperationState::OperationFinished if self.phase == Phase::AwaitingOperation => {
+                println!("the refinement is done; waiting for its offer");
+                self.phase = Phase::AwaitingRefined;
+                let _ = connection.revive(call::Revive::default());
+            }
+            OperationState::OperationPending | OperationState::OperationFinished => {}
+            state => self.finish(
+                connection,
+                Err(format!(
+                    "operation {id} ended {state:?}: {}",
+                    status.message()
+                )),
+            ),
+        }
+    }
+
+    fn update(&mut self, connection: &Connection, update: event::Update) {
+        let status = update.status;
+        let state = status.state();
+        let message = status.message().to_string();
+        println!(
+            "status update: task {} is {state:?} {message}",
+            status.task_id.value
+        );
+        if let (Some(uuid), Some(agent_id)) = (&status.uuid, &status.agent_id) {
+            let _ = connection.acknowledge(call::Acknowledge {
+                agent_id: agent_id.clone(),
+                task_id: status.task_id.clone(),
+                uuid: uuid.clone(),
+            });
+        }
+        match state {
+            TaskState::TaskStaging | TaskState::TaskStarting | TaskState::TaskRunning => {}
+            TaskState::TaskFinished => self.finish(
+                connection,
+                Ok(format!("task {TASK_ID} finished: {message}")),
+            ),
+            _ => self.finish(
+                connection,
+                Err(format!(
+                    "task {} ended {state:?}: {message}",
+                    status.task_id.value
+                )),
+            ),
+        }
+    }
+
+    fn failure(&mut self, _: &Connection, failure: event::Failure) {
+        println!("failure: {failure:?}");
+    }
+
+    fn error(&mut self, connection: &Connection, message: String) {
+        self.outcome
+            .lock()
+            .unwrap()
+            .get_or_insert(Err(format!("Mesos reported an error: {message}")));
+        self.phase = Phase::Done;
+        let _ = connection.stop();
+    }
+}
+
+struct Options {
+    connection: cli::Connection,
+    executor: ExecutorSource,
+    timeout: Duration,
+}
+
+fn parse_options() -> Result<Options, String> {
+    let mut args: VecDeque<String> = std::env::args().skip(1).collect();
+    let mut rest = Vec::new();
+    let connection = cli::connection(&mut args, &mut rest)?;
+    let (mut executor_path, mut executor_uri, mut timeout) = (None, None, 180);
+    let mut rest: VecDeque<String> = rest.into();
+    while let Some(arg) = rest.pop_front() {
+        match arg.as_str() {
+            "--executor" => executor_path = Some(cli::value(&mut rest, "--executor")?),
+            "--executor-uri" => executor_uri = Some(cli::value(&mut rest, "--executor-uri")?),
+            "--timeout" => {
+                let secs = cli::value(&mut rest, "--timeout")?;
+                timeout = secs
+                    .parse()
+                    .map_err(|_| format!("--timeout takes seconds, not {secs:?}"))?;
+            }
+            "-h" | "--help" => {
+                println!(
+                    "usage: main_v1 [--master HOST:PORT] [--executor PATH | --executor-uri URI] \
+                     [--timeout SECS] [--principal P --secret-file F]\n\
+                     Without --executor or --executor-uri this program is its own (v1) executor."
+                );
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown argument {other:?} (try --help)")),
+        }
+    }
+    let variable = std::env::var(EXECUTOR_VARIABLE).ok();
+    let executor = ExecutorSource::choose(
+        executor_path.as_deref(),
+        executor_uri.as_deref(),
+        variable.as_deref(),
+    )?;
+    Ok(Options {
+        connection,
+        executor,
+        timeout: Duration::from_secs(timeout),
+    })
+}
+
+fn main() {
+    env_logger::init();
+    if executor_command::started_as(V1_EXECUTOR) {
+        // The agent started this binary as the task's (v1) executor.
+        std::process::exit(v1_refinement_executor::run());
+    }
+    let options = match parse_options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("main_v1: {message}");
+            std::process::exit(2);
+        }
+    };
+    let principal = options
+        .connection
+        .credential
+        .as_ref()
+        .map(|(principal, _)| principal.clone());
+    let framework = FrameworkInfo {
+        // v1 takes the user as given (the v0 driver fills it in).
+        user: std::env::var("USER").unwrap_or_else(|_| "root".into()),
+        name: "reservation refinement example (Rust, v1)".into(),
+        roles: vec![ROLE.into()],
+        capabilities: [Capability::MultiRole, Capability::ReservationRefinement]
+            .into_iter()
+            .map(|kind| CapabilityInfo {
+                r#type: Some(kind as i32),
+            })
+            .collect(),
+        principal: principal.clone(),
+        ..Default::default()
+    };
+    let outcome: Outcome = Arc::default();
+    let scheduler = RefinementScheduler {
+        framework,
+        executor: options.executor.clone(),
+        principal,
+        phase: Phase::Refining,
+        agent: None,
+        outcome: Arc::clone(&outcome),
+    };
+    let mut builder = Mesos::builder(scheduler, options.connection.master.clone());
+    if let Some((principal, secret)) = options.connection.credential {
+        builder = builder.credential(Credential {
+            principal,
+            secret: Some(secret),
+        });
+    }
+    let mesos = match builder.build() {
+        Ok(mesos) => mesos,
+        Err(error) => {
+            eprintln!("main_v1: cannot create the v1 scheduler: {error}");
+            std::process::exit(2);
+        }
+    };
+    println!(
+        "connecting to master {} (v1 API)",
+        options.connection.master
+    );
+
+    // Give up, loudly, if nothing happens (e.g. the cluster isn't reserved).
+    {
+        let connection = (*mesos).clone();
+        let outcome = Arc::clone(&outcome);
+        let timeout = options.timeout;
+        std::thread::spawn(move || {
+            std::thread::sleep(timeout);
+            let mut outcome = outcome.lock().unwrap();
+            if outcome.is_none() {
+                *outcome = Some(Err(format!(
+                    "no task finished within {}s: is the master up and the cluster reserved \
+                     (cargo run --example reserve_cluster)?",
+                    timeout.as_secs()
+                )));
+                let _ = connection.stop();
+            }
+        });
+    }
+
+    let run = mesos.run();
+    let outcome = outcome.lock().unwrap().clone();
+    match (run, outcome) {
+        (Ok(_), Some(Ok(message))) => println!("done: {message}"),
+        (_, Some(Err(message))) => {
+            eprintln!("main_v1: {message}");
+            std::process::exit(1);
+        }
+        (Err(error), _) => {
+            eprintln!("main_v1: {error}");
+            std::process::exit(1);
+        }
+        (Ok(status), None) => {
+            eprintln!("main_v1: stopped ({status:?}) before the task finished");
+            std::process::exit(1);
+        }
+    }
+}
