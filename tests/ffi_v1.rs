@@ -204,8 +204,19 @@ fn events_reach_their_methods_and_typed_calls_carry_the_framework_id() {
     assert_eq!(mesos.stop().unwrap(), DriverStatus::Stopped);
     assert_eq!(mesos.join().unwrap(), DriverStatus::Stopped);
     drop(mesos);
-    assert!(double.driver.is_freed());
+    // The last handle is the heartbeat monitor's, which lets go within a
+    // tick of the drop.
+    freed_soon(&double.driver);
     assert!(double.driver.fatal_calls().is_empty());
+}
+
+fn freed_soon(driver: &Arc<mesos_test_double::DriverDouble>) {
+    let driver = Arc::clone(driver);
+    within("the last handle's release", WAIT, move || {
+        while !driver.is_freed() {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    });
 }
 
 #[test]
@@ -441,4 +452,78 @@ fn a_v1_executor_outside_an_agent_is_refused_before_libmesos_exits() {
         .err()
         .unwrap();
     assert!(format!("{error}").contains("is not a duration"), "{error}");
+}
+
+/// Subscribes on every `connected`, and counts the connections.
+struct Resubscriber(Sender<String>);
+
+impl Scheduler for Resubscriber {
+    fn connected(&mut self, connection: &Connection) {
+        self.0.send("connected".into()).unwrap();
+        let mut framework = framework();
+        framework.id = connection.framework_id();
+        connection.subscribe(framework).unwrap();
+    }
+
+    fn disconnected(&mut self, _: &Connection) {
+        self.0.send("disconnected".into()).unwrap();
+    }
+}
+
+#[test]
+fn missed_heartbeats_reconnect_and_the_binding_subscribes_again_with_the_id() {
+    let master = "v1-heartbeats:5050";
+    let (sender, seen) = mpsc::channel();
+    let mesos = Mesos::builder(Resubscriber(sender), master)
+        .shim_api(&API)
+        .heartbeats(Some(mesos::v1::scheduler::Heartbeats {
+            missed: 2.0,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(1),
+        }))
+        .build()
+        .unwrap();
+    mesos.start().unwrap();
+    let double = v1_scheduler(master);
+    double.connected();
+    assert_eq!(seen.recv_timeout(WAIT).unwrap(), "connected");
+    // Heartbeats every 0.1 s, and then none: reconnect after 0.2 s.
+    let mut subscribed = Event::default();
+    subscribed.set_type(event::Type::Subscribed);
+    subscribed.subscribed = Some(event::Subscribed {
+        framework_id: FrameworkId {
+            value: "fw-hb".into(),
+        },
+        heartbeat_interval_seconds: Some(0.1),
+        ..Default::default()
+    });
+    double.received(vec![subscribed.encode_to_vec()]);
+    let reconnect = double.driver.wait_for_call("reconnect");
+    assert!(reconnect.is_some(), "no reconnect after missed heartbeats");
+    // libmesos then reconnects: one SUBSCRIBE for the new connection, with
+    // the id (the scheduler's own here; the binding does not add another).
+    double.disconnected();
+    double.connected();
+    assert_eq!(seen.recv_timeout(WAIT).unwrap(), "disconnected");
+    assert_eq!(seen.recv_timeout(WAIT).unwrap(), "connected");
+    double.driver.wait_idle();
+    let subscribes = || {
+        calls_sent(master)
+            .into_iter()
+            .filter(|call| call.r#type() == call::Type::Subscribe)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(subscribes().len(), 2, "{:?}", subscribes());
+    assert_eq!(
+        subscribes()[1].framework_id.as_ref().unwrap().value,
+        "fw-hb"
+    );
+    // No SUBSCRIBED comes: the binding tries again after its backoff.
+    within("a second try", WAIT, move || {
+        while subscribes().len() < 3 {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    });
+    drop(mesos);
+    freed_soon(&double.driver);
 }

@@ -67,10 +67,22 @@ typed_calls! {
 impl Connection {
     /// Subscribes the framework. A `framework.id` makes it fail over to an
     /// already registered framework (and is remembered for later calls).
+    /// With heartbeat monitoring on (the default), the framework is
+    /// remembered too: after a reconnection the binding subscribes it
+    /// again itself, and a `subscribe` on a connection it already did
+    /// that for is not sent twice.
     pub fn subscribe(&self, framework: FrameworkInfo) -> Result<()> {
-        if let Some(id) = &framework.id {
-            self.note_framework_id(id);
+        let send = self.subscription(|subscription| {
+            subscription.user_subscribes(&framework, std::time::Instant::now())
+        });
+        if !send {
+            return Ok(());
         }
+        self.send_subscribe(framework)
+    }
+
+    /// Sends `SUBSCRIBE` for `framework`, as it is.
+    pub(crate) fn send_subscribe(&self, framework: FrameworkInfo) -> Result<()> {
         let call = Call {
             framework_id: framework.id.clone(),
             subscribe: Some(call::Subscribe {

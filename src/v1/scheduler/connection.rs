@@ -12,11 +12,13 @@ use prost::Message;
 
 use super::callbacks::CALLBACKS;
 use super::dispatch::Dispatcher;
+use super::monitor;
+use super::subscription::{Heartbeats, Subscription};
 use super::Scheduler;
 use crate::driver::{Handle, Owner};
 use crate::error::{Error, Result};
 use crate::ffi::{self, buf};
-use crate::proto::v1::scheduler::{event, Call};
+use crate::proto::v1::scheduler::Call;
 use crate::proto::v1::{Credential, FrameworkId};
 
 /// The calls of a v1 scheduler, as a handle.
@@ -45,7 +47,8 @@ pub struct Connection {
 /// Dropping it aborts a running scheduler, waits for a `join`/`run` and a
 /// running callback to return, and drops the user's scheduler; no
 /// callback runs after `drop` returns. The connection to the master
-/// closes with the last handle. The framework stays registered (as after
+/// closes with the last handle (the heartbeat monitor's own lets go
+/// within 100 ms of the drop). The framework stays registered (as after
 /// a failover) unless a `TEARDOWN` was sent first
 /// ([`Connection::teardown`]).
 pub struct Mesos {
@@ -57,14 +60,16 @@ pub struct MesosBuilder {
     scheduler: Box<dyn Scheduler>,
     master: String,
     credential: Option<Credential>,
+    heartbeats: Option<Heartbeats>,
     pub(crate) api: Option<&'static ShimApi>,
 }
 
 /// What a v1 scheduler's calls learn as it runs.
 #[derive(Default)]
 pub(crate) struct V1SchedulerSettings {
-    /// From `SUBSCRIBED`, or the id the framework subscribed with.
-    framework_id: Mutex<Option<FrameworkId>>,
+    /// The framework id (from `SUBSCRIBED`, or the one it subscribed
+    /// with), and what keeping it subscribed needs.
+    subscription: Mutex<Subscription>,
 }
 
 impl MesosBuilder {
@@ -72,6 +77,19 @@ impl MesosBuilder {
     /// run with `--authenticate_http_frameworks`).
     pub fn credential(mut self, credential: Credential) -> Self {
         self.credential = Some(credential);
+        self
+    }
+
+    /// How the binding keeps the subscription alive, or `None` to leave
+    /// it to the scheduler. By default ([`Heartbeats::default`]): no event
+    /// from the master for 3 heartbeat intervals means the connection is
+    /// dead, and the binding reconnects; after any reconnection it sends
+    /// `SUBSCRIBE` again itself, with the framework id, backing off from
+    /// 1 s to 30 s until `SUBSCRIBED`. The scheduler sees `disconnected`,
+    /// then `connected`; its own `subscribe` from `connected` is then not
+    /// sent twice.
+    pub fn heartbeats(mut self, heartbeats: Option<Heartbeats>) -> Self {
+        self.heartbeats = heartbeats;
         self
     }
 
@@ -96,7 +114,7 @@ impl MesosBuilder {
         let dispatcher = Box::new(Dispatcher {
             scheduler: self.scheduler,
         });
-        let owner = Owner::create(
+        let owner: Owner<Connection> = Owner::create(
             api,
             dispatcher,
             V1SchedulerSettings::default(),
@@ -117,6 +135,9 @@ impl MesosBuilder {
                 }
             },
         )?;
+        if let Some(policy) = self.heartbeats {
+            monitor::spawn(owner.handle().clone(), policy);
+        }
         Ok(Mesos { owner })
     }
 }
@@ -130,6 +151,7 @@ impl Mesos {
             scheduler: Box::new(scheduler),
             master: master.into(),
             credential: None,
+            heartbeats: Some(Heartbeats::default()),
             api: None,
         }
     }
@@ -147,17 +169,17 @@ impl Connection {
     /// The framework's id: from `SUBSCRIBED`, or the one it subscribed
     /// with; `None` before either.
     pub fn framework_id(&self) -> Option<FrameworkId> {
-        self.framework_id_slot().clone()
+        self.subscription(|subscription| subscription.framework_id())
     }
 
-    /// Called for each `SUBSCRIBED` before the user's scheduler sees it.
-    pub(crate) fn note_subscribed(&self, subscribed: &event::Subscribed) {
-        *self.framework_id_slot() = Some(subscribed.framework_id.clone());
-    }
-
-    /// Remembers the id a framework subscribes with (a failover).
-    pub(crate) fn note_framework_id(&self, id: &FrameworkId) {
-        *self.framework_id_slot() = Some(id.clone());
+    /// Runs `use_it` on the subscription's state.
+    pub(crate) fn subscription<R>(&self, use_it: impl FnOnce(&mut Subscription) -> R) -> R {
+        let settings: &V1SchedulerSettings = crate::driver::Kind::handle(self).settings();
+        let mut subscription = settings
+            .subscription
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        use_it(&mut subscription)
     }
 
     /// The framework id every call but `SUBSCRIBE` needs.
@@ -168,14 +190,6 @@ impl Connection {
                      the SUBSCRIBED event before other calls"
                 .into(),
         })
-    }
-
-    fn framework_id_slot(&self) -> std::sync::MutexGuard<'_, Option<FrameworkId>> {
-        let settings: &V1SchedulerSettings = crate::driver::Kind::handle(self).settings();
-        settings
-            .framework_id
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

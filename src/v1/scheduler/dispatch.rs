@@ -2,6 +2,9 @@
 //! shim's callbacks call: it notes what the [`Connection`] must know
 //! (the framework id, from `SUBSCRIBED`) before the user's code runs.
 
+use std::time::Instant;
+
+use super::subscription::Subscription;
 use super::{Connection, Scheduler};
 use crate::proto::v1::scheduler::{event, Event};
 
@@ -51,19 +54,29 @@ pub(crate) struct Dispatcher {
 
 impl Dispatcher {
     pub(crate) fn connected(&mut self, connection: &Connection) {
+        connection.subscription(Subscription::connected);
         self.scheduler.connected(connection);
     }
 
     pub(crate) fn disconnected(&mut self, connection: &Connection) {
+        connection.subscription(Subscription::disconnected);
         self.scheduler.disconnected(connection);
     }
 
     pub(crate) fn received(&mut self, connection: &Connection, events: Vec<Event>) {
-        for event in &events {
-            if let Some(subscribed) = &event.subscribed {
-                connection.note_subscribed(subscribed);
+        let now = Instant::now();
+        connection.subscription(|subscription| {
+            subscription.event(now);
+            for event in &events {
+                if let Some(subscribed) = &event.subscribed {
+                    subscription.subscribed(
+                        now,
+                        subscribed.framework_id.clone(),
+                        subscribed.heartbeat_interval_seconds,
+                    );
+                }
             }
-        }
+        });
         self.scheduler.received(connection, events);
     }
 

@@ -49,8 +49,11 @@ mod callbacks;
 mod calls;
 mod connection;
 mod dispatch;
+mod monitor;
+mod subscription;
 
 pub use connection::{Connection, Mesos, MesosBuilder};
+pub use subscription::Heartbeats;
 
 use crate::proto::v1::scheduler::{event, Event};
 
