@@ -47,7 +47,7 @@ fn watch(connection: &Connection, policy: &Heartbeats) {
                     "v1 scheduler: subscribing again as framework {}",
                     framework.id.as_ref().map_or("?", |id| id.value.as_str())
                 );
-                connection.send_subscribe(framework)
+                connection.send_subscribe(*framework)
             }
         };
         if let Err(error) = result {

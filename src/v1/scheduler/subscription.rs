@@ -44,8 +44,9 @@ pub(crate) enum Action {
     Nothing,
     /// The master went quiet: drop the connection and make a new one.
     Reconnect,
-    /// Send `SUBSCRIBE` with this framework (its id set).
-    Subscribe(FrameworkInfo),
+    /// Send `SUBSCRIBE` with this framework (its id set). Boxed: a
+    /// `FrameworkInfo` is large, and the monitor asks every tick.
+    Subscribe(Box<FrameworkInfo>),
 }
 
 /// A framework's subscription, as the callbacks report it.
@@ -154,7 +155,7 @@ impl Subscription {
         self.sent = Some((self.connection, now));
         let mut framework = framework.clone();
         framework.id = Some(id.clone());
-        Action::Subscribe(framework)
+        Action::Subscribe(Box::new(framework))
     }
 }
 
