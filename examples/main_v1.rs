@@ -48,8 +48,8 @@ use mesos::v1::{devolve, evolve};
 
 const ROLE: &str = "tenant1/private/test-framework";
 const PARENT_ROLE: &str = "tenant1/private";
-const TASK_ID: &str = "refinement-task-v1";
-const EXECUTOR_ID: &str = "refinement-executor-v1";
+const TASK_ID: &str = "refinement-task";
+const EXECUTOR_ID: &str = "refinement-executor";
 const OPERATION_ID: &str = "refine-tenant1-private";
 
 /// What the executor and the task each use, out of the refined resources.

@@ -1,0 +1,230 @@
+//! The v1 scheduler against a real loopback cluster (skipped loudly
+//! without Mesos; `MESOS_TEST_REQUIRE=1` makes that a failure):
+//!
+//! - operation feedback: a RESERVE with an id gets OPERATION_FINISHED, one
+//!   the agent cannot satisfy gets a terminal error state, and
+//!   RECONCILE_OPERATIONS answers for the known operation;
+//! - the reference scenario on v1 (`main_v1`, with its v1 executor), checked
+//!   from the master's state like the v0 one.
+
+#[path = "reference/checks.rs"]
+mod checks;
+mod support;
+
+use std::process::Command;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::Duration;
+
+use mesos::operations;
+use mesos::proto::v1::framework_info::capability::Type as Capability;
+use mesos::proto::v1::framework_info::Capability as CapabilityInfo;
+use mesos::proto::v1::scheduler::{call, event};
+use mesos::proto::v1::{offer, FrameworkInfo, Offer, OperationId, OperationState, OperationStatus};
+use mesos::resources::{dynamic_reservation, Resources};
+use mesos::v1::scheduler::{Connection, Mesos, Scheduler};
+use mesos::v1::{devolve, evolve};
+use support::{require_mesos, Cluster};
+
+const ROLE: &str = "v1-test";
+const WAIT: Duration = Duration::from_secs(60);
+
+/// Everything the test scheduler sees, for the test thread to script.
+enum Seen {
+    Offers(Vec<Offer>),
+    Operation(OperationStatus),
+}
+
+struct Reporter(Sender<Seen>);
+
+impl Scheduler for Reporter {
+    fn connected(&mut self, connection: &Connection) {
+        let mut capability = CapabilityInfo::default();
+        capability.set_type(Capability::MultiRole);
+        let framework = FrameworkInfo {
+            user: std::env::var("USER").unwrap_or_else(|_| "root".into()),
+            name: "v1 operation feedback test".into(),
+            roles: vec![ROLE.into()],
+            capabilities: vec![capability],
+            ..Default::default()
+        };
+        connection.subscribe(framework).unwrap();
+    }
+
+    fn offers(&mut self, _: &Connection, offers: event::Offers) {
+        let _ = self.0.send(Seen::Offers(offers.offers));
+    }
+
+    fn update_operation_status(
+        &mut self,
+        connection: &Connection,
+        update: event::UpdateOperationStatus,
+    ) {
+        let status = update.status;
+        if let (Some(uuid), Some(agent_id), Some(operation_id)) =
+            (&status.uuid, &status.agent_id, &status.operation_id)
+        {
+            connection
+                .acknowledge_operation_status(call::AcknowledgeOperationStatus {
+                    agent_id: Some(agent_id.clone()),
+                    resource_provider_id: status.resource_provider_id.clone(),
+                    uuid: uuid.value.clone(),
+                    operation_id: operation_id.clone(),
+                })
+                .unwrap();
+        }
+        let _ = self.0.send(Seen::Operation(status));
+    }
+}
+
+fn next_offer(seen: &Receiver<Seen>) -> Offer {
+    loop {
+        match seen.recv_timeout(WAIT).expect("an offer") {
+            Seen::Offers(mut offers) => return offers.remove(0),
+            Seen::Operation(_) => continue,
+        }
+    }
+}
+
+fn operation_states(seen: &Receiver<Seen>, id: &str) -> Vec<OperationState> {
+    let mut states = Vec::new();
+    loop {
+        match seen.recv_timeout(WAIT) {
+            Ok(Seen::Operation(status))
+                if status.operation_id.as_ref().is_some_and(|o| o.value == id) =>
+            {
+                states.push(status.state());
+                if status.state() != OperationState::OperationPending {
+                    return states;
+                }
+            }
+            Ok(_) => continue,
+            Err(_) => panic!("no terminal state for operation {id}; saw {states:?}"),
+        }
+    }
+}
+
+/// A RESERVE of `amount` cpus of `offer` to the test role, with `id`.
+fn reserve(offer: &Offer, amount: f64, id: &str) -> call::Accept {
+    let v0: mesos::proto::Offer = devolve(offer).unwrap();
+    let mut cpus = Resources::from(v0.resources)
+        .unreserved()
+        .named("cpus")
+        .into_vec();
+    cpus.truncate(1);
+    cpus[0].scalar.as_mut().unwrap().value = amount;
+    let reserved = Resources::from(cpus)
+        .push_reservation(dynamic_reservation(ROLE, None))
+        .unwrap();
+    let mut operation: offer::Operation =
+        evolve(&operations::reserve(reserved.into_vec())).unwrap();
+    operation.id = Some(OperationId { value: id.into() });
+    call::Accept {
+        offer_ids: vec![offer.id.clone()],
+        operations: vec![operation],
+        filters: None,
+    }
+}
+
+#[test]
+fn operations_with_an_id_report_finished_or_an_error_and_reconcile() {
+    let Some(install) =
+        require_mesos("operations_with_an_id_report_finished_or_an_error_and_reconcile")
+    else {
+        return;
+    };
+    support::init_logging();
+    let cluster = Cluster::start(&install, 1, "cpus:2;mem:1024;disk:1000");
+    let (sender, seen) = mpsc::channel();
+    let mesos = Mesos::builder(Reporter(sender), cluster.master.clone())
+        .build()
+        .unwrap();
+    mesos.start().unwrap();
+
+    let offer = next_offer(&seen);
+    mesos.accept(reserve(&offer, 1.0, "reserve-one")).unwrap();
+    let states = operation_states(&seen, "reserve-one");
+    assert_eq!(
+        states.last(),
+        Some(&OperationState::OperationFinished),
+        "{states:?}"
+    );
+
+    // Twice the agent's cpus: the master refuses it, and says so.
+    let offer = next_offer(&seen);
+    mesos
+        .accept(reserve(&offer, 8.0, "reserve-too-much"))
+        .unwrap();
+    let states = operation_states(&seen, "reserve-too-much");
+    let last = *states.last().unwrap();
+    assert!(
+        matches!(
+            last,
+            OperationState::OperationError
+                | OperationState::OperationFailed
+                | OperationState::OperationDropped
+        ),
+        "{states:?}"
+    );
+
+    // The master still knows the finished one.
+    mesos
+        .reconcile_operations(call::ReconcileOperations {
+            operations: vec![call::reconcile_operations::Operation {
+                operation_id: OperationId {
+                    value: "reserve-one".into(),
+                },
+                agent_id: Some(offer.agent_id.clone()),
+                resource_provider_id: None,
+            }],
+        })
+        .unwrap();
+    let answer = operation_states(&seen, "reserve-one");
+    assert!(!answer.is_empty(), "no answer to RECONCILE_OPERATIONS");
+    eprintln!("reconciled reserve-one: {answer:?}");
+
+    mesos.teardown().unwrap();
+    mesos.stop().unwrap();
+}
+
+#[test]
+fn the_reference_scenario_runs_on_v1_with_operation_feedback() {
+    let Some(install) = require_mesos("the_reference_scenario_runs_on_v1_with_operation_feedback")
+    else {
+        return;
+    };
+    let cluster = Cluster::start(&install, 4, "cpus:1;mem:1024;disk:10000");
+    let master = cluster.master.clone();
+    let run = |name: &str, args: &[&str]| {
+        let binary = support::example_binary(name);
+        assert!(
+            binary.is_file(),
+            "{} missing: cargo test builds the examples",
+            binary.display()
+        );
+        let output = Command::new(&binary)
+            .args(args)
+            .output()
+            .expect("run the example");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        eprintln!("--- {name} {args:?} ---\n{text}");
+        (output.status.success(), text)
+    };
+    assert!(run("reserve_cluster", &["--master", &master]).0);
+    let (ok, output) = run("main_v1", &["--master", &master, "--timeout", "120"]);
+    assert!(ok, "main_v1 failed:\n{output}");
+    for line in [
+        "subscribed as framework",
+        "refining the reservation",
+        "operation refine-tenant1-private is OperationFinished",
+        "reservation refined",
+        "TaskRunning",
+        "TaskFinished",
+    ] {
+        assert!(output.contains(line), "missing {line:?} in:\n{output}");
+    }
+    checks::assert_reference_scenario_ran(&cluster.http(), &cluster.agent_ports);
+}
