@@ -7,6 +7,10 @@
 
 #[path = "support/refinement_executor.rs"]
 mod refinement_executor;
+// Only the task's work, of what the scheduler and executor share.
+#[allow(dead_code)]
+#[path = "support/scenario.rs"]
+mod scenario;
 
 fn main() {
     env_logger::init();

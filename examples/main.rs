@@ -37,6 +37,8 @@ mod cli;
 mod executor_command;
 #[path = "support/refinement_executor.rs"]
 mod refinement_executor;
+#[path = "support/scenario.rs"]
+mod scenario;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -47,20 +49,12 @@ use mesos::operations;
 use mesos::proto::framework_info::capability::Type as Capability;
 use mesos::proto::framework_info::Capability as CapabilityInfo;
 use mesos::proto::{
-    Credential, ExecutorId, ExecutorInfo, FrameworkId, FrameworkInfo, MasterInfo, Offer, Resource,
-    SlaveId, TaskId, TaskInfo, TaskState, TaskStatus,
+    Credential, ExecutorId, ExecutorInfo, FrameworkId, FrameworkInfo, MasterInfo, Offer, SlaveId,
+    TaskId, TaskInfo, TaskState, TaskStatus,
 };
 use mesos::resources::Resources;
 use mesos::{MesosSchedulerDriver, Scheduler, SchedulerDriver};
-
-const ROLE: &str = "tenant1/private/test-framework";
-const PARENT_ROLE: &str = "tenant1/private";
-const TASK_ID: &str = "refinement-task";
-const EXECUTOR_ID: &str = "refinement-executor";
-
-/// What the executor and the task each use, out of the refined resources.
-const EXECUTOR_SHARE: [(&str, f64); 2] = [("cpus", 0.1), ("mem", 64.0)];
-const TASK_SHARE: [(&str, f64); 2] = [("cpus", 0.2), ("mem", 128.0)];
+use scenario::{portion, EXECUTOR_ID, EXECUTOR_SHARE, PARENT_ROLE, ROLE, TASK_ID, TASK_SHARE};
 
 struct Options {
     connection: cli::Connection,
@@ -185,23 +179,6 @@ impl RefinementScheduler {
             Err(error) => self.finish(driver, Err(format!("launching the task failed: {error}"))),
         }
     }
-}
-
-/// Resources of `refined` in the given amounts (keeping their reservation
-/// and allocation), or None if `refined` holds less.
-fn portion(refined: &Resources, share: &[(&str, f64)]) -> Option<Vec<Resource>> {
-    share
-        .iter()
-        .map(|&(name, amount)| {
-            let template = refined.iter().find(|r| r.name == name)?;
-            if refined.get_scalar(name)? + 1e-9 < amount {
-                return None;
-            }
-            let mut resource = template.clone();
-            resource.scalar.as_mut()?.value = amount;
-            Some(resource)
-        })
-        .collect()
 }
 
 impl Scheduler for RefinementScheduler {

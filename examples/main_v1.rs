@@ -26,6 +26,8 @@ mod cli;
 #[allow(dead_code)]
 #[path = "support/executor_command.rs"]
 mod executor_command;
+#[path = "support/scenario.rs"]
+mod scenario;
 #[path = "support/v1_refinement_executor.rs"]
 mod v1_refinement_executor;
 
@@ -45,16 +47,9 @@ use mesos::proto::v1::{
 use mesos::resources::Resources;
 use mesos::v1::scheduler::{Connection, Mesos, Scheduler};
 use mesos::v1::{devolve, evolve};
+use scenario::{portion, EXECUTOR_ID, EXECUTOR_SHARE, PARENT_ROLE, ROLE, TASK_ID, TASK_SHARE};
 
-const ROLE: &str = "tenant1/private/test-framework";
-const PARENT_ROLE: &str = "tenant1/private";
-const TASK_ID: &str = "refinement-task";
-const EXECUTOR_ID: &str = "refinement-executor";
 const OPERATION_ID: &str = "refine-tenant1-private";
-
-/// What the executor and the task each use, out of the refined resources.
-const EXECUTOR_SHARE: [(&str, f64); 2] = [("cpus", 0.1), ("mem", 64.0)];
-const TASK_SHARE: [(&str, f64); 2] = [("cpus", 0.2), ("mem", 128.0)];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Phase {
@@ -209,23 +204,6 @@ impl RefinementScheduler {
 
 fn evolve_all(resources: &[mesos::proto::Resource]) -> mesos::Result<Vec<Resource>> {
     resources.iter().map(evolve).collect()
-}
-
-/// Resources of `refined` in the given amounts (keeping their reservation
-/// and allocation), or None if `refined` holds less.
-fn portion(refined: &Resources, share: &[(&str, f64)]) -> Option<Vec<mesos::proto::Resource>> {
-    share
-        .iter()
-        .map(|&(name, amount)| {
-            let template = refined.iter().find(|r| r.name == name)?;
-            if refined.get_scalar(name)? + 1e-9 < amount {
-                return None;
-            }
-            let mut resource = template.clone();
-            resource.scalar.as_mut()?.value = amount;
-            Some(resource)
-        })
-        .collect()
 }
 
 impl Scheduler for RefinementScheduler {

@@ -117,15 +117,7 @@ pub(crate) mod executor {
     /// `MESOS_SLAVE_PID`. `entries` are `NAME=VALUE`; `None` means this
     /// process's environment.
     pub(crate) fn agent_environment(entries: Option<&[String]>) -> Result<()> {
-        let lookup = |name: &str| -> Option<String> {
-            match entries {
-                Some(entries) => entries.iter().find_map(|entry| {
-                    let (key, value) = entry.split_once('=')?;
-                    (key == name).then(|| value.to_string())
-                }),
-                None => std::env::var(name).ok(),
-            }
-        };
+        let lookup = |name: &str| super::variable(entries, name);
         let invalid = |reason: String| Error::InvalidArgument {
             what: "executor environment",
             reason: format!(
@@ -221,6 +213,19 @@ pub(crate) mod v1_executor {
             }
         }
         Ok(())
+    }
+}
+
+/// The value of `name` in `entries` (`NAME=VALUE`), or in this process's
+/// environment when there are none: where an executor reads the agent's
+/// variables.
+pub(crate) fn variable(entries: Option<&[String]>, name: &str) -> Option<String> {
+    match entries {
+        Some(entries) => entries.iter().find_map(|entry| {
+            let (key, value) = entry.split_once('=')?;
+            (key == name).then(|| value.to_string())
+        }),
+        None => std::env::var(name).ok(),
     }
 }
 

@@ -11,7 +11,6 @@
 mod checks;
 mod support;
 
-use std::process::Command;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
@@ -23,7 +22,7 @@ use mesos::proto::v1::{offer, FrameworkInfo, Offer, OperationId, OperationState,
 use mesos::resources::{dynamic_reservation, Resources};
 use mesos::v1::scheduler::{Connection, Mesos, Scheduler};
 use mesos::v1::{devolve, evolve};
-use support::{require_mesos, Cluster};
+use support::{require_mesos, run_example, Cluster};
 
 const ROLE: &str = "v1-test";
 const WAIT: Duration = Duration::from_secs(60);
@@ -194,27 +193,8 @@ fn the_reference_scenario_runs_on_v1_with_operation_feedback() {
     };
     let cluster = Cluster::start(&install, 4, "cpus:1;mem:1024;disk:10000");
     let master = cluster.master.clone();
-    let run = |name: &str, args: &[&str]| {
-        let binary = support::example_binary(name);
-        assert!(
-            binary.is_file(),
-            "{} missing: cargo test builds the examples",
-            binary.display()
-        );
-        let output = Command::new(&binary)
-            .args(args)
-            .output()
-            .expect("run the example");
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        eprintln!("--- {name} {args:?} ---\n{text}");
-        (output.status.success(), text)
-    };
-    assert!(run("reserve_cluster", &["--master", &master]).0);
-    let (ok, output) = run("main_v1", &["--master", &master, "--timeout", "120"]);
+    assert!(run_example("reserve_cluster", &["--master", &master]).0);
+    let (ok, output) = run_example("main_v1", &["--master", &master, "--timeout", "120"]);
     assert!(ok, "main_v1 failed:\n{output}");
     for line in [
         "subscribed as framework",

@@ -8,32 +8,10 @@ mod checks;
 mod file_server;
 mod support;
 
-use std::process::Command;
-
 use checks::{assert_reference_scenario_ran, reservation_stacks};
-use support::{require_mesos, Cluster};
+use support::{require_mesos, run_example, Cluster};
 
 const AGENT_RESOURCES: &str = "cpus:1;mem:1024;disk:10000";
-
-fn run_example(name: &str, args: &[&str]) -> (bool, String) {
-    let binary = support::example_binary(name);
-    assert!(
-        binary.is_file(),
-        "{} missing: cargo test builds the examples",
-        binary.display()
-    );
-    let output = Command::new(&binary)
-        .args(args)
-        .output()
-        .expect("run the example");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    eprintln!("--- {name} {args:?} ---\n{text}");
-    (output.status.success(), text)
-}
 
 #[test]
 fn the_reference_framework_refines_a_reservation_and_runs_its_task_on_agent_0() {

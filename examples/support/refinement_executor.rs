@@ -7,7 +7,6 @@
 //! TASK_FINISHED or TASK_FAILED with a message saying what happened. When it
 //! has no task left it stops its driver, and it exits cleanly on shutdown.
 
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -36,33 +35,6 @@ fn update(driver: &ExecutorDriver, task_id: &TaskId, state: TaskState, message: 
             "executor: could not send the {state:?} update for {}: {error}",
             task_id.value
         );
-    }
-}
-
-/// What the task does: its `data` as a shell command, or a fixed workload.
-fn work(task: &TaskInfo) -> Result<String, String> {
-    match task.data.as_deref().map(String::from_utf8_lossy) {
-        Some(command) if !command.trim().is_empty() => {
-            let output = Command::new("/bin/sh")
-                .arg("-c")
-                .arg(command.as_ref())
-                .output()
-                .map_err(|error| format!("could not start /bin/sh: {error}"))?;
-            let stdout = String::from_utf8_lossy(&output.stdout).trim().to_string();
-            print!("{}", String::from_utf8_lossy(&output.stdout));
-            eprint!("{}", String::from_utf8_lossy(&output.stderr));
-            if output.status.success() {
-                Ok(format!("command `{command}` succeeded: {stdout}"))
-            } else {
-                Err(format!("command `{command}` failed with {}", output.status))
-            }
-        }
-        _ => {
-            let primes = (2u32..50_000)
-                .filter(|n| (2..).take_while(|d| d * d <= *n).all(|d| n % d != 0))
-                .count();
-            Ok(format!("counted {primes} primes below 50000"))
-        }
     }
 }
 
@@ -96,7 +68,7 @@ impl Executor for RefinementExecutor {
         let driver = driver.clone();
         let running = Arc::clone(&self.running);
         std::thread::spawn(move || {
-            match work(&task) {
+            match super::scenario::work(task.data.as_deref()) {
                 Ok(message) => update(&driver, &task.task_id, TaskState::TaskFinished, &message),
                 Err(message) => update(&driver, &task.task_id, TaskState::TaskFailed, &message),
             }

@@ -9,7 +9,6 @@
 //! also stops on SHUTDOWN.
 
 use std::collections::BTreeMap;
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use mesos::proto::v1::executor::event;
@@ -43,26 +42,6 @@ fn update(connection: &Connection, task_id: &TaskId, state: TaskState, message: 
     }
 }
 
-/// What the task does: its `data` as a shell command, or a fixed workload.
-fn work(task: &TaskInfo) -> Result<String, String> {
-    match task.data.as_deref().map(String::from_utf8_lossy) {
-        Some(command) if !command.trim().is_empty() => {
-            let output = Command::new("/bin/sh")
-                .arg("-c")
-                .arg(command.as_ref())
-                .output()
-                .map_err(|error| format!("could not start /bin/sh: {error}"))?;
-            let stdout = String::from_utf8_lossy(&output.stdout).trim().to_string();
-            if output.status.success() {
-                Ok(format!("command `{command}` succeeded: {stdout}"))
-            } else {
-                Err(format!("command `{command}` failed with {}", output.status))
-            }
-        }
-        _ => Ok("nothing to run".to_string()),
-    }
-}
-
 impl RefinementExecutor {
     /// Runs `task` on a thread of its own (callbacks must return promptly;
     /// the connection is a cheap clone usable anywhere).
@@ -78,7 +57,7 @@ impl RefinementExecutor {
             "started by the v1 custom executor",
         );
         let connection = connection.clone();
-        std::thread::spawn(move || match work(&task) {
+        std::thread::spawn(move || match super::scenario::work(task.data.as_deref()) {
             Ok(message) => update(
                 &connection,
                 &task.task_id,

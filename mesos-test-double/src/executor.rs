@@ -104,28 +104,10 @@ pub(crate) unsafe extern "C" fn new(
         return std::ptr::null_mut();
     };
     // SAFETY: the binding passes buffers valid for the call.
-    let Ok(environment) =
-        (unsafe { optional_strings(environment, environment_len, "environment") })
+    let Ok((environment, key)) = (unsafe { environment_and_key(environment, environment_len) })
     else {
         return std::ptr::null_mut(); // the conversion set the error
     };
-    if let Some(entry) = environment
-        .iter()
-        .flatten()
-        .find(|entry| !entry.contains('='))
-    {
-        fail(
-            MESOS_SHIM_BAD_MESSAGE,
-            &format!("environment: entry '{entry}' is not NAME=VALUE"),
-        );
-        return std::ptr::null_mut();
-    }
-    let key = environment
-        .iter()
-        .flatten()
-        .find_map(|entry| entry.strip_prefix("DOUBLE_KEY="))
-        .unwrap_or_default()
-        .to_string();
     let double = Arc::new(ExecutorDouble {
         driver: Arc::new(DriverDouble::default()),
         environment,
@@ -133,4 +115,35 @@ pub(crate) unsafe extern "C" fn new(
     });
     EXECUTORS.insert(key, Arc::clone(&double));
     into_pointer(double)
+}
+
+/// An executor's `NAME=VALUE` environment as the shim checks it, and the
+/// key tests find its double by (`DOUBLE_KEY`, "" when none). Both
+/// executor kinds take it the same way.
+///
+/// # Safety
+/// `environment` is NULL or `len` buffers valid for the call.
+pub(crate) unsafe fn environment_and_key(
+    environment: *const mesos_shim_buf,
+    len: usize,
+) -> Result<(Option<Vec<String>>, String), i32> {
+    // SAFETY: forwarded from the caller.
+    let environment = unsafe { optional_strings(environment, len, "environment") }?;
+    if let Some(entry) = environment
+        .iter()
+        .flatten()
+        .find(|entry| !entry.contains('='))
+    {
+        return Err(fail(
+            MESOS_SHIM_BAD_MESSAGE,
+            &format!("environment: entry '{entry}' is not NAME=VALUE"),
+        ));
+    }
+    let key = environment
+        .iter()
+        .flatten()
+        .find_map(|entry| entry.strip_prefix("DOUBLE_KEY="))
+        .unwrap_or_default()
+        .to_string();
+    Ok((environment, key))
 }

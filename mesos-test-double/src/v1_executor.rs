@@ -11,7 +11,7 @@ use mesos_sys::{
     MESOS_SHIM_NULL_ARGUMENT,
 };
 
-use crate::buffers::{fail, optional_strings};
+use crate::buffers::fail;
 use crate::callbacks::Callbacks;
 use crate::driver::{DriverDouble, KindDouble};
 use crate::registry::Registry;
@@ -101,28 +101,11 @@ pub(crate) unsafe extern "C" fn new(
         return std::ptr::null_mut();
     };
     // SAFETY: the binding passes buffers valid for the call.
-    let Ok(environment) =
-        (unsafe { optional_strings(environment, environment_len, "environment") })
+    let Ok((environment, key)) =
+        (unsafe { crate::executor::environment_and_key(environment, environment_len) })
     else {
         return std::ptr::null_mut(); // the conversion set the error
     };
-    if let Some(entry) = environment
-        .iter()
-        .flatten()
-        .find(|entry| !entry.contains('='))
-    {
-        fail(
-            mesos_sys::MESOS_SHIM_BAD_MESSAGE,
-            &format!("environment: entry '{entry}' is not NAME=VALUE"),
-        );
-        return std::ptr::null_mut();
-    }
-    let key = environment
-        .iter()
-        .flatten()
-        .find_map(|entry| entry.strip_prefix("DOUBLE_KEY="))
-        .unwrap_or_default()
-        .to_string();
     let double = Arc::new(V1ExecutorDouble {
         driver: Arc::new(DriverDouble::default()),
         environment,

@@ -359,6 +359,28 @@ fn free_port_run(count: usize) -> u16 {
 
 /// Path of an example binary built by `cargo test` (examples are built
 /// next to the test binaries, in `target/<profile>/examples`).
+/// Runs the built example `name` with `args`; whether it succeeded, and
+/// its stdout and stderr (also echoed, for a failing test's log).
+pub fn run_example(name: &str, args: &[&str]) -> (bool, String) {
+    let binary = example_binary(name);
+    assert!(
+        binary.is_file(),
+        "{} missing: cargo test builds the examples",
+        binary.display()
+    );
+    let output = Command::new(&binary)
+        .args(args)
+        .output()
+        .expect("run the example");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    eprintln!("--- {name} {args:?} ---\n{text}");
+    (output.status.success(), text)
+}
+
 pub fn example_binary(name: &str) -> PathBuf {
     let test_binary = std::env::current_exe().expect("current_exe");
     let profile_dir = test_binary

@@ -73,15 +73,7 @@ impl Mesos {
         api: &'static ShimApi,
     ) -> Result<Self> {
         ffi::check_library_version(api)?;
-        let lookup = |name: &str| -> Option<String> {
-            match &environment {
-                Some(entries) => entries.iter().find_map(|entry| {
-                    let (key, value) = entry.split_once('=')?;
-                    (key == name).then(|| value.to_string())
-                }),
-                None => std::env::var(name).ok(),
-            }
-        };
+        let lookup = |name: &str| preconditions::variable(environment.as_deref(), name);
         preconditions::v1_executor::agent_environment(lookup)?;
         let settings = V1ExecutorSettings {
             executor_id: ExecutorId {
