@@ -77,6 +77,13 @@ pub enum Error {
         /// prost's description.
         source: prost::DecodeError,
     },
+    /// No answer came in time (a call that waits for Mesos's answer).
+    TimedOut {
+        /// What was waited for, e.g. `the answer to a v1 call`.
+        what: &'static str,
+        /// How long.
+        after: std::time::Duration,
+    },
     /// An argument was refused before reaching Mesos.
     InvalidArgument {
         /// Which argument.
@@ -124,6 +131,10 @@ impl fmt::Display for Error {
                 )
             }
             Error::Aborted { message: None } => write!(f, "the driver was aborted"),
+            Error::TimedOut { what, after } => write!(
+                f,
+                "no {what} within {after:?}: is the master reachable and answering?"
+            ),
             Error::CallbackPanicked { callback, message } => write!(
                 f,
                 "{callback} panicked ({message}); the driver was aborted and no further \

@@ -123,11 +123,13 @@ macro_rules! driver_calls {
                     $(let $arg = $crate::from_list::encode!($kind, $arg);)*
                     let handle = $crate::driver::Kind::handle(self);
                     let api = handle.api();
-                    handle.call(|raw| {
+                    let result = handle.call(|raw| {
                         // SAFETY: `call` lends the live C++ object for this
                         // call; every encoded argument lives until it returns.
                         unsafe { $crate::from_list::c_call!((api.$call_fn); raw; [] $($kind $arg)*) }
-                    })
+                    });
+                    $($crate::from_list::settle!($kind, $arg, result);)*
+                    result
                 }
             )*
         }
@@ -142,6 +144,7 @@ macro_rules! rust_arg {
     (bytes) => { &[u8] };
     (optional $type:ty) => { Option<&$type> };
     (flag) => { bool };
+    (completion $type:ty) => { impl FnOnce($crate::Result<$type>) + Send + 'static };
 }
 
 /// A driver call's fatal precondition: for a call marked `fatal`, `$check`
@@ -173,6 +176,19 @@ macro_rules! encode {
     (flag, $arg:ident) => {
         i32::from($arg)
     };
+    (completion, $arg:ident) => {
+        $crate::completion::Pending::new($arg)
+    };
+}
+
+/// After the call, what an encoded argument still owes: a `completion`
+/// the shim did not take (the call failed) is dropped uncalled; the others
+/// are dropped as usual.
+macro_rules! settle {
+    (completion, $arg:ident, $result:ident) => {
+        $arg.settle($result.is_ok())
+    };
+    ($kind:ident, $arg:ident, $result:ident) => {};
 }
 
 /// The shim call `$function($raw, <each encoded argument as C arguments>)`.
@@ -194,6 +210,9 @@ macro_rules! c_call {
     };
     ($function:expr; $raw:ident; [$($c:expr,)*] flag $arg:ident $($rest:tt)*) => {
         $crate::from_list::c_call!($function; $raw; [$($c,)* $arg,] $($rest)*)
+    };
+    ($function:expr; $raw:ident; [$($c:expr,)*] completion $arg:ident $($rest:tt)*) => {
+        $crate::from_list::c_call!($function; $raw; [$($c,)* $arg.callback(), $arg.context(),] $($rest)*)
     };
     ($function:expr; $raw:ident; [$($c:expr,)*]) => {
         $function($raw, $($c),*)
@@ -296,4 +315,6 @@ macro_rules! trampoline {
     };
 }
 
-pub(crate) use {c_call, callback_table, check, driver_calls, encode, rust_arg, trampoline};
+pub(crate) use {
+    c_call, callback_table, check, driver_calls, encode, rust_arg, settle, trampoline,
+};

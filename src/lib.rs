@@ -23,6 +23,7 @@
 
 #![warn(missing_docs)]
 
+mod completion;
 mod driver;
 pub mod error;
 pub mod executor;

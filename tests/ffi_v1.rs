@@ -527,3 +527,26 @@ fn missed_heartbeats_reconnect_and_the_binding_subscribes_again_with_the_id() {
     drop(mesos);
     freed_soon(&double.driver);
 }
+
+#[test]
+fn call_answers_with_the_masters_result_and_a_refused_call_never_calls_back() {
+    let master = "v1-call:5050";
+    let (mesos, _seen) = recorder(master);
+    mesos.start().unwrap();
+    let double = v1_scheduler(master);
+    let mut teardown = Call::default();
+    teardown.set_type(call::Type::Teardown);
+    let answer = mesos.call(&teardown, WAIT).unwrap();
+    assert_eq!(answer.status_code, 202);
+    assert!(double.driver.calls_named("call_with").len() == 1);
+
+    mesos.stop().unwrap();
+    let (sender, called) = mpsc::channel();
+    let refused = mesos.call_with(&teardown, move |result| {
+        let _ = sender.send(result.is_ok());
+    });
+    assert!(matches!(refused, Err(Error::NotRunning { .. })), "{refused:?}");
+    assert!(called.recv_timeout(Duration::from_millis(200)).is_err());
+    drop(mesos);
+    freed_soon(&double.driver);
+}

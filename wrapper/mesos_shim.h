@@ -352,6 +352,29 @@ int32_t mesos_shim_v1_scheduler_send(mesos_shim_v1_scheduler *scheduler,
 /* Drops the connection and makes a new one (disconnected, then connected). */
 int32_t mesos_shim_v1_scheduler_reconnect(mesos_shim_v1_scheduler *scheduler);
 
+/*
+ * How a call's answer comes back: `code` is MESOS_SHIM_DRIVER_RUNNING with
+ * `result` a serialized mesos.v1.scheduler.APIResult; another status when
+ * the scheduler was not running; or a negative mesos_shim_result with
+ * `result` a UTF-8 message (libmesos failed the call, or the shim refused
+ * it). `result` is valid until the callback returns.
+ */
+typedef void (*mesos_shim_v1_result_callback)(void *context, int32_t code,
+                                              mesos_shim_buf result);
+
+/*
+ * Sends `call` (serialized mesos.v1.scheduler.Call) and reports the
+ * master's answer (libmesos's Mesos::call). Never waits for it. When this
+ * returns MESOS_SHIM_DRIVER_RUNNING, `done` is called exactly once, with
+ * `context`, on a libmesos thread, when the answer comes (libmesos may
+ * also never answer, if the master never does). Any other return says why
+ * the call was refused, as for `send`, and `done` is never called.
+ */
+int32_t mesos_shim_v1_scheduler_call(mesos_shim_v1_scheduler *scheduler,
+                                     mesos_shim_buf call,
+                                     mesos_shim_v1_result_callback done,
+                                     void *context);
+
 typedef struct mesos_shim_v1_executor mesos_shim_v1_executor;
 
 /* As for the v1 scheduler; events are mesos.v1.executor.Event. */

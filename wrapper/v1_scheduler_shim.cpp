@@ -156,6 +156,36 @@ int32_t mesos_shim_v1_scheduler_send(mesos_shim_v1_scheduler *scheduler,
   });
 }
 
+int32_t mesos_shim_v1_scheduler_call(mesos_shim_v1_scheduler *scheduler,
+                                     mesos_shim_buf call,
+                                     mesos_shim_v1_result_callback done,
+                                     void *context) {
+  return guard([&] {
+    if (done == nullptr) {
+      throw NullArgument("done is NULL");
+    }
+    const mesos::v1::scheduler::Call parsed =
+        parse<mesos::v1::scheduler::Call>(call, "call");
+    return handle_of(scheduler).object.with_library([&](Library &library) {
+      // The future is only watched, never waited for: it may stay pending
+      // (a master that never answers), and then `done` is not called.
+      library.call(parsed).onAny(
+          [done, context](const process::Future<mesos::v1::scheduler::APIResult>
+                              &answer) {
+            if (answer.isReady()) {
+              const mesos_shim::Serialized result(answer.get());
+              done(context, MESOS_SHIM_DRIVER_RUNNING, result.buf());
+            } else {
+              const mesos_shim::Serialized why(
+                  answer.isFailed() ? "libmesos failed the call: " + answer.failure()
+                                    : std::string("libmesos discarded the call"));
+              done(context, MESOS_SHIM_EXCEPTION, why.buf());
+            }
+          });
+    });
+  });
+}
+
 int32_t mesos_shim_v1_scheduler_reconnect(mesos_shim_v1_scheduler *scheduler) {
   return guard([&] {
     return handle_of(scheduler).object.with_library(

@@ -56,6 +56,10 @@ int32_t mesos_shim_v1_scheduler_send(mesos_shim_v1_scheduler *,
 int32_t mesos_shim_v1_scheduler_reconnect(mesos_shim_v1_scheduler *) {
   return unavailable();
 }
+int32_t mesos_shim_v1_scheduler_call(mesos_shim_v1_scheduler *, mesos_shim_buf,
+                                     mesos_shim_v1_result_callback, void *) {
+  return unavailable();
+}
 
 mesos_shim_v1_executor *
 mesos_shim_v1_executor_new(const mesos_shim_v1_executor_callbacks *, void *,

@@ -437,6 +437,17 @@ unsafe extern "C" {
 unsafe extern "C" {
     pub fn mesos_shim_v1_scheduler_reconnect(scheduler: *mut mesos_shim_v1_scheduler) -> i32;
 }
+pub type mesos_shim_v1_result_callback = ::std::option::Option<
+    unsafe extern "C" fn(context: *mut ::std::os::raw::c_void, code: i32, result: mesos_shim_buf),
+>;
+unsafe extern "C" {
+    pub fn mesos_shim_v1_scheduler_call(
+        scheduler: *mut mesos_shim_v1_scheduler,
+        call: mesos_shim_buf,
+        done: mesos_shim_v1_result_callback,
+        context: *mut ::std::os::raw::c_void,
+    ) -> i32;
+}
 #[repr(C)]
 #[derive(Debug)]
 pub struct mesos_shim_v1_executor {

@@ -29,6 +29,7 @@
 //! | `bytes` | `mesos_shim_buf` | `&[u8]` |
 //! | `optional(T)` | `const mesos_shim_buf *` (NULL for none) | `Option<&T>` |
 //! | `flag` | `int32_t` | `bool` |
+//! | `completion(T)` | `mesos_shim_v1_result_callback, void *` | `impl FnOnce(Result<T>) + Send` (called once, with the answer) |
 //!
 //! Every driver call returns `int32_t` (a status or a shim error). A call
 //! marked `fatal` has a libmesos precondition that kills the process, which
@@ -312,6 +313,17 @@ macro_rules! shim_boundary {
                     /// [`Scheduler`](crate::v1::scheduler) build on it.
                     send = mesos_shim_v1_scheduler_send(call: message(Call));
 
+                    /// Sends a call and hands the master's answer (its HTTP
+                    /// status and error, as an `APIResult`) to `done`, on a
+                    /// libmesos thread; never waits for it. `done` is called
+                    /// exactly once, with the error, also when the call is
+                    /// refused (then this returns the same error). A panic
+                    /// in `done` is caught and logged.
+                    /// [`call`](Self::call) waits for the answer instead.
+                    call_with = mesos_shim_v1_scheduler_call(
+                        call: message(Call),
+                        done: completion(ApiResult));
+
                     /// Drops the connection and makes a new one:
                     /// `disconnected`, then `connected` again, after which
                     /// the framework must subscribe again.
@@ -460,6 +472,9 @@ macro_rules! shim_fn {
     };
     (@ [$($c:ty,)*] flag $($rest:ident)*) => {
         $crate::shim_fn!(@ [$($c,)* i32,] $($rest)*)
+    };
+    (@ [$($c:ty,)*] completion $($rest:ident)*) => {
+        $crate::shim_fn!(@ [$($c,)* $crate::mesos_shim_v1_result_callback, *mut ::std::os::raw::c_void,] $($rest)*)
     };
     (@ [$($c:ty,)*]) => { unsafe extern "C" fn($($c),*) -> i32 };
 }

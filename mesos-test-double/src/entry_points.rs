@@ -133,6 +133,13 @@ macro_rules! entry_point {
             $($rest)*);
     };
     (@munch $how:ident $name:ident $handle:ident; $args:ident; [$($params:tt)*] [$($records:tt)*]
+        $arg:ident completion $($rest:tt)*) => {
+        entry_point!(@munch $how $name $handle; $args;
+            [$($params)* $arg: mesos_sys::mesos_shim_v1_result_callback, context: *mut std::os::raw::c_void,]
+            [$($records)* { $args.completion($arg, context) }]
+            $($rest)*);
+    };
+    (@munch $how:ident $name:ident $handle:ident; $args:ident; [$($params:tt)*] [$($records:tt)*]
         $arg:ident flag $($rest:tt)*) => {
         entry_point!(@munch $how $name $handle; $args;
             [$($params)* $arg: i32,]
@@ -156,7 +163,10 @@ macro_rules! entry_point {
                     return code;
                 }
             )*
-            $crate::driver::KindDouble::$how(double, stringify!($name), $args.0)
+            let completions = std::mem::take(&mut $args.1);
+            let code = $crate::driver::KindDouble::$how(double, stringify!($name), $args.0);
+            completions.answer(code, $crate::driver::KindDouble::driver(double));
+            code
         }
     };
 }

@@ -8,9 +8,42 @@ use mesos_sys::mesos_shim_buf;
 
 use crate::buffers::{self, ShimError};
 
-/// The byte arguments of one call, in order.
+/// The byte arguments of one call, in order, and the completions it must
+/// answer.
 #[derive(Default)]
-pub(crate) struct Recorded(pub(crate) Vec<Vec<u8>>);
+pub(crate) struct Recorded(pub(crate) Vec<Vec<u8>>, pub(crate) Completions);
+
+/// The `completion` arguments of one call: answered, as the real shim
+/// does, only when the call is accepted.
+#[derive(Default)]
+pub(crate) struct Completions(Vec<(mesos_sys::mesos_shim_v1_result_callback, Context)>);
+
+/// A completion's context, sent to the callback thread with it.
+struct Context(*mut std::os::raw::c_void);
+// SAFETY: the binding hands the context over to the shim for one call of
+// the callback, from any thread (libmesos answers on its own threads).
+unsafe impl Send for Context {}
+
+impl Completions {
+    /// After the call returned `code`: an accepted call's completions get
+    /// an `APIResult` of status 202 on the callback thread (libmesos
+    /// answers on a thread of its own); a refused call's are never called.
+    pub(crate) fn answer(self, code: i32, driver: &crate::driver::DriverDouble) {
+        if code != mesos_sys::MESOS_SHIM_DRIVER_RUNNING as i32 {
+            return;
+        }
+        for (callback, context) in self.0 {
+            driver.enqueue(Box::new(move || {
+                // APIResult { status_code: 202 }: field 1, varint.
+                let result = [0x08, 0xca, 0x01];
+                let context = context;
+                // SAFETY: the binding's callback and the context it handed
+                // over for this call, called once; `result` outlives it.
+                unsafe { callback.unwrap()(context.0, code, buffers::view(&result)) }
+            }));
+        }
+    }
+}
 
 impl Recorded {
     /// # Safety
@@ -81,6 +114,24 @@ impl Recorded {
                 Ok(())
             }
         }
+    }
+
+    /// A `completion` argument: recorded as `completion`, answered after
+    /// the call (see [`Completions::answer`]).
+    pub(crate) fn completion(
+        &mut self,
+        callback: mesos_sys::mesos_shim_v1_result_callback,
+        context: *mut std::os::raw::c_void,
+    ) -> Result<(), ShimError> {
+        if callback.is_none() {
+            return Err(buffers::fail(
+                mesos_sys::MESOS_SHIM_NULL_ARGUMENT,
+                "done is NULL",
+            ));
+        }
+        self.0.push(b"completion".to_vec());
+        self.1 .0.push((callback, Context(context)));
+        Ok(())
     }
 
     pub(crate) fn flag(&mut self, value: i32) -> Result<(), ShimError> {

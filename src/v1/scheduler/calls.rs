@@ -4,7 +4,7 @@
 
 use super::Connection;
 use crate::error::Result;
-use crate::proto::v1::scheduler::{call, Call};
+use crate::proto::v1::scheduler::{self as call_answer, call, Call};
 use crate::proto::v1::{Filters, FrameworkInfo, OfferId};
 
 /// `$method($field: call::$message)` sends a call of type `$type` with
@@ -92,6 +92,30 @@ impl Connection {
             ..typed(call::Type::Subscribe)
         };
         self.send(&call)
+    }
+
+    /// Sends `call` and waits up to `timeout` for the master's answer:
+    /// its HTTP status (`202` accepted, `400` with the reason in `error`
+    /// for a call it refuses...). The wait is bounded: a master that never
+    /// answers is [`Error::TimedOut`](crate::Error::TimedOut), and the
+    /// answer is dropped if it comes later. Don't call it from inside a
+    /// callback with a long timeout: events wait meanwhile.
+    pub fn call(
+        &self,
+        call: &Call,
+        timeout: std::time::Duration,
+    ) -> Result<call_answer::ApiResult> {
+        let (answer, waiting) = std::sync::mpsc::sync_channel(1);
+        self.call_with(call, move |result| {
+            let _ = answer.send(result);
+        })?;
+        match waiting.recv_timeout(timeout) {
+            Ok(result) => result,
+            Err(_) => Err(crate::Error::TimedOut {
+                what: "answer to a v1 call",
+                after: timeout,
+            }),
+        }
     }
 
     /// Tears the framework down: the master kills its tasks and forgets

@@ -18,7 +18,7 @@ use super::Scheduler;
 use crate::driver::{Handle, Owner};
 use crate::error::{Error, Result};
 use crate::ffi::{self, buf};
-use crate::proto::v1::scheduler::Call;
+use crate::proto::v1::scheduler::{ApiResult, Call};
 use crate::proto::v1::{Credential, FrameworkId};
 
 /// The calls of a v1 scheduler, as a handle.
