@@ -22,6 +22,10 @@
 #                        the N-th status update; each run times 5 storms
 #                        after an untimed warm-up one and reports the
 #                        median (N from BENCH_STORM_SIZES)
+#      storm-v1 MASTER N the same storm on the v1 API: the Rust
+#                        mesos::v1::scheduler against a C++ twin on
+#                        mesos::v1::scheduler::Mesos (cpp/bench_v1.cpp);
+#                        the summary also gives v1/v0 per side
 # 3. prints min/median/max for each side, the ratio Rust/C++ of medians,
 #    each side's peak RSS, and the CPU cost per call / per callback (which
 #    does not depend on the share of the CPU a run got), as Markdown tables;
@@ -41,8 +45,8 @@
 #   BENCH_PIN             1 to keep benchmarks and cluster on
 #                         separate CPUs (taskset)                 (1)
 #   BENCH_WORKLOADS       which workloads to run    (offers offers-batch
-#                         offers-trim64m calls storm; "calls" alone
-#                         for a quick look at one figure)
+#                         offers-trim64m calls storm storm-v1; "calls"
+#                         alone for a quick look at one figure)
 #   MESOS_MASTER_PORT, MESOS_AGENT_BASE_PORT                      (15050, 15051)
 #   MESOS_CLUSTER_DIR     cluster state, logs and results         (/tmp/mesos-rs-bench)
 set -euo pipefail
@@ -55,7 +59,7 @@ offer_seconds=${BENCH_OFFER_SECONDS:-2}
 run_timeout=${BENCH_RUN_TIMEOUT:-180}
 reference=${BENCH_REFERENCE:-1}
 pin=${BENCH_PIN:-1}
-workloads=" ${BENCH_WORKLOADS:-offers offers-batch offers-trim64m calls storm} "
+workloads=" ${BENCH_WORKLOADS:-offers offers-batch offers-trim64m calls storm storm-v1} "
 export MESOS_MASTER_PORT=${MESOS_MASTER_PORT:-15050}
 export MESOS_AGENT_BASE_PORT=${MESOS_AGENT_BASE_PORT:-15051}
 base_dir=${MESOS_CLUSTER_DIR:-/tmp/mesos-rs-bench}
@@ -110,6 +114,25 @@ link() { "${CXX:-g++}" "$cpp_bench.o" -o "$cpp_bench" -L"$libdir" -Wl,-rpath,"$l
 link -lmesos || link -lmesos -lprotobuf || link -lmesos -lprotobuf -lglog ||
   { link -lmesos -lprotobuf -lglog; die "cannot link the C++ twin (see above)"; }
 
+# The v1 twin (storm-v1) needs libprocess's headers, installed with Mesos's
+# --enable-install-module-dependencies; without them storm-v1 is skipped.
+cpp_v1_bench=$target_dir/release/bench-cpp-v1
+if wanted storm-v1; then
+  if [ -e "$prefix/include/process/future.hpp" ]; then
+    echo "bench: building the v1 C++ twin ($cpp_v1_bench)"
+    # shellcheck disable=SC2086 # as above
+    "${CXX:-g++}" -std=c++14 -O3 ${BENCH_CXXFLAGS:-} -D__STDC_FORMAT_MACROS -DPICOJSON_USE_INT64 \
+      -Wno-deprecated-declarations "${includes[@]}" \
+      -c mesos-bench/cpp/bench_v1.cpp -o "$cpp_v1_bench.o"
+    link_v1() { "${CXX:-g++}" "$cpp_v1_bench.o" -o "$cpp_v1_bench" -L"$libdir" -Wl,-rpath,"$libdir" "$@" -pthread 2>/dev/null; }
+    link_v1 -lmesos || link_v1 -lmesos -lprotobuf || link_v1 -lmesos -lprotobuf -lglog ||
+      { link_v1 -lmesos -lprotobuf -lglog; die "cannot link the v1 C++ twin (see above)"; }
+  else
+    echo "bench: $prefix/include has no libprocess headers: skipping storm-v1" >&2
+    workloads=${workloads/ storm-v1 / }
+  fi
+fi
+
 # --- CPUs and cluster --------------------------------------------------------
 # With BENCH_PIN=1 (default on two or more CPUs) the cluster's daemons run on
 # the last CPU and the benchmarks on the others, so that a run does not
@@ -160,7 +183,13 @@ run_env=()
 run_one() {
   local label=$1 side=$2 i=$3 bin out log rate seconds rss cpu
   shift 3
-  if [ "$side" = rust ]; then bin=$rust_bench; else bin=$cpp_bench; fi
+  if [ "$side" = rust ]; then
+    bin=$rust_bench
+  elif [[ $label == storm-v1* ]]; then
+    bin=$cpp_v1_bench
+  else
+    bin=$cpp_bench
+  fi
   log=$base_dir/results/$label-$side-$i.log
   [ -z "$cluster_dir" ] || wait_master_idle
   if ! out=$(env "${run_env[@]}" timeout -k 5 "$run_timeout" "${pin_bench[@]}" "$bin" "$@" 2>"$log"); then
@@ -211,11 +240,12 @@ run_env=(MALLOC_TRIM_THRESHOLD_=67108864)
 workload offers-trim64m offers "$offer_seconds"
 run_env=()
 
-if wanted calls || wanted storm; then
+if wanted calls || wanted storm || wanted storm-v1; then
   cluster_up "$base_dir/cluster" 1
   workload calls calls "$master" "$call_seconds"
   for n in $storm_sizes; do
     workload "storm-$n" storm "$master" "$n"
+    workload "storm-v1-$n" storm-v1 "$master" "$n"
   done
   cluster_down
 fi
@@ -269,6 +299,23 @@ for label in "${labels[@]}"; do
       printf "| %s | %s | %s (%s-%s) | %s (%s-%s) | %.3f | %.3f | %.4f / %.4f | %.1f / %.1f |\n",
         label, unit, fmt(rmed), fmt(rr[1]), fmt(rr[r]), fmt(cmed), fmt(cr[1]), fmt(cr[c]),
         rmed / cmed, paired, median(rs, r), median(cs, c), median(rm, r) / 1024, median(cm, c) / 1024
+    }' "$results"
+done
+for n in $storm_sizes; do
+  awk -v v0="storm-$n" -v v1="storm-v1-$n" '
+    function median(a, k,   i, j, t) {
+      for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+      return k % 2 ? a[(k+1)/2] : (a[k/2] + a[k/2+1]) / 2
+    }
+    $1 == v0 { n0[$2]++; r0[$2, n0[$2]] = $3 }
+    $1 == v1 { n1[$2]++; r1[$2, n1[$2]] = $3 }
+    END {
+      for (side in n1) {
+        if (!n0[side]) continue
+        for (i = 1; i <= n0[side]; i++) a[i] = r0[side, i]; m0 = median(a, n0[side])
+        for (i = 1; i <= n1[side]; i++) b[i] = r1[side, i]; m1 = median(b, n1[side])
+        printf "v1/v0, %s, %s: %.3f\n", v1, side, m1 / m0
+      }
     }' "$results"
 done
 echo

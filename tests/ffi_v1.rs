@@ -545,7 +545,10 @@ fn call_answers_with_the_masters_result_and_a_refused_call_never_calls_back() {
     let refused = mesos.call_with(&teardown, move |result| {
         let _ = sender.send(result.is_ok());
     });
-    assert!(matches!(refused, Err(Error::NotRunning { .. })), "{refused:?}");
+    assert!(
+        matches!(refused, Err(Error::NotRunning { .. })),
+        "{refused:?}"
+    );
     assert!(called.recv_timeout(Duration::from_millis(200)).is_err());
     drop(mesos);
     freed_soon(&double.driver);

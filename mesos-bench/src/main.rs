@@ -10,6 +10,8 @@
 //!                              time until the N-th status_update, median
 //!                              of 5 storms (after an untimed warm-up
 //!                              storm of N)
+//! bench storm-v1 MASTER N      the same storm on the v1 API (UPDATE events;
+//!                              see storm_v1.rs)
 //! bench offers [SECONDS]       in process, no master: hand the offer batch
 //!                              (100 offers x 50 reserved resources) from the
 //!                              shim's ForwardingScheduler to a Rust
@@ -27,6 +29,7 @@
 
 #[cfg(offer_path)]
 mod offer_path;
+mod storm_v1;
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -306,7 +309,7 @@ fn offers(workload: &str, _seconds: f64) {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: bench calls MASTER SECONDS | bench storm MASTER N | \
+        "usage: bench calls MASTER SECONDS | bench storm MASTER N | bench storm-v1 MASTER N | \
          bench offers [SECONDS] | bench offers-batch [SECONDS]"
     );
     std::process::exit(2);
@@ -325,6 +328,7 @@ fn main() {
     match args.as_slice() {
         ["calls", master, seconds] => calls(master, positive(seconds)),
         ["storm", master, n] => storm(master, positive(n) as u64),
+        ["storm-v1", master, n] => storm_v1::storm(master, positive(n) as u64),
         [workload @ ("offers" | "offers-batch")] => offers(workload, 2.0),
         [workload @ ("offers" | "offers-batch"), seconds] => offers(workload, positive(seconds)),
         _ => usage(),

@@ -1,0 +1,142 @@
+//! `bench storm-v1 MASTER N`: the `storm` workload on the v1 API
+//! (`mesos::v1::scheduler`, over libmesos's `mesos::v1::scheduler::Mesos`):
+//! explicit reconciliation of N unknown tasks, timed until the N-th
+//! `UPDATE` event, median of the timed storms after an untimed warm-up.
+//! Its C++ twin is `cpp/bench_v1.cpp`; `bench storm` is the same workload
+//! on the v0 driver, for v1 against v0.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use mesos::proto::v1::scheduler::{call, event};
+use mesos::proto::v1::{AgentId, FrameworkInfo, TaskId};
+use mesos::v1::scheduler::{Connection, Mesos, Scheduler};
+
+use super::{cpu_time, fail, report, Signal, REGISTER_TIMEOUT, STORMS, STORM_TIMEOUT};
+
+/// Subscribes, notes the first offer's agent (declining offers for an
+/// hour), and counts updates by batch, as `BenchScheduler` does on v0.
+struct StormScheduler {
+    batch: u64,
+    updates: u64,
+    signal: Arc<Signal>,
+    agent: Option<AgentId>,
+}
+
+impl Scheduler for StormScheduler {
+    fn connected(&mut self, connection: &Connection) {
+        let framework = FrameworkInfo {
+            user: std::env::var("USER").unwrap_or_else(|_| "root".into()),
+            name: "bench-storm-v1-rust".into(),
+            ..Default::default()
+        };
+        if let Err(error) = connection.subscribe(framework) {
+            self.signal
+                .update(|events| events.error = Some(error.to_string()));
+        }
+    }
+
+    fn subscribed(&mut self, _: &Connection, _: event::Subscribed) {
+        self.signal.update(|events| events.registered = true);
+    }
+
+    fn offers(&mut self, connection: &Connection, offers: event::Offers) {
+        let ids = offers.offers.iter().map(|offer| offer.id.clone()).collect();
+        let filters = mesos::proto::v1::Filters {
+            refuse_seconds: Some(3600.0),
+        };
+        let _ = connection.decline(ids, Some(filters));
+        if let (None, Some(first)) = (&self.agent, offers.offers.first()) {
+            self.agent = Some(first.agent_id.clone());
+            let agent = mesos::proto::SlaveId {
+                value: first.agent_id.value.clone(),
+            };
+            self.signal.update(|events| {
+                events.agent.get_or_insert(agent);
+            });
+        }
+    }
+
+    fn update(&mut self, _: &Connection, _: event::Update) {
+        self.updates += 1;
+        if self.batch != 0 && self.updates % self.batch == 0 {
+            let now = Instant::now();
+            self.signal.update(|events| events.batches.push(now));
+        }
+    }
+
+    fn error(&mut self, _: &Connection, message: String) {
+        self.signal.update(|events| events.error = Some(message));
+    }
+}
+
+/// `n` tasks `{prefix}-0`... the master does not know, on `agent`.
+fn unknown_tasks(prefix: &str, n: u64, agent: &AgentId) -> call::Reconcile {
+    call::Reconcile {
+        tasks: (0..n)
+            .map(|i| call::reconcile::Task {
+                task_id: TaskId {
+                    value: format!("{prefix}-{i}"),
+                },
+                agent_id: Some(agent.clone()),
+            })
+            .collect(),
+    }
+}
+
+fn reconcile_and_wait(
+    mesos: &Mesos,
+    signal: &Signal,
+    tasks: &call::Reconcile,
+    batch: usize,
+) -> Instant {
+    if let Err(error) = mesos.reconcile(tasks.clone()) {
+        fail(format!("reconcile: {error}"));
+    }
+    signal
+        .wait("status updates", STORM_TIMEOUT, |e| {
+            e.batches.len() >= batch
+        })
+        .batches[batch - 1]
+}
+
+pub(crate) fn storm(master: &str, n: u64) {
+    let signal = Arc::new(Signal::default());
+    let scheduler = StormScheduler {
+        batch: n,
+        updates: 0,
+        signal: Arc::clone(&signal),
+        agent: None,
+    };
+    let mesos = Mesos::builder(scheduler, master)
+        .build()
+        .unwrap_or_else(|error| fail(error));
+    if let Err(error) = mesos.start() {
+        fail(format!("the v1 scheduler did not start: {error}"));
+    }
+    let agent = signal
+        .wait("no offer", REGISTER_TIMEOUT, |e| e.agent.is_some())
+        .agent
+        .clone()
+        .map(|agent| AgentId { value: agent.value })
+        .unwrap();
+
+    reconcile_and_wait(&mesos, &signal, &unknown_tasks("warmup", n, &agent), 1);
+    let tasks = unknown_tasks("bench", n, &agent);
+    let mut seconds = Vec::with_capacity(STORMS);
+    let cpu_start = cpu_time(libc::CLOCK_PROCESS_CPUTIME_ID);
+    for storm in 0..STORMS {
+        let start = Instant::now();
+        let done = reconcile_and_wait(&mesos, &signal, &tasks, 2 + storm);
+        seconds.push(done.duration_since(start).as_secs_f64());
+    }
+    let cpu = cpu_time(libc::CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
+    seconds.sort_by(f64::total_cmp);
+    report("storm-v1", n, seconds[STORMS / 2]);
+    eprintln!(
+        "bench: process_cpu_ns_per_callback={:.1}",
+        cpu.as_nanos() as f64 / (n as f64 * STORMS as f64)
+    );
+    let _ = mesos.teardown();
+    let _ = mesos.stop();
+}
