@@ -65,6 +65,9 @@ export MESOS_AGENT_BASE_PORT=${MESOS_AGENT_BASE_PORT:-15051}
 base_dir=${MESOS_CLUSTER_DIR:-/tmp/mesos-rs-bench}
 master=127.0.0.1:${MESOS_MASTER_PORT}
 
+# wanted NAME: whether BENCH_WORKLOADS lists NAME.
+wanted() { [[ $workloads == *" $1 "* ]]; }
+
 die() { echo "bench: $*" >&2; exit 1; }
 
 # --- where Mesos is ----------------------------------------------------------
@@ -206,9 +209,6 @@ run_one() {
     "${cpu:+; CPU $cpu ns/item}"
   echo "$label $side $rate $seconds ${rss:-0} ${cpu:-0}" >>"$results"
 }
-
-# wanted NAME: whether BENCH_WORKLOADS lists NAME.
-wanted() { [[ $workloads == *" $1 "* ]]; }
 
 # workload LABEL ARGS...: BENCH_RUNS runs per side, alternating who goes
 # first; LABEL is also what BENCH_WORKLOADS names (storm-N as storm).
