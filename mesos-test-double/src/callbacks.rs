@@ -51,10 +51,21 @@ impl<C: Send + Sync + 'static> Callbacks<C> {
         }));
     }
 
-    /// Calls `event` on the calling thread, as libmesos calls `error` from
-    /// inside a `start` that fails.
-    pub(crate) fn call_here(&self, event: impl FnOnce(&C, *mut c_void)) {
-        event(&self.table, self.user_data.0)
+    /// A `start` that fails as libmesos's (and the shim's v1 one) does
+    /// for a master address it can't use: the driver is aborted, with no
+    /// process, and `error(message)` runs right here, on the starting
+    /// thread. `error` picks the callback out of the table.
+    pub(crate) fn fail_start(
+        &self,
+        driver: &DriverDouble,
+        message: &str,
+        error: fn(&C) -> ErrorCallback,
+    ) {
+        driver.fail_start();
+        // SAFETY: the binding's table (every entry set: `new` checked) and
+        // user data, on the starting thread as libmesos calls it there;
+        // `message` outlives the call.
+        unsafe { error(&self.table).unwrap()(self.user_data.0, view(message.as_bytes())) }
     }
 
     /// Fires `error(message)`, then aborts the driver, as libmesos does.

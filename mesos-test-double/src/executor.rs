@@ -45,16 +45,6 @@ impl ExecutorDouble {
         self.callbacks
             .fire_error(&self.driver, message, |table| table.error);
     }
-
-    /// Whether the variable `name` is set for the driver.
-    fn has_variable(&self, name: &str) -> bool {
-        match &self.environment {
-            Some(entries) => entries
-                .iter()
-                .any(|entry| entry.split_once('=').is_some_and(|(key, _)| key == name)),
-            None => std::env::var_os(name).is_some(),
-        }
-    }
 }
 
 mesos_sys::shim_boundary!(executor callbacks => fire_methods, ExecutorDouble;);
@@ -69,7 +59,9 @@ impl KindDouble for ExecutorDouble {
     fn fatal(&self, name: &str, _: &[Vec<u8>]) -> Option<String> {
         let not_started = self.driver.status() == NOT_STARTED;
         match name {
-            "start" | "run" if not_started && !self.has_variable("MESOS_SLAVE_PID") => {
+            "start" | "run"
+                if not_started && !has_variable(&self.environment, "MESOS_SLAVE_PID") =>
+            {
                 Some("MesosExecutorDriver::start without MESOS_SLAVE_PID".into())
             }
             "free" if not_started => Some("deleting a MesosExecutorDriver never started".into()),
@@ -146,4 +138,15 @@ pub(crate) unsafe fn environment_and_key(
         .unwrap_or_default()
         .to_string();
     Ok((environment, key))
+}
+
+/// Whether the variable `name` is set for an executor created with
+/// `environment` (`NAME=VALUE` entries, or the process's own when none).
+pub(crate) fn has_variable(environment: &Option<Vec<String>>, name: &str) -> bool {
+    match environment {
+        Some(entries) => entries
+            .iter()
+            .any(|entry| entry.split_once('=').is_some_and(|(key, _)| key == name)),
+        None => std::env::var_os(name).is_some(),
+    }
 }

@@ -69,17 +69,12 @@ impl KindDouble for SchedulerDouble {
         let Some(reason) = self.master.strip_prefix("fail-start:") else {
             return false;
         };
-        self.driver.fail_start();
         let message = format!(
             "Failed to create a master detector for '{}': {reason}",
             self.master
         );
-        self.callbacks.call_here(|table, user_data| {
-            // SAFETY: the binding's table (every entry set: `new` checked)
-            // and user data; libmesos calls `error` on the starting thread
-            // here too; `message` outlives the call.
-            unsafe { table.error.unwrap()(user_data, crate::buffers::view(message.as_bytes())) }
-        });
+        self.callbacks
+            .fail_start(&self.driver, &message, |table| table.error);
         true
     }
 

@@ -42,16 +42,6 @@ impl V1ExecutorDouble {
     ) {
         self.callbacks.fire(&self.driver, event);
     }
-
-    fn variable(&self, name: &str) -> Option<String> {
-        match &self.environment {
-            Some(entries) => entries.iter().find_map(|entry| {
-                let (key, value) = entry.split_once('=')?;
-                (key == name).then(|| value.to_string())
-            }),
-            None => std::env::var(name).ok(),
-        }
-    }
 }
 
 mesos_sys::shim_boundary!(v1_executor callbacks => fire_methods, V1ExecutorDouble;);
@@ -70,7 +60,7 @@ impl KindDouble for V1ExecutorDouble {
         }
         ["MESOS_SLAVE_PID", "MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD"]
             .into_iter()
-            .find(|variable| self.variable(variable).is_none())
+            .find(|variable| !crate::executor::has_variable(&self.environment, variable))
             .map(|variable| format!("v1 executor made without {variable}"))
     }
 }

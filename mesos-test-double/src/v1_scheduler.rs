@@ -58,14 +58,9 @@ impl KindDouble for V1SchedulerDouble {
         let Some(reason) = self.master.strip_prefix("fail-start:") else {
             return false;
         };
-        self.driver.fail_start();
         let message = format!("cannot use master '{}': {reason}", self.master);
-        self.callbacks.call_here(|table, user_data| {
-            // SAFETY: the binding's table (every entry set: `new` checked)
-            // and user data, on the starting thread as the shim does;
-            // `message` outlives the call.
-            unsafe { table.error.unwrap()(user_data, buffers::view(message.as_bytes())) }
-        });
+        self.callbacks
+            .fail_start(&self.driver, &message, |table| table.error);
         true
     }
 
