@@ -256,6 +256,32 @@ fn reconcile_and_wait(
         .batches[batch - 1]
 }
 
+/// Runs a storm of `n` callbacks with `storm(batch)` (which asks for the
+/// `batch`-th one and returns when its last callback came) and reports it
+/// as `workload`. A first, untimed storm warms up the master, the
+/// connection and both processes' allocators; then STORMS timed storms, of
+/// which the median is reported (one storm of 1000 lasts ~30 ms: a single
+/// one is at the mercy of the scheduler on a shared machine).
+fn timed_storms(workload: &str, n: u64, mut storm: impl FnMut(usize) -> Instant) {
+    storm(1);
+    let mut seconds = Vec::with_capacity(STORMS);
+    let cpu_start = cpu_time(libc::CLOCK_PROCESS_CPUTIME_ID);
+    for timed in 0..STORMS {
+        let start = Instant::now();
+        let done = storm(2 + timed);
+        seconds.push(done.duration_since(start).as_secs_f64());
+    }
+    let cpu = cpu_time(libc::CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
+    seconds.sort_by(f64::total_cmp);
+    report(workload, n, seconds[STORMS / 2]);
+    // What receiving and delivering the updates cost this process (libmesos's
+    // threads included), whatever the master's speed.
+    eprintln!(
+        "bench: process_cpu_ns_per_callback={:.1}",
+        cpu.as_nanos() as f64 / (n as f64 * STORMS as f64)
+    );
+}
+
 fn storm(master: &str, n: u64) {
     let (driver, signal) = registered_driver("bench-storm-rust", n, master);
     let agent = signal
@@ -264,28 +290,12 @@ fn storm(master: &str, n: u64) {
         .clone()
         .unwrap();
 
-    // A first, untimed storm warms up the master, the connection and both
-    // processes' allocators; then STORMS timed storms, of which the median
-    // is reported (one storm of 1000 lasts ~30 ms: a single one is at the
-    // mercy of the scheduler on a shared machine).
-    reconcile_and_wait(&driver, &signal, &unknown_tasks("warmup", n, &agent), 1);
     let statuses = unknown_tasks("bench", n, &agent);
-    let mut seconds = Vec::with_capacity(STORMS);
-    let cpu_start = cpu_time(libc::CLOCK_PROCESS_CPUTIME_ID);
-    for storm in 0..STORMS {
-        let start = Instant::now();
-        let done = reconcile_and_wait(&driver, &signal, &statuses, 2 + storm);
-        seconds.push(done.duration_since(start).as_secs_f64());
-    }
-    let cpu = cpu_time(libc::CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
-    seconds.sort_by(f64::total_cmp);
-    report("storm", n, seconds[STORMS / 2]);
-    // What receiving and delivering the updates cost this process (libmesos's
-    // threads included), whatever the master's speed.
-    eprintln!(
-        "bench: process_cpu_ns_per_callback={:.1}",
-        cpu.as_nanos() as f64 / (n as f64 * STORMS as f64)
-    );
+    let warmup = unknown_tasks("warmup", n, &agent);
+    timed_storms("storm", n, |batch| {
+        let tasks = if batch == 1 { &warmup } else { &statuses };
+        reconcile_and_wait(&driver, &signal, tasks, batch)
+    });
     stop(&driver);
 }
 

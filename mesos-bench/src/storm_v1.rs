@@ -12,15 +12,14 @@ use mesos::proto::v1::scheduler::{call, event};
 use mesos::proto::v1::{AgentId, FrameworkInfo, TaskId};
 use mesos::v1::scheduler::{Connection, Mesos, Scheduler};
 
-use super::{cpu_time, fail, report, Signal, REGISTER_TIMEOUT, STORMS, STORM_TIMEOUT};
+use super::{fail, timed_storms, Signal, REGISTER_TIMEOUT, STORM_TIMEOUT};
 
-/// Subscribes, notes the first offer's agent (declining offers for an
+/// Subscribes, tells the first offer's agent (declining offers for an
 /// hour), and counts updates by batch, as `BenchScheduler` does on v0.
 struct StormScheduler {
     batch: u64,
     updates: u64,
     signal: Arc<Signal>,
-    agent: Option<AgentId>,
 }
 
 impl Scheduler for StormScheduler {
@@ -46,10 +45,9 @@ impl Scheduler for StormScheduler {
             refuse_seconds: Some(3600.0),
         };
         let _ = connection.decline(ids, Some(filters));
-        if let (None, Some(first)) = (&self.agent, offers.offers.first()) {
-            self.agent = Some(first.agent_id.clone());
+        if let Some(first) = offers.offers.into_iter().next() {
             let agent = mesos::proto::SlaveId {
-                value: first.agent_id.value.clone(),
+                value: first.agent_id.value,
             };
             self.signal.update(|events| {
                 events.agent.get_or_insert(agent);
@@ -106,7 +104,6 @@ pub(crate) fn storm(master: &str, n: u64) {
         batch: n,
         updates: 0,
         signal: Arc::clone(&signal),
-        agent: None,
     };
     let mesos = Mesos::builder(scheduler, master)
         .build()
@@ -121,22 +118,12 @@ pub(crate) fn storm(master: &str, n: u64) {
         .map(|agent| AgentId { value: agent.value })
         .unwrap();
 
-    reconcile_and_wait(&mesos, &signal, &unknown_tasks("warmup", n, &agent), 1);
     let tasks = unknown_tasks("bench", n, &agent);
-    let mut seconds = Vec::with_capacity(STORMS);
-    let cpu_start = cpu_time(libc::CLOCK_PROCESS_CPUTIME_ID);
-    for storm in 0..STORMS {
-        let start = Instant::now();
-        let done = reconcile_and_wait(&mesos, &signal, &tasks, 2 + storm);
-        seconds.push(done.duration_since(start).as_secs_f64());
-    }
-    let cpu = cpu_time(libc::CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
-    seconds.sort_by(f64::total_cmp);
-    report("storm-v1", n, seconds[STORMS / 2]);
-    eprintln!(
-        "bench: process_cpu_ns_per_callback={:.1}",
-        cpu.as_nanos() as f64 / (n as f64 * STORMS as f64)
-    );
+    let warmup = unknown_tasks("warmup", n, &agent);
+    timed_storms("storm-v1", n, |batch| {
+        let tasks = if batch == 1 { &warmup } else { &tasks };
+        reconcile_and_wait(&mesos, &signal, tasks, batch)
+    });
     let _ = mesos.teardown();
     let _ = mesos.stop();
 }
