@@ -38,54 +38,24 @@
 #include <mesos/mesos.hpp>
 #include <mesos/scheduler.hpp>
 
+#include "bench_common.hpp"
 #include "offer_batch.hpp"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::cpu_ns;
+using bench::fail;
+using bench::kStorms;
+using bench::report;
+using bench::report_peak_rss;
+using bench::seconds_between;
 
 // Same check interval as the Rust side: the clock is read every this many
 // calls.
 const uint64_t kClockEvery = 1024;
 const std::chrono::seconds kRegisterTimeout(60);
 const std::chrono::seconds kStormTimeout(300);
-// Timed storms per `storm` run (as on the Rust side); the median is reported.
-const size_t kStorms = 5;
-
-// CPU time used so far by the calling thread (CLOCK_THREAD_CPUTIME_ID) or
-// by the whole process (CLOCK_PROCESS_CPUTIME_ID), in nanoseconds.
-double cpu_ns(clockid_t clock) {
-  timespec now{};
-  clock_gettime(clock, &now);
-  return static_cast<double>(now.tv_sec) * 1e9 + static_cast<double>(now.tv_nsec);
-}
-
-double seconds_between(Clock::time_point start, Clock::time_point end) {
-  return std::chrono::duration<double>(end - start).count();
-}
-
-void report(const char *workload, uint64_t count, double seconds) {
-  std::printf("%s %llu %.6f %.1f/s\n", workload,
-              static_cast<unsigned long long>(count), seconds,
-              static_cast<double>(count) / seconds);
-  std::fflush(stdout);
-}
-
-void report_peak_rss() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.compare(0, 6, "VmHWM:") == 0) {
-      std::fprintf(stderr, "bench: peak_rss_kb=%lld\n",
-                   std::atoll(line.c_str() + 6));
-    }
-  }
-}
-
-[[noreturn]] void fail(const std::string &message) {
-  std::fprintf(stderr, "bench: %s\n", message.c_str());
-  std::exit(1);
-}
 
 // Waits for registration and the first offer, counts status updates, and
 // records when each `batch`-th arrives. Offers are declined for an hour so

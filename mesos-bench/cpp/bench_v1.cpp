@@ -24,26 +24,22 @@
 
 #include <mesos/v1/scheduler.hpp>
 
+#include "bench_common.hpp"
+
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::cpu_ns;
+using bench::fail;
+using bench::kStorms;
+using bench::report;
+using bench::report_peak_rss;
+using bench::seconds_between;
 using mesos::v1::scheduler::Call;
 using mesos::v1::scheduler::Event;
 
 const std::chrono::seconds kRegisterTimeout(60);
 const std::chrono::seconds kStormTimeout(300);
-const size_t kStorms = 5;
-
-double cpu_ns() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) * 1e9 + static_cast<double>(now.tv_nsec);
-}
-
-[[noreturn]] void fail(const std::string &message) {
-  std::fprintf(stderr, "bench: %s\n", message.c_str());
-  std::exit(1);
-}
 
 // What the callbacks tell the main thread, as on the Rust side.
 struct Signal {
@@ -160,17 +156,15 @@ void storm(const std::string &master, uint64_t n) {
   reconcile_and_wait(*mesos, signal, reconcile(signal, "warmup", n), 1);
   const Call tasks = reconcile(signal, "bench", n);
   std::vector<double> seconds;
-  const double cpu_start = cpu_ns();
+  const double cpu_start = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
   for (size_t storm = 0; storm < kStorms; storm++) {
     const Clock::time_point start = Clock::now();
     const Clock::time_point done = reconcile_and_wait(*mesos, signal, tasks, 2 + storm);
-    seconds.push_back(std::chrono::duration<double>(done - start).count());
+    seconds.push_back(seconds_between(start, done));
   }
-  const double cpu = cpu_ns() - cpu_start;
+  const double cpu = cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
   std::sort(seconds.begin(), seconds.end());
-  std::printf("storm-v1 %llu %.6f %.1f/s\n", static_cast<unsigned long long>(n),
-              seconds[kStorms / 2], static_cast<double>(n) / seconds[kStorms / 2]);
-  std::fflush(stdout);
+  report("storm-v1", n, seconds[kStorms / 2]);
   std::fprintf(stderr, "bench: process_cpu_ns_per_callback=%.1f\n",
                cpu / (static_cast<double>(n) * kStorms));
 
@@ -178,17 +172,6 @@ void storm(const std::string &master, uint64_t n) {
   teardown.set_type(Call::TEARDOWN);
   teardown.mutable_framework_id()->CopyFrom(signal.framework_id.get());
   mesos->send(teardown);
-}
-
-void report_peak_rss() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.compare(0, 6, "VmHWM:") == 0) {
-      std::fprintf(stderr, "bench: peak_rss_kb=%lld\n",
-                   std::atoll(line.c_str() + 6));
-    }
-  }
 }
 
 } // namespace
