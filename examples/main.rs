@@ -206,9 +206,7 @@ impl Scheduler for RefinementScheduler {
 
     fn resource_offers(&mut self, driver: &SchedulerDriver, offers: Vec<Offer>) {
         for offer in offers {
-            let resources = Resources::from(offer.resources.clone());
-            let refined = resources.reserved(Some(ROLE));
-            let parent = resources.reserved(Some(PARENT_ROLE));
+            let (refined, parent) = scenario::reservations(offer.resources.clone());
             let ours = self
                 .agent
                 .as_ref()

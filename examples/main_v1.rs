@@ -173,13 +173,13 @@ impl RefinementScheduler {
             data: Some(b"echo hello from a v1 task on refined resources".to_vec()),
             ..Default::default()
         };
-        let mut launch: offer::Operation = match evolve(&operations::launch([])) {
-            Ok(operation) => operation,
-            Err(error) => return self.finish(connection, Err(error.to_string())),
+        let mut launch = offer::Operation {
+            launch: Some(offer::operation::Launch {
+                task_infos: vec![task],
+            }),
+            ..Default::default()
         };
-        launch.launch = Some(offer::operation::Launch {
-            task_infos: vec![task],
-        });
+        launch.set_type(offer::operation::Type::Launch);
         let accept = call::Accept {
             offer_ids: vec![offer.id.clone()],
             operations: vec![launch],
@@ -235,9 +235,7 @@ impl Scheduler for RefinementScheduler {
                 let _ = connection.decline(vec![offer.id.clone()], Some(refuse(30.0)));
                 continue;
             };
-            let resources = Resources::from(v0.resources);
-            let refined = resources.reserved(Some(ROLE));
-            let parent = resources.reserved(Some(PARENT_ROLE));
+            let (refined, parent) = scenario::reservations(v0.resources);
             let ours = self
                 .agent
                 .as_ref()

@@ -17,6 +17,16 @@ pub const EXECUTOR_ID: &str = "refinement-executor";
 pub const EXECUTOR_SHARE: [(&str, f64); 2] = [("cpus", 0.1), ("mem", 64.0)];
 pub const TASK_SHARE: [(&str, f64); 2] = [("cpus", 0.2), ("mem", 128.0)];
 
+/// An offer's resources as the scheduler sorts them: those already
+/// refined to [`ROLE`], and those reserved to [`PARENT_ROLE`] it can refine.
+pub fn reservations(resources: Vec<Resource>) -> (Resources, Resources) {
+    let resources = Resources::from(resources);
+    (
+        resources.reserved(Some(ROLE)),
+        resources.reserved(Some(PARENT_ROLE)),
+    )
+}
+
 /// Resources of `refined` in the given amounts (keeping their reservation
 /// and allocation), or None if `refined` holds less.
 pub fn portion(refined: &Resources, share: &[(&str, f64)]) -> Option<Vec<Resource>> {
