@@ -4,7 +4,7 @@
 
 use super::Connection;
 use crate::error::Result;
-use crate::proto::v1::scheduler::{self as call_answer, call, Call};
+use crate::proto::v1::scheduler::{call, ApiResult, Call};
 use crate::proto::v1::{Filters, FrameworkInfo, OfferId};
 
 /// `$method($field: call::$message)` sends a call of type `$type` with
@@ -100,11 +100,7 @@ impl Connection {
     /// answers is [`Error::TimedOut`](crate::Error::TimedOut), and the
     /// answer is dropped if it comes later. Don't call it from inside a
     /// callback with a long timeout: events wait meanwhile.
-    pub fn call(
-        &self,
-        call: &Call,
-        timeout: std::time::Duration,
-    ) -> Result<call_answer::ApiResult> {
+    pub fn call(&self, call: &Call, timeout: std::time::Duration) -> Result<ApiResult> {
         let (answer, waiting) = std::sync::mpsc::sync_channel(1);
         self.call_with(call, move |result| {
             let _ = answer.send(result);
