@@ -66,19 +66,21 @@ typed_calls! {
 
 impl Connection {
     /// Subscribes the framework. A `framework.id` makes it fail over to an
-    /// already registered framework (and is remembered for later calls).
+    /// already registered framework (and is remembered for later calls);
+    /// without one, a framework this connection subscribed before keeps
+    /// its id, so the same `connected` code works after a reconnection.
     /// With heartbeat monitoring on (the default), the framework is
     /// remembered too: after a reconnection the binding subscribes it
     /// again itself, and a `subscribe` on a connection it already did
     /// that for is not sent twice.
     pub fn subscribe(&self, framework: FrameworkInfo) -> Result<()> {
-        let send = self.subscription(|subscription| {
-            subscription.user_subscribes(&framework, std::time::Instant::now())
+        let to_send = self.subscription(|subscription| {
+            subscription.user_subscribes(framework, std::time::Instant::now())
         });
-        if !send {
-            return Ok(());
+        match to_send {
+            Some(framework) => self.send_subscribe(framework),
+            None => Ok(()),
         }
-        self.send_subscribe(framework)
     }
 
     /// Sends `SUBSCRIBE` for `framework`, as it is.

@@ -95,22 +95,31 @@ impl Subscription {
         self.last_event = Some(now);
     }
 
-    /// The framework's own `subscribe`: remembered for later tries.
-    /// `false` when the monitor already subscribed on this connection
-    /// (a second `SUBSCRIBE` would replace the first one's stream).
-    pub(crate) fn user_subscribes(&mut self, framework: &FrameworkInfo, now: Instant) -> bool {
-        if let Some(id) = &framework.id {
-            self.framework_id = Some(id.clone());
+    /// The framework's own `subscribe`: what to send, or `None` when the
+    /// monitor already subscribed on this connection (a second `SUBSCRIBE`
+    /// would replace the first one's stream). A framework without an id
+    /// gets the one `SUBSCRIBED` gave earlier: after a reconnection the
+    /// same `connected` code fails over to itself instead of registering a
+    /// second framework, as the v0 driver does. The framework is
+    /// remembered for later tries.
+    pub(crate) fn user_subscribes(
+        &mut self,
+        mut framework: FrameworkInfo,
+        now: Instant,
+    ) -> Option<FrameworkInfo> {
+        match &framework.id {
+            Some(id) => self.framework_id = Some(id.clone()),
+            None => framework.id.clone_from(&self.framework_id),
         }
         self.framework = Some(framework.clone());
         if self
             .sent
             .is_some_and(|(connection, _)| connection == self.connection)
         {
-            return false;
+            return None;
         }
         self.sent = Some((self.connection, now));
-        true
+        Some(framework)
     }
 
     /// What to do at `now` under `policy`.
@@ -181,7 +190,7 @@ mod tests {
         let start = Instant::now();
         let mut subscription = Subscription::default();
         subscription.connected();
-        assert!(subscription.user_subscribes(&framework(), start));
+        assert!(subscription.user_subscribes(framework(), start).is_some());
         subscription.subscribed(start, id(), Some(1.0));
         let at = |seconds: f64| start + Duration::from_secs_f64(seconds);
         assert_eq!(subscription.next(at(2.9), &policy), Action::Nothing);
@@ -199,7 +208,7 @@ mod tests {
         let at = |seconds: u64| start + Duration::from_secs(seconds);
         let mut subscription = Subscription::default();
         subscription.connected();
-        subscription.user_subscribes(&framework(), start);
+        subscription.user_subscribes(framework(), start);
         subscription.subscribed(start, id(), Some(15.0));
         subscription.disconnected();
         assert_eq!(subscription.next(at(1), &policy), Action::Nothing);
@@ -209,7 +218,7 @@ mod tests {
         };
         assert_eq!(sent.id, Some(id()));
         // The user's own subscribe on this connection is not sent again.
-        assert!(!subscription.user_subscribes(&framework(), at(2)));
+        assert!(subscription.user_subscribes(framework(), at(2)).is_none());
         // No SUBSCRIBED: again after 1 s, then 2 s, then 4 s.
         assert_eq!(subscription.next(at(2), &policy), Action::Nothing);
         assert!(matches!(
@@ -231,6 +240,33 @@ mod tests {
     }
 
     #[test]
+    fn subscribing_again_without_an_id_keeps_the_framework_it_was() {
+        let start = Instant::now();
+        let mut subscription = Subscription::default();
+        subscription.connected();
+        let first = subscription.user_subscribes(framework(), start).unwrap();
+        assert_eq!(first.id, None);
+        subscription.subscribed(start, id(), Some(15.0));
+        subscription.disconnected();
+        subscription.connected();
+        // The scheduler's `connected` sends the same FrameworkInfo again.
+        let again = subscription.user_subscribes(framework(), start).unwrap();
+        assert_eq!(again.id, Some(id()));
+        // An explicit id wins (failing over to another framework).
+        subscription.connected();
+        let other = FrameworkId {
+            value: "other".into(),
+        };
+        let explicit = FrameworkInfo {
+            id: Some(other.clone()),
+            ..framework()
+        };
+        let sent = subscription.user_subscribes(explicit, start).unwrap();
+        assert_eq!(sent.id, Some(other.clone()));
+        assert_eq!(subscription.framework_id(), Some(other));
+    }
+
+    #[test]
     fn a_framework_that_never_subscribed_is_left_to_its_scheduler() {
         let mut subscription = Subscription::default();
         subscription.connected();
@@ -239,7 +275,7 @@ mod tests {
             subscription.next(now, &Heartbeats::default()),
             Action::Nothing
         );
-        assert!(subscription.user_subscribes(&framework(), now));
+        assert!(subscription.user_subscribes(framework(), now).is_some());
         // Subscribed once by the user, no id yet: nothing to fail over to.
         assert_eq!(
             subscription.next(now + Duration::from_secs(60), &Heartbeats::default()),
