@@ -30,7 +30,7 @@ use mesos::{
     operations, DriverStatus, Error, Executor, ExecutorDriver, MesosExecutorDriver,
     MesosSchedulerDriver, SchedulerDriver,
 };
-use support::events::{self, channel, command_task, framework, listed_framework, Ev};
+use support::events::{self, channel, command_task, framework, listed_framework, Describe, Ev};
 use support::{require_mesos, Cluster};
 
 const RESOURCES: &str = "cpus:1;mem:256;disk:100";

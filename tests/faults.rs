@@ -303,24 +303,7 @@ fn a_killed_executor_reaches_the_scheduler_as_executor_lost_and_a_failed_task() 
     let running = events.wait_for_state(LONG_TASK, TaskState::TaskRunning, TASK_START);
     let agent = running.slave_id.clone().expect("RUNNING names the agent");
 
-    // The agent's /containers names the executor's pid.
-    let agent_http =
-        support::http::Master::new(&format!("127.0.0.1:{}", cluster.agent_ports[0]), None);
-    let containers: serde_json::Value =
-        serde_json::from_str(&agent_http.get("/containers").expect("GET /containers")).unwrap();
-    let pid = containers
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["executor_id"] == EXECUTOR)
-        .and_then(|c| c["status"]["executor_pid"].as_u64())
-        .unwrap_or_else(|| panic!("no pid for {EXECUTOR} in {containers}"));
-    eprintln!("killing executor {EXECUTOR} (pid {pid})");
-    let killed = std::process::Command::new("kill")
-        .args(["-9", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    cluster.kill_executor(0, EXECUTOR);
 
     let mut executor_lost = None;
     let mut last = None;

@@ -27,9 +27,13 @@ pub enum Ev {
     Error(String),
 }
 
-impl Ev {
-    /// One line for logs and assertion messages.
-    pub fn describe(&self) -> String {
+/// One line for logs and assertion messages.
+pub trait Describe {
+    fn describe(&self) -> String;
+}
+
+impl Describe for Ev {
+    fn describe(&self) -> String {
         match self {
             Ev::Registered(id, master) => format!(
                 "registered {} with master {}:{}",
@@ -80,13 +84,7 @@ pub struct Channel<F> {
 /// A scheduler and the receiving end of its events.
 pub fn channel<F: FnMut(&SchedulerDriver, &Ev) + Send>(react: F) -> (Channel<F>, Events) {
     let (events, received) = mpsc::channel();
-    (
-        Channel { events, react },
-        Events {
-            received,
-            seen: Vec::new(),
-        },
-    )
+    (Channel { events, react }, Events::new(received))
 }
 
 impl<F: FnMut(&SchedulerDriver, &Ev) + Send> Channel<F> {
@@ -141,20 +139,28 @@ impl<F: FnMut(&SchedulerDriver, &Ev) + Send> Scheduler for Channel<F> {
     }
 }
 
-/// The test's end: waits for events, remembering all it saw.
-pub struct Events {
-    received: Receiver<Ev>,
+/// The test's end: waits for events (the v0 scheduler's [`Ev`], or the v1
+/// one's), remembering all it saw.
+pub struct Events<E = Ev> {
+    received: Receiver<E>,
     pub seen: Vec<String>,
 }
 
-impl Events {
+impl<E: Describe> Events<E> {
+    pub fn new(received: Receiver<E>) -> Self {
+        Self {
+            received,
+            seen: Vec::new(),
+        }
+    }
+
     /// Waits until `pick` returns `Some` for an event (skipping the others),
     /// or panics after `timeout` with everything seen so far.
     pub fn wait_for<T>(
         &mut self,
         what: &str,
         timeout: Duration,
-        mut pick: impl FnMut(&Ev) -> Option<T>,
+        mut pick: impl FnMut(&E) -> Option<T>,
     ) -> T {
         let deadline = Instant::now() + timeout;
         loop {
@@ -178,7 +184,7 @@ impl Events {
 
     /// The events that arrive within `window` (for asserting that
     /// something does *not* happen).
-    pub fn collect_for(&mut self, window: Duration) -> Vec<Ev> {
+    pub fn collect_for(&mut self, window: Duration) -> Vec<E> {
         let deadline = Instant::now() + window;
         let mut events = Vec::new();
         while let Ok(event) = self
@@ -192,7 +198,9 @@ impl Events {
         }
         events
     }
+}
 
+impl Events<Ev> {
     /// Waits for a status update of `task` in `state`.
     pub fn wait_for_state(
         &mut self,

@@ -7,6 +7,7 @@ pub mod events;
 #[path = "../../examples/support/http.rs"]
 pub mod http;
 pub mod skip;
+pub mod v1_events;
 pub mod within;
 pub mod zookeeper;
 
@@ -274,6 +275,29 @@ impl Cluster {
             .and_then(|pid| pid.trim().parse().ok())
     }
 
+    /// The pid of executor `executor` on agent `agent` (an index), as the
+    /// agent's `/containers` reports it.
+    pub fn executor_pid(&self, agent: usize, executor: &str) -> u64 {
+        let agent_http = http::Master::new(&format!("127.0.0.1:{}", self.agent_ports[agent]), None);
+        let containers: serde_json::Value =
+            serde_json::from_str(&agent_http.get("/containers").expect("GET /containers"))
+                .expect("/containers is JSON");
+        containers
+            .as_array()
+            .expect("/containers lists containers")
+            .iter()
+            .find(|c| c["executor_id"] == executor)
+            .and_then(|c| c["status"]["executor_pid"].as_u64())
+            .unwrap_or_else(|| panic!("no pid for {executor} in {containers}"))
+    }
+
+    /// SIGKILLs executor `executor` on agent `agent`.
+    pub fn kill_executor(&self, agent: usize, executor: &str) {
+        let pid = self.executor_pid(agent, executor);
+        eprintln!("killing executor {executor} (pid {pid})");
+        signal(pid as u32, "KILL");
+    }
+
     /// The script's name for the master at `address` (`master`, `master1`...).
     pub fn master_name(&self, address: &str) -> Option<String> {
         let index = self.masters.iter().position(|m| m == address)?;
@@ -342,6 +366,16 @@ impl Drop for Cluster {
     fn drop(&mut self) {
         let _ = self.script("down").status();
     }
+}
+
+/// Sends `SIG<name>` to `pid`.
+pub fn signal(pid: u32, name: &str) {
+    let sent = Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(pid.to_string())
+        .status()
+        .expect("run kill");
+    assert!(sent.success(), "kill -{name} {pid} failed");
 }
 
 /// A base port such that `count` consecutive ports from it are free now.
