@@ -4,6 +4,10 @@
 //! - operation feedback: a RESERVE with an id gets OPERATION_FINISHED, one
 //!   the agent cannot satisfy gets a terminal error state, and
 //!   RECONCILE_OPERATIONS answers for the known operation;
+//! - an inverse offer reaching the scheduler once an operator posts a
+//!   maintenance schedule for its agent, and accepting it;
+//! - a task group through `LAUNCH_GROUP` on the example's v1 custom
+//!   executor;
 //! - the reference scenario on v1 (`main_v1`, with its v1 executor), checked
 //!   from the master's state like the v0 one.
 
@@ -18,10 +22,13 @@ use mesos::operations;
 use mesos::proto::v1::framework_info::capability::Type as Capability;
 use mesos::proto::v1::framework_info::Capability as CapabilityInfo;
 use mesos::proto::v1::scheduler::{call, event};
-use mesos::proto::v1::{offer, FrameworkInfo, Offer, OperationId, OperationState, OperationStatus};
+use mesos::proto::v1::{
+    offer, FrameworkInfo, Offer, OperationId, OperationState, OperationStatus, TaskState,
+};
 use mesos::resources::{dynamic_reservation, Resources};
 use mesos::v1::scheduler::{Connection, Mesos, Scheduler};
 use mesos::v1::{devolve, evolve};
+use support::v1_events::{self, subscribing, v1_channel};
 use support::{require_mesos, run_example, Cluster};
 
 const ROLE: &str = "v1-test";
@@ -207,4 +214,144 @@ fn the_reference_scenario_runs_on_v1_with_operation_feedback() {
         assert!(output.contains(line), "missing {line:?} in:\n{output}");
     }
     checks::assert_reference_scenario_ran(&cluster.http(), &cluster.agent_ports);
+}
+
+/// The master's maintenance schedule: `machine` unavailable from now, for
+/// an hour.
+fn maintenance_window(hostname: &str, ip: &str) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    serde_json::json!({
+        "windows": [{
+            "machine_ids": [{"hostname": hostname, "ip": ip}],
+            "unavailability": {
+                "start": {"nanoseconds": now},
+                "duration": {"nanoseconds": 3_600_000_000_000u64},
+            },
+        }],
+    })
+    .to_string()
+}
+
+#[test]
+fn an_inverse_offer_reaches_the_scheduler_after_a_maintenance_schedule_is_posted() {
+    const TEST: &str =
+        "an_inverse_offer_reaches_the_scheduler_after_a_maintenance_schedule_is_posted";
+    let Some(install) = require_mesos(TEST) else {
+        return;
+    };
+    support::init_logging();
+    let cluster = Cluster::start(&install, 1, "cpus:1;mem:256;disk:100");
+    // The framework keeps its offer: the allocator sends inverse offers to
+    // the frameworks that hold resources of the machine.
+    let (scheduler, mut events) = v1_channel(subscribing(
+        v1_events::framework("v1 maintenance", ROLE, 0.0),
+        |_, _| {},
+    ));
+    let mesos = Mesos::builder(scheduler, cluster.master.clone())
+        .build()
+        .unwrap();
+    mesos.start().unwrap();
+    let framework_id = events.subscribed(WAIT).framework_id;
+    let offer = events.wait_for("an offer", WAIT, |seen| {
+        seen.event()?.offers.as_ref()?.offers.first().cloned()
+    });
+
+    let state = cluster.state();
+    let agent = &state["slaves"][0];
+    let hostname = agent["hostname"].as_str().expect("the agent's hostname");
+    // The machine is the agent's hostname and the IP of its pid.
+    let ip = agent["pid"]
+        .as_str()
+        .and_then(|pid| pid.split('@').nth(1))
+        .and_then(|address| address.split(':').next())
+        .expect("the agent's pid has an IP");
+    cluster
+        .http()
+        .post_json(
+            "/master/maintenance/schedule",
+            &maintenance_window(hostname, ip),
+        )
+        .expect("POST /master/maintenance/schedule");
+
+    let inverse = events.wait_for("an inverse offer", WAIT, |seen| {
+        seen.event()?
+            .inverse_offers
+            .as_ref()?
+            .inverse_offers
+            .first()
+            .cloned()
+    });
+    assert_eq!(
+        inverse.agent_id.as_ref(),
+        Some(&offer.agent_id),
+        "{inverse:?}"
+    );
+    assert_eq!(inverse.framework_id, framework_id);
+    assert!(inverse.unavailability.start.nanoseconds > 0, "{inverse:?}");
+    mesos
+        .accept_inverse_offers(call::AcceptInverseOffers {
+            inverse_offer_ids: vec![inverse.id.clone()],
+            filters: None,
+        })
+        .unwrap();
+    // The master records the answer in the machine's maintenance status.
+    cluster.wait_for_state("the inverse offer accepted", WAIT, |_| {
+        let status = cluster
+            .http()
+            .get("/master/maintenance/status")
+            .unwrap_or_default();
+        eprintln!("maintenance status: {status}");
+        status.contains(&framework_id.value) && status.contains("ACCEPT")
+    });
+    mesos.decline(vec![offer.id], None).unwrap();
+    mesos.teardown().unwrap();
+    mesos.stop().unwrap();
+}
+
+#[test]
+fn a_task_group_runs_through_launch_group_on_the_v1_custom_executor() {
+    const TEST: &str = "a_task_group_runs_through_launch_group_on_the_v1_custom_executor";
+    let Some(install) = require_mesos(TEST) else {
+        return;
+    };
+    support::init_logging();
+    let program = support::example_binary("main_v1");
+    assert!(program.is_file(), "{} missing", program.display());
+    let cluster = Cluster::start(&install, 1, "cpus:1;mem:256;disk:100");
+    const TASKS: [&str; 2] = ["group-task-a", "group-task-b"];
+    let (scheduler, mut events) = v1_channel(subscribing(
+        v1_events::framework("v1 task group", ROLE, 0.0),
+        v1_events::launch_once(move |offer| {
+            let executor = v1_events::v1_executor(&program, "task-group-executor", offer);
+            let tasks = TASKS
+                .iter()
+                .map(|id| v1_events::task(id, offer, None, &format!("echo {id}")))
+                .collect();
+            v1_events::launch_group(executor, tasks)
+        }),
+    ));
+    let mesos = Mesos::builder(scheduler, cluster.master.clone())
+        .build()
+        .unwrap();
+    mesos.start().unwrap();
+    events.subscribed(WAIT);
+    let mut finished = Vec::new();
+    events.wait_for("both tasks of the group FINISHED", WAIT, |seen| {
+        let status = seen.status()?;
+        match status.state() {
+            TaskState::TaskFinished => finished.push(status.task_id.value.clone()),
+            TaskState::TaskFailed | TaskState::TaskError | TaskState::TaskLost => {
+                panic!("a task of the group did not finish: {status:?}")
+            }
+            _ => {}
+        }
+        (finished.len() == TASKS.len()).then_some(())
+    });
+    finished.sort();
+    assert_eq!(finished, TASKS);
+    mesos.teardown().unwrap();
+    mesos.stop().unwrap();
 }

@@ -1,6 +1,8 @@
 //! Authentication on a real loopback cluster: framework authentication
-//! (CRAM-MD5, through libmesos) with the right, a wrong and no secret; the
-//! operator API's HTTP basic authentication as `reserve_cluster` uses it;
+//! (CRAM-MD5, through libmesos) with the right, a wrong and no secret;
+//! v1 HTTP framework authentication (`--authenticate_http_frameworks`) with
+//! the right, a wrong and no credential; the operator API's HTTP basic
+//! authentication as `reserve_cluster` uses it;
 //! and the examples taking secrets only from the environment or a file.
 //! Skipped loudly without Mesos.
 
@@ -364,4 +366,75 @@ fn no_reservations(cluster: &Cluster) -> bool {
             .as_object()
             .is_none_or(|roles| roles.is_empty())
     })
+}
+
+/// A v1 scheduler on the cluster, with `credential` (or none): the first
+/// of `SUBSCRIBED` (its framework id) or `ERROR` (its message).
+fn v1_subscribe(cluster: &Cluster, credential: Option<&str>) -> Result<String, String> {
+    use mesos::proto::v1::Credential as V1Credential;
+    use mesos::v1::scheduler::Mesos;
+    use support::v1_events::{decline_all, subscribing, v1_channel};
+
+    let framework = mesos::proto::v1::FrameworkInfo {
+        principal: Some(PRINCIPAL.into()),
+        ..support::v1_events::framework("authenticated (v1)", "*", 0.0)
+    };
+    let (scheduler, mut events) = v1_channel(subscribing(framework, decline_all));
+    let mut builder = Mesos::builder(scheduler, cluster.master.clone());
+    if let Some(secret) = credential {
+        builder = builder.credential(V1Credential {
+            principal: PRINCIPAL.into(),
+            secret: Some(secret.into()),
+        });
+    }
+    let mesos = builder.build().unwrap();
+    mesos.start().unwrap();
+    let answer = events.wait_for("SUBSCRIBED or ERROR", Duration::from_secs(60), |seen| {
+        let event = seen.event()?;
+        if let Some(subscribed) = &event.subscribed {
+            return Some(Ok(subscribed.framework_id.value.clone()));
+        }
+        event.error.as_ref().map(|error| Err(error.message.clone()))
+    });
+    if answer.is_ok() {
+        mesos.teardown().unwrap();
+    }
+    mesos.stop().unwrap();
+    answer
+}
+
+#[test]
+fn v1_http_framework_authentication_accepts_the_right_credential_and_reports_a_wrong_or_missing_one(
+) {
+    const TEST: &str =
+        "v1_http_framework_authentication_accepts_the_right_credential_and_reports_a_wrong_or_missing_one";
+    let Some(install) = require_mesos(TEST) else {
+        return;
+    };
+    support::init_logging();
+    let scratch = Scratch::new("v1-http-authentication");
+    let credentials = scratch.credentials();
+    let cluster = Cluster::start_with(
+        &install,
+        1,
+        "cpus:1;mem:256;disk:100",
+        &format!(
+            "--authenticate_http_frameworks --http_framework_authenticators=basic \
+             --credentials={}",
+            credentials.display()
+        ),
+        "",
+    );
+
+    let id = v1_subscribe(&cluster, Some(SECRET)).expect("the right credential subscribes");
+    eprintln!("subscribed as {id} with the right credential");
+    for (case, credential) in [("a wrong", Some("wrong-secret")), ("no", None)] {
+        let message = v1_subscribe(&cluster, credential)
+            .expect_err("SUBSCRIBE without a valid credential must fail");
+        eprintln!("{case} credential: {message}");
+        assert!(
+            message.contains("401") || message.contains("Unauthorized"),
+            "{case} credential: {message}"
+        );
+    }
 }
