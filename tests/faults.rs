@@ -71,28 +71,6 @@ fn stop_and_join(driver: MesosSchedulerDriver) {
     assert_eq!(joined.unwrap(), DriverStatus::Stopped);
 }
 
-/// Masters electing through ZooKeeper, with a replicated-log registry so a
-/// restarted (or newly elected) master recovers the agents and frameworks;
-/// a short ZooKeeper session so a killed master's leadership expires fast.
-fn zk_cluster(
-    install: &support::MesosInstall,
-    zookeeper: support::zookeeper::ZooKeeperInstall,
-    extra_masters: usize,
-) -> Cluster {
-    Cluster::start_opts(
-        install,
-        ClusterOptions {
-            agents: 1,
-            resources: RESOURCES,
-            master_flags: "--zk_session_timeout=4secs",
-            zookeeper: Some(zookeeper),
-            extra_masters,
-            registry: Some("replicated_log"),
-            ..Default::default()
-        },
-    )
-}
-
 /// After a master failover: waits until the new leader knows the task
 /// again (the agent re-registered), asks for implicit reconciliation and
 /// expects the task RUNNING, answered by the new master.
@@ -119,7 +97,7 @@ fn a_restarted_master_gets_the_driver_back_and_still_knows_its_task() {
         return;
     };
     support::init_logging();
-    let cluster = zk_cluster(&install, zookeeper, 0);
+    let cluster = support::zk_cluster(&install, zookeeper, RESOURCES, 0);
     let (scheduler, mut events) =
         channel(launch_once(|offer| command_task(LONG_TASK, offer, SLEEP)));
     let driver = MesosSchedulerDriver::builder(
@@ -158,7 +136,7 @@ fn when_the_leading_master_dies_the_driver_follows_the_new_leader_and_keeps_its_
         return;
     };
     support::init_logging();
-    let cluster = zk_cluster(&install, zookeeper, 2);
+    let cluster = support::zk_cluster(&install, zookeeper, RESOURCES, 2);
     let (scheduler, mut events) =
         channel(launch_once(|offer| command_task(LONG_TASK, offer, SLEEP)));
     let driver = MesosSchedulerDriver::builder(

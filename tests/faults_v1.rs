@@ -20,7 +20,7 @@ use support::v1_events::{
     command_task, framework, launch, launch_once, subscribing, task, v1_channel, v1_executor, V1Ev,
 };
 use support::zookeeper::require_zookeeper;
-use support::{require_mesos, Cluster, ClusterOptions};
+use support::{require_mesos, Cluster};
 
 const ROLE: &str = "v1-faults";
 const RESOURCES: &str = "cpus:1;mem:256;disk:100";
@@ -30,28 +30,6 @@ const SLEEP: &str = "sleep 600";
 const SUBSCRIBE: Duration = Duration::from_secs(60);
 const TASK_START: Duration = Duration::from_secs(90);
 const RECOVER: Duration = Duration::from_secs(90);
-
-/// Masters electing through ZooKeeper with a replicated-log registry (so
-/// a restarted or newly elected master recovers agents and frameworks)
-/// and a short ZooKeeper session (so a dead leader's expires fast).
-fn zk_cluster(
-    install: &support::MesosInstall,
-    zookeeper: support::zookeeper::ZooKeeperInstall,
-    extra_masters: usize,
-) -> Cluster {
-    Cluster::start_opts(
-        install,
-        ClusterOptions {
-            agents: 1,
-            resources: RESOURCES,
-            master_flags: "--zk_session_timeout=4secs",
-            zookeeper: Some(zookeeper),
-            extra_masters,
-            registry: Some("replicated_log"),
-            ..Default::default()
-        },
-    )
-}
 
 /// Waits for `disconnected`, then `connected`, then `SUBSCRIBED` with
 /// `framework_id`: the binding subscribed again, as the same framework.
@@ -133,7 +111,7 @@ fn v1_a_restarted_master_gets_the_scheduler_back_as_the_same_framework_with_its_
         return;
     };
     support::init_logging();
-    let cluster = zk_cluster(&install, zookeeper, 0);
+    let cluster = support::zk_cluster(&install, zookeeper, RESOURCES, 0);
     let (mesos, mut events, framework_id) =
         running_long_task(cluster.zk.as_deref().unwrap(), "v1 master restart");
 
@@ -157,7 +135,7 @@ fn v1_when_the_leading_master_dies_the_scheduler_follows_the_new_leader_and_keep
         return;
     };
     support::init_logging();
-    let cluster = zk_cluster(&install, zookeeper, 2);
+    let cluster = support::zk_cluster(&install, zookeeper, RESOURCES, 2);
     let (mesos, mut events, framework_id) =
         running_long_task(cluster.zk.as_deref().unwrap(), "v1 leader change");
 

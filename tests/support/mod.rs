@@ -368,6 +368,30 @@ impl Drop for Cluster {
     }
 }
 
+/// Masters electing through ZooKeeper, with a replicated-log registry so a
+/// restarted (or newly elected) master recovers the agents and frameworks,
+/// and a short ZooKeeper session so a killed master's leadership expires
+/// fast; one agent with `resources`.
+pub fn zk_cluster(
+    install: &MesosInstall,
+    zookeeper: zookeeper::ZooKeeperInstall,
+    resources: &str,
+    extra_masters: usize,
+) -> Cluster {
+    Cluster::start_opts(
+        install,
+        ClusterOptions {
+            agents: 1,
+            resources,
+            master_flags: "--zk_session_timeout=4secs",
+            zookeeper: Some(zookeeper),
+            extra_masters,
+            registry: Some("replicated_log"),
+            ..Default::default()
+        },
+    )
+}
+
 /// Sends `SIG<name>` to `pid`.
 pub fn signal(pid: u32, name: &str) {
     let sent = Command::new("kill")
