@@ -47,6 +47,10 @@
 #   BENCH_WORKLOADS       which workloads to run    (offers offers-batch
 #                         offers-trim64m calls storm storm-v1; "calls"
 #                         alone for a quick look at one figure)
+#   BENCH_AGAINST         another build of `bench` (e.g. an older commit's
+#                         target/release/bench) run in the C++ twins'
+#                         place: an A/B of two versions of the binding in
+#                         one run; the tables call it "base"        (unset)
 #   MESOS_MASTER_PORT, MESOS_AGENT_BASE_PORT                      (15050, 15051)
 #   MESOS_CLUSTER_DIR     cluster state, logs and results         (/tmp/mesos-rs-bench)
 set -euo pipefail
@@ -59,6 +63,9 @@ offer_seconds=${BENCH_OFFER_SECONDS:-2}
 run_timeout=${BENCH_RUN_TIMEOUT:-180}
 reference=${BENCH_REFERENCE:-1}
 pin=${BENCH_PIN:-1}
+against=${BENCH_AGAINST:-}
+other=${against:+base}
+other=${other:-C++}
 workloads=" ${BENCH_WORKLOADS:-offers offers-batch offers-trim64m calls storm storm-v1} "
 export MESOS_MASTER_PORT=${MESOS_MASTER_PORT:-15050}
 export MESOS_AGENT_BASE_PORT=${MESOS_AGENT_BASE_PORT:-15051}
@@ -100,39 +107,47 @@ cpp_bench=$target_dir/release/bench-cpp
 "$rust_bench" offers 0.01 >/dev/null 2>&1 ||
   die "$rust_bench was built without libmesos (cargo clean -p mesos-sys, then rerun with MESOS_HOME set)"
 
-echo "bench: building the C++ twin ($cpp_bench)"
-includes=(-I"$prefix/include")
-[ -d "$libdir/mesos/3rdparty/include" ] && includes+=(-I"$libdir/mesos/3rdparty/include")
-if [ -n "${MESOS_INCLUDE_DIRS:-}" ]; then
-  IFS=: read -r -a extra <<<"$MESOS_INCLUDE_DIRS"
-  for dir in "${extra[@]}"; do includes+=(-I"$dir"); done
-fi
-# shellcheck disable=SC2086 # BENCH_CXXFLAGS is a list of flags on purpose
-"${CXX:-g++}" -std=c++14 -O3 ${BENCH_CXXFLAGS:-} -D__STDC_FORMAT_MACROS -DPICOJSON_USE_INT64 \
-  -Wno-deprecated-declarations "${includes[@]}" -Imesos-bench/cpp \
-  -c mesos-bench/cpp/bench.cpp -o "$cpp_bench.o"
-# The twin calls protobuf directly: link the protobuf (and glog) libmesos
-# was built with when it does not carry them itself (bundled copies).
-link() { "${CXX:-g++}" "$cpp_bench.o" -o "$cpp_bench" -L"$libdir" -Wl,-rpath,"$libdir" "$@" -pthread 2>/dev/null; }
-link -lmesos || link -lmesos -lprotobuf || link -lmesos -lprotobuf -lglog ||
-  { link -lmesos -lprotobuf -lglog; die "cannot link the C++ twin (see above)"; }
-
-# The v1 twin (storm-v1) needs libprocess's headers, installed with Mesos's
-# --enable-install-module-dependencies; without them storm-v1 is skipped.
 cpp_v1_bench=$target_dir/release/bench-cpp-v1
-if wanted storm-v1; then
-  if [ -e "$prefix/include/process/future.hpp" ]; then
-    echo "bench: building the v1 C++ twin ($cpp_v1_bench)"
-    # shellcheck disable=SC2086 # as above
-    "${CXX:-g++}" -std=c++14 -O3 ${BENCH_CXXFLAGS:-} -D__STDC_FORMAT_MACROS -DPICOJSON_USE_INT64 \
-      -Wno-deprecated-declarations "${includes[@]}" \
-      -c mesos-bench/cpp/bench_v1.cpp -o "$cpp_v1_bench.o"
-    link_v1() { "${CXX:-g++}" "$cpp_v1_bench.o" -o "$cpp_v1_bench" -L"$libdir" -Wl,-rpath,"$libdir" "$@" -pthread 2>/dev/null; }
-    link_v1 -lmesos || link_v1 -lmesos -lprotobuf || link_v1 -lmesos -lprotobuf -lglog ||
-      { link_v1 -lmesos -lprotobuf -lglog; die "cannot link the v1 C++ twin (see above)"; }
-  else
-    echo "bench: $prefix/include has no libprocess headers: skipping storm-v1" >&2
-    workloads=${workloads/ storm-v1 / }
+if [ -n "$against" ]; then
+  [ -x "$against" ] || die "BENCH_AGAINST=$against is not an executable bench"
+  "$against" offers 0.01 >/dev/null 2>&1 || die "$against does not run (built without libmesos?)"
+  echo "bench: against $against, in the C++ twins' place"
+  cpp_bench=$against
+  cpp_v1_bench=$against
+else
+  echo "bench: building the C++ twin ($cpp_bench)"
+  includes=(-I"$prefix/include")
+  [ -d "$libdir/mesos/3rdparty/include" ] && includes+=(-I"$libdir/mesos/3rdparty/include")
+  if [ -n "${MESOS_INCLUDE_DIRS:-}" ]; then
+    IFS=: read -r -a extra <<<"$MESOS_INCLUDE_DIRS"
+    for dir in "${extra[@]}"; do includes+=(-I"$dir"); done
+  fi
+  # shellcheck disable=SC2086 # BENCH_CXXFLAGS is a list of flags on purpose
+  "${CXX:-g++}" -std=c++14 -O3 ${BENCH_CXXFLAGS:-} -D__STDC_FORMAT_MACROS -DPICOJSON_USE_INT64 \
+    -Wno-deprecated-declarations "${includes[@]}" -Imesos-bench/cpp \
+    -c mesos-bench/cpp/bench.cpp -o "$cpp_bench.o"
+  # The twin calls protobuf directly: link the protobuf (and glog) libmesos
+  # was built with when it does not carry them itself (bundled copies).
+  link() { "${CXX:-g++}" "$cpp_bench.o" -o "$cpp_bench" -L"$libdir" -Wl,-rpath,"$libdir" "$@" -pthread 2>/dev/null; }
+  link -lmesos || link -lmesos -lprotobuf || link -lmesos -lprotobuf -lglog ||
+    { link -lmesos -lprotobuf -lglog; die "cannot link the C++ twin (see above)"; }
+
+  # The v1 twin (storm-v1) needs libprocess's headers, installed with Mesos's
+  # --enable-install-module-dependencies; without them storm-v1 is skipped.
+  if wanted storm-v1; then
+    if [ -e "$prefix/include/process/future.hpp" ]; then
+      echo "bench: building the v1 C++ twin ($cpp_v1_bench)"
+      # shellcheck disable=SC2086 # as above
+      "${CXX:-g++}" -std=c++14 -O3 ${BENCH_CXXFLAGS:-} -D__STDC_FORMAT_MACROS -DPICOJSON_USE_INT64 \
+        -Wno-deprecated-declarations "${includes[@]}" \
+        -c mesos-bench/cpp/bench_v1.cpp -o "$cpp_v1_bench.o"
+      link_v1() { "${CXX:-g++}" "$cpp_v1_bench.o" -o "$cpp_v1_bench" -L"$libdir" -Wl,-rpath,"$libdir" "$@" -pthread 2>/dev/null; }
+      link_v1 -lmesos || link_v1 -lmesos -lprotobuf || link_v1 -lmesos -lprotobuf -lglog ||
+        { link_v1 -lmesos -lprotobuf -lglog; die "cannot link the v1 C++ twin (see above)"; }
+    else
+      echo "bench: $prefix/include has no libprocess headers: skipping storm-v1" >&2
+      workloads=${workloads/ storm-v1 / }
+    fi
   fi
 fi
 
@@ -275,9 +290,9 @@ fi
 echo
 echo "$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1); libmesos: $(readlink -f "$libdir/libmesos.so")"
 echo "runs per side: $runs; calls: $call_seconds s; offers: $offer_seconds s; rates: median (min-max);"
-echo "Rust/C++: ratio of the medians; paired: median of the per-round ratios"
+echo "Rust/$other: ratio of the medians; paired: median of the per-round ratios"
 echo
-echo "| workload | unit | Rust | C++ | Rust/C++ | paired | median s, Rust / C++ | peak RSS MB, Rust / C++ |"
+echo "| workload | unit | Rust | $other | Rust/$other | paired | median s, Rust / $other | peak RSS MB, Rust / $other |"
 echo "|---|---|---|---|---|---|---|---|"
 for label in "${labels[@]}"; do
   awk -v label="$label" '
@@ -321,7 +336,7 @@ done
 echo
 echo "CPU cost per item, median (whatever share of the CPU each run got):"
 echo
-echo "| workload | measured | Rust ns | C++ ns | Rust/C++ |"
+echo "| workload | measured | Rust ns | $other ns | Rust/$other |"
 echo "|---|---|---|---|---|"
 for label in "${labels[@]}"; do
   awk -v label="$label" '
