@@ -263,11 +263,11 @@ impl Scheduler for RefinementScheduler {
             .operation_id
             .as_ref()
             .map_or("(none)", |id| id.value.as_str());
-        println!(
-            "operation {id} is {:?} {}",
-            status.state(),
-            status.message()
-        );
+        let message = match status.message() {
+            "" => String::new(),
+            message => format!(": {message}"),
+        };
+        println!("operation {id} is {:?}{message}", status.state());
         if let (Some(uuid), Some(agent_id), Some(operation_id)) =
             (&status.uuid, &status.agent_id, &status.operation_id)
         {
