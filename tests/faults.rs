@@ -21,7 +21,6 @@ use mesos::{DriverStatus, MesosSchedulerDriver};
 use support::events::{
     self, channel, command_task, framework, launch_once, listed_framework, task_state, Ev,
 };
-use support::zookeeper::require_zookeeper;
 use support::{require_mesos, Cluster, ClusterOptions};
 
 const RESOURCES: &str = "cpus:1;mem:256;disk:100";
@@ -90,10 +89,7 @@ fn reconcile_running(
 #[test]
 fn a_restarted_master_gets_the_driver_back_and_still_knows_its_task() {
     const TEST: &str = "a_restarted_master_gets_the_driver_back_and_still_knows_its_task";
-    let Some(install) = require_mesos(TEST) else {
-        return;
-    };
-    let Some(zookeeper) = require_zookeeper(TEST) else {
+    let Some((install, zookeeper)) = support::require_mesos_and_zookeeper(TEST) else {
         return;
     };
     support::init_logging();
@@ -129,10 +125,7 @@ fn a_restarted_master_gets_the_driver_back_and_still_knows_its_task() {
 fn when_the_leading_master_dies_the_driver_follows_the_new_leader_and_keeps_its_task() {
     const TEST: &str =
         "when_the_leading_master_dies_the_driver_follows_the_new_leader_and_keeps_its_task";
-    let Some(install) = require_mesos(TEST) else {
-        return;
-    };
-    let Some(zookeeper) = require_zookeeper(TEST) else {
+    let Some((install, zookeeper)) = support::require_mesos_and_zookeeper(TEST) else {
         return;
     };
     support::init_logging();

@@ -19,7 +19,6 @@ use support::events::{listed_framework, task_state, Events};
 use support::v1_events::{
     command_task, framework, launch, launch_once, subscribing, task, v1_channel, v1_executor, V1Ev,
 };
-use support::zookeeper::require_zookeeper;
 use support::{require_mesos, Cluster};
 
 const ROLE: &str = "v1-faults";
@@ -104,10 +103,7 @@ fn stop(mesos: Mesos) {
 fn v1_a_restarted_master_gets_the_scheduler_back_as_the_same_framework_with_its_task() {
     const TEST: &str =
         "v1_a_restarted_master_gets_the_scheduler_back_as_the_same_framework_with_its_task";
-    let Some(install) = require_mesos(TEST) else {
-        return;
-    };
-    let Some(zookeeper) = require_zookeeper(TEST) else {
+    let Some((install, zookeeper)) = support::require_mesos_and_zookeeper(TEST) else {
         return;
     };
     support::init_logging();
@@ -128,10 +124,7 @@ fn v1_a_restarted_master_gets_the_scheduler_back_as_the_same_framework_with_its_
 fn v1_when_the_leading_master_dies_the_scheduler_follows_the_new_leader_and_keeps_its_task() {
     const TEST: &str =
         "v1_when_the_leading_master_dies_the_scheduler_follows_the_new_leader_and_keeps_its_task";
-    let Some(install) = require_mesos(TEST) else {
-        return;
-    };
-    let Some(zookeeper) = require_zookeeper(TEST) else {
+    let Some((install, zookeeper)) = support::require_mesos_and_zookeeper(TEST) else {
         return;
     };
     support::init_logging();

@@ -50,6 +50,17 @@ pub fn require_mesos(test: &str) -> Option<MesosInstall> {
     None
 }
 
+/// [`require_mesos`] and [`zookeeper::require_zookeeper`] together, for
+/// the high-availability tests: both, or a loud SKIPPED line for the first
+/// missing one.
+pub fn require_mesos_and_zookeeper(
+    test: &str,
+) -> Option<(MesosInstall, zookeeper::ZooKeeperInstall)> {
+    let install = require_mesos(test)?;
+    let zookeeper = zookeeper::require_zookeeper(test)?;
+    Some((install, zookeeper))
+}
+
 fn find_sbin() -> Option<PathBuf> {
     let mut candidates = Vec::new();
     if let Some(home) = std::env::var_os("MESOS_HOME") {
