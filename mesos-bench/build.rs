@@ -1,4 +1,5 @@
-//! Compiles the C++ half of the offer-path benchmark (`cpp/offer_path.cpp`)
+//! Compiles the C++ half of the offer-path benchmarks (`cpp/offer_path.cpp`,
+//! and `cpp/offer_path_v1.cpp` for the v1 API)
 //! when, and only when, mesos-sys was built against a libmesos: it needs
 //! libmesos's protobuf classes and the shim's `ForwardingScheduler`. mesos-sys
 //! reports what it found through its `links = "mesos"` metadata:
@@ -18,6 +19,8 @@ use std::env;
 fn main() {
     println!("cargo:rustc-check-cfg=cfg(offer_path)");
     println!("cargo:rerun-if-changed=cpp/offer_path.cpp");
+    println!("cargo:rerun-if-changed=cpp/offer_path_v1.cpp");
+    println!("cargo:rerun-if-changed=../wrapper/v1_common.hpp");
     println!("cargo:rerun-if-changed=cpp/offer_batch.hpp");
     println!("cargo:rerun-if-changed=../wrapper/forwarding_scheduler.hpp");
     println!("cargo:rerun-if-changed=../wrapper/shim_common.hpp");
@@ -41,7 +44,8 @@ fn main() {
         .flag("-Wpedantic")
         .warnings_into_errors(werror)
         .include("cpp")
-        .file("cpp/offer_path.cpp");
+        .file("cpp/offer_path.cpp")
+        .file("cpp/offer_path_v1.cpp");
     let mut dirs = env::split_paths(&include);
     // The shim's own headers are ours; the rest are Mesos's.
     if let Some(wrapper) = dirs.next() {

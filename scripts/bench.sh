@@ -14,7 +14,10 @@
 #                        one C++ parse of the same bytes, one offer at a
 #                        time; offers-batch: the C++ side parses the whole
 #                        batch before freeing it; then offers again with
-#                        glibc's trim threshold raised (offers-trim64m)
+#                        glibc's trim threshold raised (offers-trim64m);
+#                        offers-v1: the same batch as one v1 OFFERS event,
+#                        through the shim's v1 callbacks to a Rust v1
+#                        scheduler vs one C++ parse of the event's bytes
 #    then starts a one-agent loopback cluster with scripts/local-cluster.sh
 #    on non-default ports (master 15050, agent 15051) for:
 #      calls MASTER S    reconcile_tasks(&[]) / reconcileTasks({}) for S s
@@ -45,7 +48,7 @@
 #   BENCH_PIN             1 to keep benchmarks and cluster on
 #                         separate CPUs (taskset)                 (1)
 #   BENCH_WORKLOADS       which workloads to run    (offers offers-batch
-#                         offers-trim64m calls storm storm-v1; "calls"
+#                         offers-trim64m offers-v1 calls storm storm-v1; "calls"
 #                         alone for a quick look at one figure)
 #   BENCH_AGAINST         another build of `bench` (e.g. an older commit's
 #                         target/release/bench) run in the C++ twins'
@@ -66,7 +69,7 @@ pin=${BENCH_PIN:-1}
 against=${BENCH_AGAINST:-}
 other=${against:+base}
 other=${other:-C++}
-workloads=" ${BENCH_WORKLOADS:-offers offers-batch offers-trim64m calls storm storm-v1} "
+workloads=" ${BENCH_WORKLOADS:-offers offers-batch offers-trim64m offers-v1 calls storm storm-v1} "
 export MESOS_MASTER_PORT=${MESOS_MASTER_PORT:-15050}
 export MESOS_AGENT_BASE_PORT=${MESOS_AGENT_BASE_PORT:-15051}
 base_dir=${MESOS_CLUSTER_DIR:-/tmp/mesos-rs-bench}
@@ -254,6 +257,7 @@ workload offers-batch offers-batch "$offer_seconds"
 run_env=(MALLOC_TRIM_THRESHOLD_=67108864)
 workload offers-trim64m offers "$offer_seconds"
 run_env=()
+workload offers-v1 offers-v1 "$offer_seconds"
 
 if wanted calls || wanted storm || wanted storm-v1; then
   cluster_up "$base_dir/cluster" 1
@@ -361,6 +365,8 @@ echo "parsed. Cost per offer, Rust / one C++ parse = 1 / (Rust/C++)."
 echo "offers-batch: the same Rust run; the C++ side parses the whole batch before"
 echo "freeing it, as libmesos holds a ResourceOffersMessage's offers together."
 echo "offers-trim64m: as offers, with MALLOC_TRIM_THRESHOLD_=64 MiB on both sides."
+echo "offers-v1: the same batch as one v1 OFFERS event: Rust = serialized by the shim's"
+echo "v1 callbacks and decoded for a Rust v1 scheduler; C++ = one parse of the event."
 if [ -n "$reference_rss" ]; then
   stand_in=$(awk '$1 ~ /^storm-/ && $2 == "cpp" { print $1; exit }' "$results")
   stand_in_rss=$(awk -v l="$stand_in" '$1 == l && $2 == "cpp" { n++; a[n] = $5 }

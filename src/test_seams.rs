@@ -91,6 +91,37 @@ impl CallbackHook {
     }
 }
 
+/// [`CallbackHook`]'s v1 twin: the v1 scheduler callback table and a
+/// user-data pointer for a given [`v1::scheduler::Scheduler`](crate::v1::scheduler::Scheduler),
+/// without a native object. Calls made from inside such callbacks fail:
+/// there is nothing to send them through.
+pub struct V1CallbackHook {
+    owner: Owner<crate::v1::scheduler::Connection>,
+}
+
+impl V1CallbackHook {
+    /// `api` is only used to describe errors (pass `mesos_sys::native()`'s).
+    pub fn new(
+        scheduler: impl crate::v1::scheduler::Scheduler + 'static,
+        api: &'static ShimApi,
+    ) -> Self {
+        Self {
+            owner: crate::v1::scheduler::unattached(Box::new(scheduler), api),
+        }
+    }
+
+    /// The table the crate gives `mesos_shim_v1_scheduler_new`.
+    pub fn callbacks(&self) -> &'static mesos_sys::mesos_shim_v1_scheduler_callbacks {
+        crate::v1::scheduler::callback_table()
+    }
+
+    /// The user data to pass to every callback; valid while `self` lives.
+    /// The caller stops calling the callbacks before dropping the hook.
+    pub fn user_data(&self) -> *mut c_void {
+        self.owner.user_data()
+    }
+}
+
 /// `v1::scheduler::MesosBuilder::shim_api`: build over `api` instead of
 /// libmesos.
 pub trait V1SchedulerBuilderSeam {

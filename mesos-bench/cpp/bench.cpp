@@ -14,6 +14,8 @@
 //                                which lives until all of it is parsed (as
 //                                libmesos holds the offers of a
 //                                ResourceOffersMessage), then free it
+//   bench offers-v1 [SECONDS]    parse the same batch as one mesos.v1
+//                                OFFERS event from its bytes
 //
 // Each prints `<workload> <count> <seconds> <rate>/s` on stdout, and on stderr
 // its peak resident set size (VmHWM) as `bench: peak_rss_kb=<n>`, plus a CPU
@@ -37,6 +39,7 @@
 
 #include <mesos/mesos.hpp>
 #include <mesos/scheduler.hpp>
+#include <mesos/v1/scheduler/scheduler.hpp>
 
 #include "bench_common.hpp"
 #include "offer_batch.hpp"
@@ -272,6 +275,24 @@ int storm(const std::string &master, uint64_t n) {
   return 0;
 }
 
+// Runs `round` once untimed, then for at least `seconds`; reports
+// `per_round` offers per round.
+template <typename Round>
+int time_rounds(const char *workload, double seconds, size_t per_round,
+                Round round) {
+  round(); // warm up
+  uint64_t count = 0;
+  const Clock::time_point start = Clock::now();
+  Clock::time_point now = start;
+  while (seconds_between(start, now) < seconds) {
+    round();
+    count += per_round;
+    now = Clock::now();
+  }
+  report(workload, count, seconds_between(start, now));
+  return 0;
+}
+
 // `whole_batch`: every offer of the batch stays alive until the last one is
 // parsed; otherwise each is freed before the next is parsed.
 int offers(const char *workload, double seconds, bool whole_batch) {
@@ -298,24 +319,38 @@ int offers(const char *workload, double seconds, bool whole_batch) {
       }
     }
   };
-  round(); // warm up
+  return time_rounds(workload, seconds, bytes.size(), round);
+}
 
-  uint64_t count = 0;
-  const Clock::time_point start = Clock::now();
-  Clock::time_point now = start;
-  while (seconds_between(start, now) < seconds) {
-    round();
-    count += bytes.size();
-    now = Clock::now();
+// The v1 twin of `offers`: the same batch as one mesos.v1 OFFERS event,
+// parsed from its bytes, as libmesos's v1 library parses every event it
+// reads from the master (the two schemas share field numbers, so each v0
+// offer's bytes parse as a v1 offer).
+int offers_v1(const char *workload, double seconds) {
+  const std::vector<mesos::Offer> batch = mesos_bench::offer_batch();
+  mesos::v1::scheduler::Event event;
+  event.set_type(mesos::v1::scheduler::Event::OFFERS);
+  for (const mesos::Offer &offer : batch) {
+    if (!event.mutable_offers()->add_offers()->ParseFromString(
+            offer.SerializeAsString())) {
+      fail("a v0 offer does not parse as a v1 offer");
+    }
   }
-  report(workload, count, seconds_between(start, now));
-  return 0;
+  const std::string bytes = event.SerializeAsString();
+  auto round = [&bytes] {
+    mesos::v1::scheduler::Event parsed;
+    if (!parsed.ParseFromString(bytes)) {
+      fail("the OFFERS event did not parse");
+    }
+  };
+  return time_rounds(workload, seconds, batch.size(), round);
 }
 
 [[noreturn]] void usage() {
   std::fprintf(stderr,
                "usage: bench calls MASTER SECONDS | bench storm MASTER N | "
-               "bench offers [SECONDS] | bench offers-batch [SECONDS]\n");
+               "bench offers [SECONDS] | bench offers-batch [SECONDS] | "
+               "bench offers-v1 [SECONDS]\n");
   std::exit(2);
 }
 
@@ -340,6 +375,8 @@ int main(int argc, char **argv) {
     result = calls(argv[2], positive_number(argv[3]));
   } else if (workload == "storm" && argc == 4) {
     result = storm(argv[2], static_cast<uint64_t>(positive_number(argv[3])));
+  } else if (workload == "offers-v1" && argc <= 3) {
+    result = offers_v1(workload.c_str(), argc == 3 ? positive_number(argv[2]) : 2.0);
   } else if ((workload == "offers" || workload == "offers-batch") && argc <= 3) {
     result = offers(workload.c_str(), argc == 3 ? positive_number(argv[2]) : 2.0,
                     workload == "offers-batch");

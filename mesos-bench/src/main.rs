@@ -19,6 +19,9 @@
 //!                              callback trampoline (serialize + decode)
 //! bench offers-batch [SECONDS] the same (the twin parses the whole batch
 //!                              at once instead of one offer at a time)
+//! bench offers-v1 [SECONDS]    the same batch as one v1 OFFERS event, from
+//!                              the shim's V1Callbacks to a v1 scheduler's
+//!                              `offers` (the twin parses the event)
 //! ```
 //!
 //! Each prints `<workload> <count> <seconds> <rate>/s` on stdout, and on
@@ -304,7 +307,12 @@ fn storm(master: &str, n: u64) {
 /// which parses either one offer at a time or the whole batch at once.
 #[cfg(offer_path)]
 fn offers(workload: &str, seconds: f64) {
-    let (count, elapsed) = offer_path::run(seconds).unwrap_or_else(|error| fail(error));
+    let run = if workload == "offers-v1" {
+        offer_path::run_v1
+    } else {
+        offer_path::run
+    };
+    let (count, elapsed) = run(seconds).unwrap_or_else(|error| fail(error));
     report(workload, count, elapsed);
 }
 
@@ -320,7 +328,7 @@ fn offers(workload: &str, _seconds: f64) {
 fn usage() -> ! {
     eprintln!(
         "usage: bench calls MASTER SECONDS | bench storm MASTER N | bench storm-v1 MASTER N | \
-         bench offers [SECONDS] | bench offers-batch [SECONDS]"
+         bench offers [SECONDS] | bench offers-batch [SECONDS] | bench offers-v1 [SECONDS]"
     );
     std::process::exit(2);
 }
@@ -339,8 +347,10 @@ fn main() {
         ["calls", master, seconds] => calls(master, positive(seconds)),
         ["storm", master, n] => storm(master, positive(n) as u64),
         ["storm-v1", master, n] => storm_v1::storm(master, positive(n) as u64),
-        [workload @ ("offers" | "offers-batch")] => offers(workload, 2.0),
-        [workload @ ("offers" | "offers-batch"), seconds] => offers(workload, positive(seconds)),
+        [workload @ ("offers" | "offers-batch" | "offers-v1")] => offers(workload, 2.0),
+        [workload @ ("offers" | "offers-batch" | "offers-v1"), seconds] => {
+            offers(workload, positive(seconds))
+        }
         _ => usage(),
     }
     report_peak_rss();

@@ -142,6 +142,24 @@ impl MesosBuilder {
     }
 }
 
+/// For the benchmarks' seam ([`crate::test_seams::V1CallbackHook`]): an
+/// owner for `scheduler` with no native object, and the table its
+/// callbacks go through, so C++ code can call the real trampolines.
+pub(crate) fn unattached(
+    scheduler: Box<dyn Scheduler>,
+    api: &'static ShimApi,
+) -> Owner<Connection> {
+    Owner::new(
+        api,
+        Box::new(Dispatcher { scheduler }),
+        V1SchedulerSettings::default(),
+    )
+}
+
+pub(crate) fn callback_table() -> &'static mesos_sys::mesos_shim_v1_scheduler_callbacks {
+    &CALLBACKS
+}
+
 impl Mesos {
     /// Starts building a v1 scheduler for `scheduler`, connecting to the
     /// master at `master` (`host:port`, `zk://host:port/path`,

@@ -52,6 +52,7 @@ mod dispatch;
 mod monitor;
 mod subscription;
 
+pub(crate) use connection::{callback_table, unattached};
 pub use connection::{Connection, Mesos, MesosBuilder};
 pub use subscription::Heartbeats;
 
