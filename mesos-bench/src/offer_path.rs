@@ -85,61 +85,69 @@ struct Helper {
 /// Delivers the batch for at least `seconds`; returns the number of offers
 /// the Rust scheduler received and the time taken.
 pub fn run(seconds: f64) -> Result<(u64, f64), String> {
-    let api = mesos_sys::native().ok_or(mesos_sys::NATIVE_UNAVAILABLE_REASON)?;
-    let received = Arc::new(AtomicU64::new(0));
-    let hook = CallbackHook::new(
-        Receiver {
-            offers: received.clone(),
-        },
-        api,
-    );
-    // SAFETY: the table is 'static and the user data lives in `hook`, which
-    // outlives the helper (`time` frees it before returning; `hook` drops
-    // after).
-    let path = unsafe {
-        mesos_bench_offer_path_new(
-            hook.callbacks(),
-            hook.user_data(),
-            OFFERS,
-            RESOURCES_PER_OFFER,
-        )
-    };
-    let helper = Helper {
-        path,
-        deliver: mesos_bench_offer_path_deliver,
-        bytes: mesos_bench_offer_path_bytes,
-        free: mesos_bench_offer_path_free,
-    };
-    time(helper, seconds, &received)
+    measure(seconds, |receiver, api| {
+        let hook = CallbackHook::new(receiver, api);
+        // SAFETY: the table is 'static and the user data lives in `hook`,
+        // which `measure` keeps until the helper is freed.
+        let path = unsafe {
+            mesos_bench_offer_path_new(
+                hook.callbacks(),
+                hook.user_data(),
+                OFFERS,
+                RESOURCES_PER_OFFER,
+            )
+        };
+        let helper = Helper {
+            path,
+            deliver: mesos_bench_offer_path_deliver,
+            bytes: mesos_bench_offer_path_bytes,
+            free: mesos_bench_offer_path_free,
+        };
+        (Box::new(hook), helper)
+    })
 }
 
 /// [`run`] on the v1 API: one `OFFERS` event per delivery.
 pub fn run_v1(seconds: f64) -> Result<(u64, f64), String> {
+    measure(seconds, |receiver, api| {
+        let hook = V1CallbackHook::new(receiver, api);
+        // SAFETY: as in `run`.
+        let path = unsafe {
+            mesos_bench_offer_path_v1_new(
+                hook.callbacks(),
+                hook.user_data(),
+                OFFERS,
+                RESOURCES_PER_OFFER,
+            )
+        };
+        let helper = Helper {
+            path,
+            deliver: mesos_bench_offer_path_v1_deliver,
+            bytes: mesos_bench_offer_path_v1_bytes,
+            free: mesos_bench_offer_path_v1_free,
+        };
+        (Box::new(hook), helper)
+    })
+}
+
+/// Makes a hook for a counting [`Receiver`] and the helper that calls it
+/// (`make`), times the helper, and drops the hook only after the helper
+/// is freed.
+fn measure(
+    seconds: f64,
+    make: impl FnOnce(Receiver, &'static mesos_sys::ShimApi) -> (Box<dyn std::any::Any>, Helper),
+) -> Result<(u64, f64), String> {
     let api = mesos_sys::native().ok_or(mesos_sys::NATIVE_UNAVAILABLE_REASON)?;
     let received = Arc::new(AtomicU64::new(0));
-    let hook = V1CallbackHook::new(
+    let (hook, helper) = make(
         Receiver {
             offers: received.clone(),
         },
         api,
     );
-    // SAFETY: as in `run`: the table is 'static and `hook` outlives the
-    // helper.
-    let path = unsafe {
-        mesos_bench_offer_path_v1_new(
-            hook.callbacks(),
-            hook.user_data(),
-            OFFERS,
-            RESOURCES_PER_OFFER,
-        )
-    };
-    let helper = Helper {
-        path,
-        deliver: mesos_bench_offer_path_v1_deliver,
-        bytes: mesos_bench_offer_path_v1_bytes,
-        free: mesos_bench_offer_path_v1_free,
-    };
-    time(helper, seconds, &received)
+    let result = time(helper, seconds, &received);
+    drop(hook);
+    result
 }
 
 /// Delivers `helper`'s batch once untimed, then for at least `seconds`;
