@@ -208,11 +208,10 @@ fn evolve_all(resources: &[mesos::proto::Resource]) -> mesos::Result<Vec<Resourc
 
 impl Scheduler for RefinementScheduler {
     fn connected(&mut self, connection: &Connection) {
-        let mut framework = self.framework.clone();
-        // After a reconnection: the same framework, failing over.
-        framework.id = connection.framework_id();
+        // After a reconnection the binding keeps the framework's id: the
+        // same subscribe fails over to the framework it already is.
         println!("connected to the master; subscribing in role {ROLE}");
-        if let Err(error) = connection.subscribe(framework) {
+        if let Err(error) = connection.subscribe(self.framework.clone()) {
             self.finish(connection, Err(format!("subscribing failed: {error}")));
         }
     }

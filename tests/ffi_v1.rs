@@ -460,9 +460,7 @@ struct Resubscriber(Sender<String>);
 impl Scheduler for Resubscriber {
     fn connected(&mut self, connection: &Connection) {
         self.0.send("connected".into()).unwrap();
-        let mut framework = framework();
-        framework.id = connection.framework_id();
-        connection.subscribe(framework).unwrap();
+        connection.subscribe(framework()).unwrap();
     }
 
     fn disconnected(&mut self, _: &Connection) {
@@ -501,7 +499,8 @@ fn missed_heartbeats_reconnect_and_the_binding_subscribes_again_with_the_id() {
     let reconnect = double.driver.wait_for_call("reconnect");
     assert!(reconnect.is_some(), "no reconnect after missed heartbeats");
     // libmesos then reconnects: one SUBSCRIBE for the new connection, with
-    // the id (the scheduler's own here; the binding does not add another).
+    // the id (the scheduler subscribes without one; the binding fills it
+    // in, and does not add a second SUBSCRIBE).
     double.disconnected();
     double.connected();
     assert_eq!(seen.recv_timeout(WAIT).unwrap(), "disconnected");

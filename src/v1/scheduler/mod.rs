@@ -69,7 +69,8 @@ use crate::proto::v1::scheduler::{event, Event};
 /// [`Error::CallbackPanicked`](crate::Error::CallbackPanicked).
 pub trait Scheduler: Send {
     /// The connection to the master is up: subscribe now (also after every
-    /// reconnection, with the framework id, to fail over).
+    /// reconnection; the binding fills in the framework id `SUBSCRIBED`
+    /// gave, so the same code fails over to the same framework).
     fn connected(&mut self, connection: &Connection) {
         let _ = connection;
     }
