@@ -164,14 +164,7 @@ fn when_the_leading_master_dies_the_driver_follows_the_new_leader_and_keeps_its_
     );
     reconcile_running(&cluster, &driver, &mut events);
     // Still the same framework, as the new leader sees it.
-    let state = cluster.leader_state(Duration::from_secs(10));
-    assert!(
-        listed_framework(&state, |f| f["id"] == framework_id.value.as_str()
-            && f["active"] == true)
-        .is_some(),
-        "framework {} not active on the new leader",
-        framework_id.value
-    );
+    cluster.assert_framework_active(&framework_id.value);
     stop_and_join(driver);
 }
 

@@ -15,7 +15,7 @@ use mesos::proto::v1::scheduler::call;
 use mesos::proto::v1::task_status::Reason;
 use mesos::proto::v1::{FrameworkId, TaskState};
 use mesos::v1::scheduler::{Heartbeats, Mesos};
-use support::events::{listed_framework, task_state, Events};
+use support::events::{task_state, Events};
 use support::v1_events::{
     command_task, framework, launch, launch_once, subscribing, task, v1_channel, v1_executor, V1Ev,
 };
@@ -82,18 +82,6 @@ fn running_long_task(master: &str, name: &str) -> (Mesos, Events<V1Ev>, Framewor
     (mesos, events, framework_id)
 }
 
-/// The framework is active on the leading master.
-fn assert_active(cluster: &Cluster, framework_id: &FrameworkId) {
-    let state = cluster.leader_state(Duration::from_secs(10));
-    assert!(
-        listed_framework(&state, |f| f["id"] == framework_id.value.as_str()
-            && f["active"] == true)
-        .is_some(),
-        "framework {} not active on the leader",
-        framework_id.value
-    );
-}
-
 fn stop(mesos: Mesos) {
     mesos.teardown().unwrap();
     mesos.stop().unwrap();
@@ -116,7 +104,7 @@ fn v1_a_restarted_master_gets_the_scheduler_back_as_the_same_framework_with_its_
     cluster.start_daemon("master");
     resubscribed(&mut events, &framework_id);
     reconcile_running(&cluster, &mesos, &mut events);
-    assert_active(&cluster, &framework_id);
+    cluster.assert_framework_active(&framework_id.value);
     stop(mesos);
 }
 
@@ -140,7 +128,7 @@ fn v1_when_the_leading_master_dies_the_scheduler_follows_the_new_leader_and_keep
     let new_leader = cluster.leader().expect("a new leader");
     assert_ne!(new_leader, leader, "a different master leads");
     reconcile_running(&cluster, &mesos, &mut events);
-    assert_active(&cluster, &framework_id);
+    cluster.assert_framework_active(&framework_id.value);
     stop(mesos);
 }
 
@@ -205,7 +193,7 @@ fn v1_a_master_that_stops_heartbeating_makes_the_scheduler_reconnect_and_resubsc
         "{:#?}",
         events.seen
     );
-    assert_active(&cluster, &framework_id);
+    cluster.assert_framework_active(&framework_id.value);
     stop(mesos);
 }
 

@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 pub mod events;
+#[path = "../../examples/support/executor_command.rs"]
+pub mod executor_command;
 #[path = "../../examples/support/http.rs"]
 pub mod http;
 pub mod skip;
@@ -242,11 +244,40 @@ impl Cluster {
         timeout: Duration,
         check: impl Fn(&serde_json::Value) -> bool,
     ) -> serde_json::Value {
+        self.poll(what, timeout, |_| {
+            Some(self.state()).filter(|state| check(state))
+        })
+    }
+
+    /// Polls GET `path` on the master until `check` holds for its body (or
+    /// panics after `timeout`); returns the body.
+    pub fn wait_for_body(
+        &self,
+        path: &str,
+        what: &str,
+        timeout: Duration,
+        check: impl Fn(&str) -> bool,
+    ) -> String {
+        self.poll(what, timeout, |_| {
+            let body = self.http().get(path).unwrap_or_default();
+            eprintln!("{path}: {body}");
+            check(&body).then_some(body)
+        })
+    }
+
+    /// Calls `probe` (with the time left) every 250 ms until it returns
+    /// `Some`; panics after `timeout`, naming `what` and the logs.
+    fn poll<T>(
+        &self,
+        what: &str,
+        timeout: Duration,
+        mut probe: impl FnMut(Duration) -> Option<T>,
+    ) -> T {
         let deadline = Instant::now() + timeout;
         loop {
-            let state = self.state();
-            if check(&state) {
-                return state;
+            let left = deadline.saturating_duration_since(Instant::now());
+            if let Some(found) = probe(left) {
+                return found;
             }
             assert!(
                 Instant::now() < deadline,
@@ -288,7 +319,7 @@ impl Cluster {
 
     /// The pid of executor `executor` on agent `agent` (an index), as the
     /// agent's `/containers` reports it.
-    pub fn executor_pid(&self, agent: usize, executor: &str) -> u64 {
+    pub fn executor_pid(&self, agent: usize, executor: &str) -> u32 {
         let agent_http = http::Master::new(&format!("127.0.0.1:{}", self.agent_ports[agent]), None);
         let containers: serde_json::Value =
             serde_json::from_str(&agent_http.get("/containers").expect("GET /containers"))
@@ -299,6 +330,7 @@ impl Cluster {
             .iter()
             .find(|c| c["executor_id"] == executor)
             .and_then(|c| c["status"]["executor_pid"].as_u64())
+            .and_then(|pid| u32::try_from(pid).ok())
             .unwrap_or_else(|| panic!("no pid for {executor} in {containers}"))
     }
 
@@ -306,7 +338,7 @@ impl Cluster {
     pub fn kill_executor(&self, agent: usize, executor: &str) {
         let pid = self.executor_pid(agent, executor);
         eprintln!("killing executor {executor} (pid {pid})");
-        signal(pid as u32, "KILL");
+        signal(pid, "KILL");
     }
 
     /// The script's name for the master at `address` (`master`, `master1`...).
@@ -349,6 +381,15 @@ impl Cluster {
         }
     }
 
+    /// Asserts that the leading master lists framework `id` as active.
+    pub fn assert_framework_active(&self, id: &str) {
+        let state = self.leader_state(Duration::from_secs(10));
+        assert!(
+            events::listed_framework(&state, |f| f["id"] == id && f["active"] == true).is_some(),
+            "framework {id} not active on the leader"
+        );
+    }
+
     /// Like [`wait_for_state`](Self::wait_for_state), asking the leader.
     pub fn wait_for_leader_state(
         &self,
@@ -356,20 +397,9 @@ impl Cluster {
         timeout: Duration,
         check: impl Fn(&serde_json::Value) -> bool,
     ) -> serde_json::Value {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let state = self.leader_state(left.max(Duration::from_secs(1)));
-            if check(&state) {
-                return state;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; logs in {}",
-                self.dir.join("logs").display()
-            );
-            std::thread::sleep(Duration::from_millis(250));
-        }
+        self.poll(what, timeout, |left| {
+            Some(self.leader_state(left.max(Duration::from_secs(1)))).filter(|state| check(state))
+        })
     }
 }
 

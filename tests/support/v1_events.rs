@@ -9,14 +9,15 @@ use std::time::Duration;
 
 use mesos::proto::v1::scheduler::{call, event, Event};
 use mesos::proto::v1::{
-    environment, executor_info, framework_info, offer, CommandInfo, Environment, ExecutorId,
-    ExecutorInfo, Filters, FrameworkInfo, Offer, Resource, TaskId, TaskInfo, TaskState, TaskStatus,
+    executor_info, framework_info, offer, CommandInfo, ExecutorId, ExecutorInfo, Filters,
+    FrameworkInfo, Offer, Resource, TaskId, TaskInfo, TaskState, TaskStatus,
 };
 use mesos::resources::Resources;
 use mesos::v1::evolve;
 use mesos::v1::scheduler::{Connection, Scheduler};
 
 use super::events::{Describe, Events};
+use super::executor_command::{ExecutorSource, V1_EXECUTOR};
 
 /// What the v1 scheduler saw.
 #[derive(Debug, Clone)]
@@ -206,20 +207,11 @@ pub fn resources(text: &str) -> Vec<Resource> {
 /// executor with id `id`, for the framework `offer` was made to (a task
 /// group's executor must name it).
 pub fn v1_executor(program: &Path, id: &str, offer: &Offer) -> ExecutorInfo {
+    let source = ExecutorSource::path(program).expect("the example binary");
     let mut executor = ExecutorInfo {
         executor_id: ExecutorId { value: id.into() },
         framework_id: Some(offer.framework_id.clone()),
-        command: Some(CommandInfo {
-            value: Some(program.display().to_string()),
-            environment: Some(Environment {
-                variables: vec![environment::Variable {
-                    name: "MESOS_RS_REFINEMENT_EXAMPLE".into(),
-                    value: Some("v1-executor".into()),
-                    ..Default::default()
-                }],
-            }),
-            ..Default::default()
-        }),
+        command: Some(evolve(&source.command_as(V1_EXECUTOR)).expect("a v1 CommandInfo")),
         // A task group's executor must ask for cpus, memory and disk.
         resources: resources("cpus:0.1;mem:32;disk:10"),
         ..Default::default()
