@@ -72,7 +72,8 @@ fn stop_and_join(driver: MesosSchedulerDriver) {
 
 /// After a master failover: waits until the new leader knows the task
 /// again (the agent re-registered), asks for implicit reconciliation and
-/// expects the task RUNNING, answered by the new master.
+/// expects the task RUNNING, answered by the new master; every update of
+/// the task meanwhile must be RUNNING.
 fn reconcile_running(
     cluster: &Cluster,
     driver: &MesosSchedulerDriver,
@@ -82,8 +83,19 @@ fn reconcile_running(
         task_state(state, LONG_TASK).as_deref() == Some("TASK_RUNNING")
     });
     driver.reconcile_tasks(&[]).unwrap();
-    let status = events.wait_for_state(LONG_TASK, TaskState::TaskRunning, Duration::from_secs(30));
-    assert_eq!(status.reason(), Reason::Reconciliation, "{status:?}");
+    // The agent may first resend RUNNING (an update the old master never
+    // got acknowledged); the answer is the one with the reason.
+    events.wait_for(
+        "RUNNING from reconciliation",
+        Duration::from_secs(30),
+        |event| match event {
+            Ev::Status(status) if status.task_id.value == LONG_TASK => {
+                assert_eq!(status.state(), TaskState::TaskRunning, "{status:?}");
+                (status.reason() == Reason::Reconciliation).then_some(())
+            }
+            _ => None,
+        },
+    );
 }
 
 #[test]
