@@ -237,15 +237,49 @@ const V1_HEADERS: &[&str] = &[
     "stout/option.hpp",
 ];
 
-/// The first of [`V1_HEADERS`] no header directory holds, if any. The
-/// shim's v1 halves are compiled only when there is none.
-fn v1_headers_missing(include_dirs: &[PathBuf]) -> Option<&'static str> {
+/// Headers libmesos's State and Log headers include beyond the v0 ones.
+const STATE_HEADERS: &[&str] = &[
+    "mesos/state/zookeeper.hpp",
+    "zookeeper.h",
+    "mesos/state/state.pb.h",
+    "mesos/log/log.hpp",
+    "process/future.hpp",
+    "stout/uuid.hpp",
+];
+
+/// The directory of ZooKeeper's C client header, which libmesos's log and
+/// ZooKeeper headers include as `<zookeeper.h>`: Debian installs it in a
+/// `zookeeper/` subdirectory (Mesos's bundled copy sits beside its other
+/// third-party headers). `None` when a header directory already holds it,
+/// or none holds it at all.
+fn zookeeper_include_dir(include_dirs: &[PathBuf]) -> Option<PathBuf> {
+    let searched: Vec<PathBuf> = include_dirs
+        .iter()
+        .cloned()
+        .chain(DEFAULT_INCLUDE_DIRS.iter().map(PathBuf::from))
+        .collect();
+    if searched.iter().any(|dir| dir.join("zookeeper.h").is_file()) {
+        return None;
+    }
+    let found = searched
+        .iter()
+        .map(|dir| dir.join("zookeeper"))
+        .find(|dir| dir.join("zookeeper.h").is_file());
+    if let Some(dir) = &found {
+        println!("mesos-sys: ZooKeeper's C header in {}", dir.display());
+    }
+    found
+}
+
+/// The first of `headers` no header directory holds, if any. The shim's
+/// halves that need them are compiled only when there is none.
+fn first_missing(include_dirs: &[PathBuf], headers: &[&'static str]) -> Option<&'static str> {
     let searched = include_dirs
         .iter()
         .map(PathBuf::as_path)
         .chain(DEFAULT_INCLUDE_DIRS.iter().map(Path::new));
     let searched: Vec<&Path> = searched.collect();
-    V1_HEADERS
+    headers
         .iter()
         .copied()
         .find(|header| !searched.iter().any(|dir| dir.join(header).is_file()))
@@ -345,7 +379,9 @@ fn build_shim(libmesos: &Libmesos, sources: &[PathBuf], werror: bool) {
             "warnings (MESOS_SYS_WERROR=1 makes them errors)"
         }
     );
-    for dir in &libmesos.include_dirs {
+    let mut include_dirs = libmesos.include_dirs.clone();
+    include_dirs.extend(zookeeper_include_dir(&libmesos.include_dirs));
+    for dir in &include_dirs {
         if DEFAULT_INCLUDE_DIRS
             .iter()
             .any(|default| dir == Path::new(default))
@@ -355,7 +391,7 @@ fn build_shim(libmesos: &Libmesos, sources: &[PathBuf], werror: bool) {
         println!("mesos-sys: system header directory {}", dir.display());
         build.flag("-isystem").flag(dir);
     }
-    let v1 = v1_headers_missing(&libmesos.include_dirs);
+    let v1 = first_missing(&libmesos.include_dirs, V1_HEADERS);
     match &v1 {
         None => println!("mesos-sys: v1 scheduler and executor: compiled"),
         Some(missing) => println!(
@@ -366,6 +402,16 @@ fn build_shim(libmesos: &Libmesos, sources: &[PathBuf], werror: bool) {
         ),
     }
     build.define("MESOS_SHIM_V1", if v1.is_none() { "1" } else { "0" });
+    let state = first_missing(&include_dirs, STATE_HEADERS);
+    match &state {
+        None => println!("mesos-sys: State and replicated log: compiled"),
+        Some(missing) => println!(
+            "cargo:warning=mesos-sys: no State or replicated log in this build: {missing} is not \
+             in any header directory (see the v1 note: --enable-install-module-dependencies, \
+             or MESOS_INCLUDE_DIRS). Creating a State or Log reports this at run time."
+        ),
+    }
+    build.define("MESOS_SHIM_STATE", if state.is_none() { "1" } else { "0" });
     for source in sources.iter().filter(|path| is_source(path)) {
         build.file(source);
     }

@@ -1,6 +1,7 @@
 /*
  * mesos_shim.h: a C interface over libmesos's MesosSchedulerDriver and
- * MesosExecutorDriver, and its v1 scheduler and executor libraries.
+ * MesosExecutorDriver, its v1 scheduler and executor libraries, its State
+ * storages and its replicated log.
  *
  * The shim only translates. Protobuf messages cross it as serialized bytes
  * (the same approach as the official Java binding over JNI); every decision
@@ -61,6 +62,8 @@ typedef enum mesos_shim_status {
 
 /* Errors raised by the shim itself (never by libmesos). */
 typedef enum mesos_shim_result {
+  /* Accepted: an operation's callback will be called (State and Log). */
+  MESOS_SHIM_OK = 0,
   /* A serialized message handed to the shim did not parse. */
   MESOS_SHIM_BAD_MESSAGE = -1,
   /* libmesos threw a C++ exception; the shim caught it. */
@@ -69,7 +72,10 @@ typedef enum mesos_shim_result {
   MESOS_SHIM_NULL_ARGUMENT = -3,
   /* This build of the shim cannot make the object asked for (the v1
      libraries without libprocess's headers); the message says why. */
-  MESOS_SHIM_UNAVAILABLE = -4
+  MESOS_SHIM_UNAVAILABLE = -4,
+  /* An argument libmesos would refuse by killing the process, such as a
+     log position that is not 8 bytes; the message says which. */
+  MESOS_SHIM_BAD_ARGUMENT = -5
 } mesos_shim_result;
 
 /*
@@ -407,6 +413,162 @@ int32_t mesos_shim_v1_executor_run(mesos_shim_v1_executor *executor);
 /* call: serialized mesos.v1.executor.Call. */
 int32_t mesos_shim_v1_executor_send(mesos_shim_v1_executor *executor,
                                     mesos_shim_buf call);
+
+/* ------------------------------------------------------------------------ */
+/* State (mesos::state's storages) and the replicated log (mesos::log::Log)  */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Every State and Log operation returns a libprocess future; the shim
+ * hands its outcome to a callback instead of waiting for it, and never
+ * inspects a future that is not settled. An operation function returns
+ * MESOS_SHIM_OK, after which `done` is called exactly once with `context`:
+ * on a libprocess thread when the future settles, or when libmesos drops
+ * the future unsettled (ABANDONED, e.g. the storage was freed first). Any
+ * other return is a shim error and `done` is never called.
+ *
+ * `values` are valid until the callback returns:
+ *  - READY: the value, as documented per operation;
+ *  - FAILED: one UTF-8 message;
+ *  - DISCARDED, ABANDONED: none.
+ *
+ * A position of the log crosses as its value, a uint64_t, in the order
+ * libmesos compares them (the 8-byte identity is its big-endian form).
+ *
+ * Built without libprocess's and stout's headers, every *_new here returns
+ * NULL with MESOS_SHIM_UNAVAILABLE, as the v1 ones do.
+ */
+typedef enum mesos_shim_outcome {
+  MESOS_SHIM_READY = 0,
+  MESOS_SHIM_FAILED = 1,
+  MESOS_SHIM_DISCARDED = 2,
+  MESOS_SHIM_ABANDONED = 3
+} mesos_shim_outcome;
+
+typedef void (*mesos_shim_future_callback)(void *context, int32_t outcome,
+                                           const mesos_shim_buf *values,
+                                           size_t values_len);
+
+/* A mesos::state::Storage: what mesos::state::State is built on. */
+typedef struct mesos_shim_storage mesos_shim_storage;
+
+/* mesos::log::Log, and a Reader and a Writer of one. */
+typedef struct mesos_shim_log mesos_shim_log;
+typedef struct mesos_shim_log_reader mesos_shim_log_reader;
+typedef struct mesos_shim_log_writer mesos_shim_log_writer;
+
+/*
+ * ZooKeeperStorage: `servers` host:port[,host:port...], the session
+ * `timeout_ns`, the `znode` under which entries live, and the digest
+ * credentials "user:password", or NULL for no authentication.
+ */
+mesos_shim_storage *mesos_shim_storage_zookeeper_new(
+    mesos_shim_buf servers, int64_t timeout_ns, mesos_shim_buf znode,
+    const mesos_shim_buf *digest);
+
+/* LevelDBStorage over the database directory `path`. */
+mesos_shim_storage *mesos_shim_storage_leveldb_new(mesos_shim_buf path);
+
+/* InMemoryStorage: gone when freed. */
+mesos_shim_storage *mesos_shim_storage_in_memory_new(void);
+
+/*
+ * LogStorage over `log`, which must outlive the storage; a snapshot every
+ * `diffs_between_snapshots` changes (0: libmesos's default).
+ */
+mesos_shim_storage *mesos_shim_storage_log_new(mesos_shim_log *log,
+                                               uint64_t diffs_between_snapshots);
+
+/* Deletes the storage (waiting for its process); pending operations are
+   then ABANDONED. Never from inside one of its callbacks. */
+void mesos_shim_storage_free(mesos_shim_storage *storage);
+
+/* READY: one serialized mesos.internal.state.Entry, or none when absent. */
+int32_t mesos_shim_storage_get(mesos_shim_storage *storage, mesos_shim_buf name,
+                               mesos_shim_future_callback done, void *context);
+
+/*
+ * Stores `entry` (serialized mesos.internal.state.Entry) if the stored
+ * entry's uuid is still `uuid` (16 bytes), or if there is none. READY: one
+ * byte, 1 if stored, 0 if the version was stale.
+ */
+int32_t mesos_shim_storage_set(mesos_shim_storage *storage, mesos_shim_buf entry,
+                               mesos_shim_buf uuid,
+                               mesos_shim_future_callback done, void *context);
+
+/* Removes `entry` if its uuid matches. READY: one byte, 1 if removed. */
+int32_t mesos_shim_storage_expunge(mesos_shim_storage *storage,
+                                   mesos_shim_buf entry,
+                                   mesos_shim_future_callback done,
+                                   void *context);
+
+/* READY: every name, one value each. */
+int32_t mesos_shim_storage_names(mesos_shim_storage *storage,
+                                 mesos_shim_future_callback done,
+                                 void *context);
+
+/*
+ * A replica at `path` in a log of quorum `quorum`, finding the other
+ * replicas through ZooKeeper (`servers`, session `timeout_ns`, `znode`,
+ * digest "user:password" or NULL). `auto_initialize` non-zero lets
+ * libmesos initialize an empty replica.
+ */
+mesos_shim_log *mesos_shim_log_zookeeper_new(int32_t quorum, mesos_shim_buf path,
+                                             mesos_shim_buf servers,
+                                             int64_t timeout_ns,
+                                             mesos_shim_buf znode,
+                                             const mesos_shim_buf *digest,
+                                             int32_t auto_initialize);
+
+/* The same with the other replicas' pids ("log-replica(1)@host:port"). */
+mesos_shim_log *mesos_shim_log_replicas_new(int32_t quorum, mesos_shim_buf path,
+                                            const mesos_shim_buf *pids,
+                                            size_t pids_len,
+                                            int32_t auto_initialize);
+
+/* Deletes the log. Its readers, writers and storages must be freed first. */
+void mesos_shim_log_free(mesos_shim_log *log);
+
+/* A reader of `log`, which must outlive it. */
+mesos_shim_log_reader *mesos_shim_log_reader_new(mesos_shim_log *log);
+void mesos_shim_log_reader_free(mesos_shim_log_reader *reader);
+
+/* READY: two values per entry, its position (8 bytes, big-endian) then its
+   data, from `from` to `to` inclusive. */
+int32_t mesos_shim_log_reader_read(mesos_shim_log_reader *reader, uint64_t from,
+                                   uint64_t to, mesos_shim_future_callback done,
+                                   void *context);
+
+/* READY: one position (8 bytes, big-endian). */
+int32_t mesos_shim_log_reader_beginning(mesos_shim_log_reader *reader,
+                                        mesos_shim_future_callback done,
+                                        void *context);
+int32_t mesos_shim_log_reader_ending(mesos_shim_log_reader *reader,
+                                     mesos_shim_future_callback done,
+                                     void *context);
+int32_t mesos_shim_log_reader_catchup(mesos_shim_log_reader *reader,
+                                      mesos_shim_future_callback done,
+                                      void *context);
+
+/* A writer of `log`, which must outlive it. */
+mesos_shim_log_writer *mesos_shim_log_writer_new(mesos_shim_log *log);
+void mesos_shim_log_writer_free(mesos_shim_log_writer *writer);
+
+/*
+ * READY: one position (8 bytes, big-endian), or none when this writer is
+ * not (or no longer) the leader: another writer was elected meanwhile.
+ */
+int32_t mesos_shim_log_writer_start(mesos_shim_log_writer *writer,
+                                    mesos_shim_future_callback done,
+                                    void *context);
+int32_t mesos_shim_log_writer_append(mesos_shim_log_writer *writer,
+                                     mesos_shim_buf data,
+                                     mesos_shim_future_callback done,
+                                     void *context);
+int32_t mesos_shim_log_writer_truncate(mesos_shim_log_writer *writer,
+                                       uint64_t to,
+                                       mesos_shim_future_callback done,
+                                       void *context);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -33,6 +33,14 @@ struct NullArgument : std::exception {
   std::string message;
 };
 
+// Thrown for an argument libmesos would answer by killing the process;
+// turned into MESOS_SHIM_BAD_ARGUMENT.
+struct BadArgument : std::exception {
+  explicit BadArgument(std::string what) : message(std::move(what)) {}
+  const char *what() const noexcept override { return message.c_str(); }
+  std::string message;
+};
+
 // The NULL checks of every buffer and array the shim reads.
 inline void require_data(const mesos_shim_buf &buf, const char *what) {
   if (buf.len > 0 && buf.data == nullptr) {
@@ -238,6 +246,9 @@ template <typename Body> int32_t guard(Body body) noexcept {
   } catch (const NullArgument &e) {
     set_last_error(MESOS_SHIM_NULL_ARGUMENT, e.what());
     return MESOS_SHIM_NULL_ARGUMENT;
+  } catch (const BadArgument &e) {
+    set_last_error(MESOS_SHIM_BAD_ARGUMENT, e.what());
+    return MESOS_SHIM_BAD_ARGUMENT;
   } catch (const std::exception &e) {
     set_last_error(MESOS_SHIM_EXCEPTION,
                    std::string("libmesos threw: ") + e.what());

@@ -31,10 +31,12 @@ pub const MESOS_SHIM_DRIVER_RUNNING: mesos_shim_status = 2;
 pub const MESOS_SHIM_DRIVER_ABORTED: mesos_shim_status = 3;
 pub const MESOS_SHIM_DRIVER_STOPPED: mesos_shim_status = 4;
 pub type mesos_shim_status = ::std::os::raw::c_uint;
+pub const MESOS_SHIM_OK: mesos_shim_result = 0;
 pub const MESOS_SHIM_BAD_MESSAGE: mesos_shim_result = -1;
 pub const MESOS_SHIM_EXCEPTION: mesos_shim_result = -2;
 pub const MESOS_SHIM_NULL_ARGUMENT: mesos_shim_result = -3;
 pub const MESOS_SHIM_UNAVAILABLE: mesos_shim_result = -4;
+pub const MESOS_SHIM_BAD_ARGUMENT: mesos_shim_result = -5;
 pub type mesos_shim_result = ::std::os::raw::c_int;
 unsafe extern "C" {
     pub fn mesos_shim_last_error() -> *const ::std::os::raw::c_char;
@@ -516,5 +518,181 @@ unsafe extern "C" {
     pub fn mesos_shim_v1_executor_send(
         executor: *mut mesos_shim_v1_executor,
         call: mesos_shim_buf,
+    ) -> i32;
+}
+pub const MESOS_SHIM_READY: mesos_shim_outcome = 0;
+pub const MESOS_SHIM_FAILED: mesos_shim_outcome = 1;
+pub const MESOS_SHIM_DISCARDED: mesos_shim_outcome = 2;
+pub const MESOS_SHIM_ABANDONED: mesos_shim_outcome = 3;
+pub type mesos_shim_outcome = ::std::os::raw::c_uint;
+pub type mesos_shim_future_callback = ::std::option::Option<
+    unsafe extern "C" fn(
+        context: *mut ::std::os::raw::c_void,
+        outcome: i32,
+        values: *const mesos_shim_buf,
+        values_len: usize,
+    ),
+>;
+#[repr(C)]
+#[derive(Debug)]
+pub struct mesos_shim_storage {
+    _unused: [u8; 0],
+}
+#[repr(C)]
+#[derive(Debug)]
+pub struct mesos_shim_log {
+    _unused: [u8; 0],
+}
+#[repr(C)]
+#[derive(Debug)]
+pub struct mesos_shim_log_reader {
+    _unused: [u8; 0],
+}
+#[repr(C)]
+#[derive(Debug)]
+pub struct mesos_shim_log_writer {
+    _unused: [u8; 0],
+}
+unsafe extern "C" {
+    pub fn mesos_shim_storage_zookeeper_new(
+        servers: mesos_shim_buf,
+        timeout_ns: i64,
+        znode: mesos_shim_buf,
+        digest: *const mesos_shim_buf,
+    ) -> *mut mesos_shim_storage;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_storage_leveldb_new(path: mesos_shim_buf) -> *mut mesos_shim_storage;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_storage_in_memory_new() -> *mut mesos_shim_storage;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_storage_log_new(
+        log: *mut mesos_shim_log,
+        diffs_between_snapshots: u64,
+    ) -> *mut mesos_shim_storage;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_storage_free(storage: *mut mesos_shim_storage);
+}
+unsafe extern "C" {
+    pub fn mesos_shim_storage_get(
+        storage: *mut mesos_shim_storage,
+        name: mesos_shim_buf,
+        done: mesos_shim_future_callback,
+        context: *mut ::std::os::raw::c_void,
+    ) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_storage_set(
+        storage: *mut mesos_shim_storage,
+        entry: mesos_shim_buf,
+        uuid: mesos_shim_buf,
+        done: mesos_shim_future_callback,
+        context: *mut ::std::os::raw::c_void,
+    ) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_storage_expunge(
+        storage: *mut mesos_shim_storage,
+        entry: mesos_shim_buf,
+        done: mesos_shim_future_callback,
+        context: *mut ::std::os::raw::c_void,
+    ) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_storage_names(
+        storage: *mut mesos_shim_storage,
+        done: mesos_shim_future_callback,
+        context: *mut ::std::os::raw::c_void,
+    ) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_log_zookeeper_new(
+        quorum: i32,
+        path: mesos_shim_buf,
+        servers: mesos_shim_buf,
+        timeout_ns: i64,
+        znode: mesos_shim_buf,
+        digest: *const mesos_shim_buf,
+        auto_initialize: i32,
+    ) -> *mut mesos_shim_log;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_log_replicas_new(
+        quorum: i32,
+        path: mesos_shim_buf,
+        pids: *const mesos_shim_buf,
+        pids_len: usize,
+        auto_initialize: i32,
+    ) -> *mut mesos_shim_log;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_log_free(log: *mut mesos_shim_log);
+}
+unsafe extern "C" {
+    pub fn mesos_shim_log_reader_new(log: *mut mesos_shim_log) -> *mut mesos_shim_log_reader;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_log_reader_free(reader: *mut mesos_shim_log_reader);
+}
+unsafe extern "C" {
+    pub fn mesos_shim_log_reader_read(
+        reader: *mut mesos_shim_log_reader,
+        from: u64,
+        to: u64,
+        done: mesos_shim_future_callback,
+        context: *mut ::std::os::raw::c_void,
+    ) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_log_reader_beginning(
+        reader: *mut mesos_shim_log_reader,
+        done: mesos_shim_future_callback,
+        context: *mut ::std::os::raw::c_void,
+    ) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_log_reader_ending(
+        reader: *mut mesos_shim_log_reader,
+        done: mesos_shim_future_callback,
+        context: *mut ::std::os::raw::c_void,
+    ) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_log_reader_catchup(
+        reader: *mut mesos_shim_log_reader,
+        done: mesos_shim_future_callback,
+        context: *mut ::std::os::raw::c_void,
+    ) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_log_writer_new(log: *mut mesos_shim_log) -> *mut mesos_shim_log_writer;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_log_writer_free(writer: *mut mesos_shim_log_writer);
+}
+unsafe extern "C" {
+    pub fn mesos_shim_log_writer_start(
+        writer: *mut mesos_shim_log_writer,
+        done: mesos_shim_future_callback,
+        context: *mut ::std::os::raw::c_void,
+    ) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_log_writer_append(
+        writer: *mut mesos_shim_log_writer,
+        data: mesos_shim_buf,
+        done: mesos_shim_future_callback,
+        context: *mut ::std::os::raw::c_void,
+    ) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_log_writer_truncate(
+        writer: *mut mesos_shim_log_writer,
+        to: u64,
+        done: mesos_shim_future_callback,
+        context: *mut ::std::os::raw::c_void,
     ) -> i32;
 }

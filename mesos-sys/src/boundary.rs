@@ -53,6 +53,79 @@ macro_rules! shim_boundary {
                 mesos_shim_loaded_library_path = unsafe extern "C" fn() -> *const ::std::os::raw::c_char;
             }
 
+            // State and Log: objects with operations that answer through a
+            // `mesos_shim_future_callback`, not drivers; the `mesos`
+            // crate's `state` and `log` modules call them by name.
+            state_log {
+                mesos_shim_storage_zookeeper_new = unsafe extern "C" fn(
+                    mesos_shim_buf, i64, mesos_shim_buf, *const mesos_shim_buf,
+                ) -> *mut mesos_shim_storage;
+                mesos_shim_storage_leveldb_new =
+                    unsafe extern "C" fn(mesos_shim_buf) -> *mut mesos_shim_storage;
+                mesos_shim_storage_in_memory_new = unsafe extern "C" fn() -> *mut mesos_shim_storage;
+                mesos_shim_storage_log_new =
+                    unsafe extern "C" fn(*mut mesos_shim_log, u64) -> *mut mesos_shim_storage;
+                mesos_shim_storage_free = unsafe extern "C" fn(*mut mesos_shim_storage);
+                mesos_shim_storage_get = unsafe extern "C" fn(
+                    *mut mesos_shim_storage, mesos_shim_buf,
+                    mesos_shim_future_callback, *mut ::std::os::raw::c_void,
+                ) -> i32;
+                mesos_shim_storage_set = unsafe extern "C" fn(
+                    *mut mesos_shim_storage, mesos_shim_buf, mesos_shim_buf,
+                    mesos_shim_future_callback, *mut ::std::os::raw::c_void,
+                ) -> i32;
+                mesos_shim_storage_expunge = unsafe extern "C" fn(
+                    *mut mesos_shim_storage, mesos_shim_buf,
+                    mesos_shim_future_callback, *mut ::std::os::raw::c_void,
+                ) -> i32;
+                mesos_shim_storage_names = unsafe extern "C" fn(
+                    *mut mesos_shim_storage,
+                    mesos_shim_future_callback, *mut ::std::os::raw::c_void,
+                ) -> i32;
+                mesos_shim_log_zookeeper_new = unsafe extern "C" fn(
+                    i32, mesos_shim_buf, mesos_shim_buf, i64, mesos_shim_buf,
+                    *const mesos_shim_buf, i32,
+                ) -> *mut mesos_shim_log;
+                mesos_shim_log_replicas_new = unsafe extern "C" fn(
+                    i32, mesos_shim_buf, *const mesos_shim_buf, usize, i32,
+                ) -> *mut mesos_shim_log;
+                mesos_shim_log_free = unsafe extern "C" fn(*mut mesos_shim_log);
+                mesos_shim_log_reader_new =
+                    unsafe extern "C" fn(*mut mesos_shim_log) -> *mut mesos_shim_log_reader;
+                mesos_shim_log_reader_free = unsafe extern "C" fn(*mut mesos_shim_log_reader);
+                mesos_shim_log_reader_read = unsafe extern "C" fn(
+                    *mut mesos_shim_log_reader, u64, u64,
+                    mesos_shim_future_callback, *mut ::std::os::raw::c_void,
+                ) -> i32;
+                mesos_shim_log_reader_beginning = unsafe extern "C" fn(
+                    *mut mesos_shim_log_reader,
+                    mesos_shim_future_callback, *mut ::std::os::raw::c_void,
+                ) -> i32;
+                mesos_shim_log_reader_ending = unsafe extern "C" fn(
+                    *mut mesos_shim_log_reader,
+                    mesos_shim_future_callback, *mut ::std::os::raw::c_void,
+                ) -> i32;
+                mesos_shim_log_reader_catchup = unsafe extern "C" fn(
+                    *mut mesos_shim_log_reader,
+                    mesos_shim_future_callback, *mut ::std::os::raw::c_void,
+                ) -> i32;
+                mesos_shim_log_writer_new =
+                    unsafe extern "C" fn(*mut mesos_shim_log) -> *mut mesos_shim_log_writer;
+                mesos_shim_log_writer_free = unsafe extern "C" fn(*mut mesos_shim_log_writer);
+                mesos_shim_log_writer_start = unsafe extern "C" fn(
+                    *mut mesos_shim_log_writer,
+                    mesos_shim_future_callback, *mut ::std::os::raw::c_void,
+                ) -> i32;
+                mesos_shim_log_writer_append = unsafe extern "C" fn(
+                    *mut mesos_shim_log_writer, mesos_shim_buf,
+                    mesos_shim_future_callback, *mut ::std::os::raw::c_void,
+                ) -> i32;
+                mesos_shim_log_writer_truncate = unsafe extern "C" fn(
+                    *mut mesos_shim_log_writer, u64,
+                    mesos_shim_future_callback, *mut ::std::os::raw::c_void,
+                ) -> i32;
+            }
+
             scheduler {
                 handle: mesos_shim_scheduler_driver;
                 table: mesos_shim_scheduler_callbacks;
@@ -380,6 +453,7 @@ macro_rules! shim_boundary {
     // tables: ShimApi, the double's).
     (@select (functions) $consumer:path; ($($extra:tt)*);
         queries { $($query:ident = $query_type:ty;)* }
+        state_log { $($state_log:ident = $state_log_type:ty;)* }
         $(
             $kind:ident {
                 handle: $handle:ident;
@@ -403,6 +477,7 @@ macro_rules! shim_boundary {
     ) => {
         $consumer! { $($extra)*
             $($query: queries::$query: $query_type;)*
+            $($state_log: state_log::$state_log: $state_log_type;)*
             $(
                 $new: $kind::new: $new_type;
                 $free: $kind::free: unsafe extern "C" fn(*mut $handle);
@@ -413,7 +488,7 @@ macro_rules! shim_boundary {
     };
     // One kind's section, then one view of it.
     (@select ($kind:ident $view:ident) $consumer:path; $extra:tt;
-        queries $queries:tt $($section:ident $body:tt)*) => {
+        queries $queries:tt state_log $state_log:tt $($section:ident $body:tt)*) => {
         $crate::shim_boundary! { @pick $kind $view $consumer; $extra; $($section $body)* }
     };
     // The section named `$kind`: compared one by one, as macro_rules can

@@ -17,6 +17,9 @@
 //! answer by killing the process are recorded
 //! ([`DriverDouble::fatal_calls`]) and refused instead.
 //!
+//! State and Log work in memory (see the `state_log` module for the
+//! ZooKeeper servers that make a storage hang or fail).
+//!
 //! Messages are plain bytes here: this crate does not know the protobuf
 //! schema, tests encode and decode with the `mesos` crate.
 
@@ -32,6 +35,7 @@ mod queries;
 mod record;
 mod registry;
 mod scheduler;
+mod state_log;
 mod v1_executor;
 mod v1_scheduler;
 mod wire;
@@ -47,7 +51,8 @@ use mesos_sys::ShimApi;
 pub(crate) use queries::set_last_error;
 
 /// The double's table, generated from the list: each query from
-/// [`queries`], each kind's functions from its module.
+/// [`queries`], State and Log from [`state_log`], each kind's functions
+/// from its module.
 macro_rules! table {
     ($($function:ident: $kind:ident::$short:ident: $type:ty;)*) => {
         const TABLE: ShimApi = ShimApi {
