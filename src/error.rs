@@ -101,6 +101,35 @@ pub enum Error {
     },
     /// A resources or reservation operation was refused.
     Resources(crate::resources::ResourcesError),
+    /// A State or Log operation got no answer in time. The operation may
+    /// still complete later; nothing waits for it.
+    NoAnswer {
+        /// The operation, e.g. `fetch of "framework-id" from ZooKeeper 127.0.0.1:2181/marathon`.
+        what: String,
+        /// How long was waited.
+        after: std::time::Duration,
+        /// What usually keeps such an operation unanswered.
+        hint: &'static str,
+    },
+    /// libmesos failed a State or Log operation.
+    OperationFailed {
+        /// The operation.
+        what: String,
+        /// libmesos's reason.
+        message: String,
+    },
+    /// libmesos dropped a State or Log operation unanswered (discarded, or
+    /// its store or log was closed first).
+    Abandoned {
+        /// The operation.
+        what: String,
+    },
+    /// A log writer is not the leader: another writer was elected since
+    /// (or before) its `start`. Call `start` again to compete.
+    LostLeadership {
+        /// The operation, e.g. `append to the log at /var/lib/log`.
+        what: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -151,6 +180,19 @@ impl fmt::Display for Error {
             }
             // Transparent: the resources error speaks for itself.
             Error::Resources(error) => error.fmt(f),
+            Error::NoAnswer { what, after, hint } => {
+                write!(f, "no answer to the {what} within {after:?}: {hint}")
+            }
+            Error::OperationFailed { what, message } => write!(f, "the {what} failed: {message}"),
+            Error::Abandoned { what } => write!(
+                f,
+                "libmesos dropped the {what} without an answer (its store or log was closed)"
+            ),
+            Error::LostLeadership { what } => write!(
+                f,
+                "the {what} was refused: this writer is not the log's leader, another writer \
+                 was elected; call start() again to compete"
+            ),
         }
     }
 }
@@ -197,6 +239,9 @@ pub enum ShimErrorKind {
     /// scheduler or executor against a Mesos install without libprocess's
     /// headers (`MESOS_SHIM_UNAVAILABLE`). The message says what to do.
     Unavailable,
+    /// An argument libmesos would have answered by killing the process
+    /// (`MESOS_SHIM_BAD_ARGUMENT`); the message says which.
+    BadArgument,
     /// A code this version of the binding does not know.
     Unknown(i32),
 }
@@ -209,6 +254,7 @@ impl ShimErrorKind {
             mesos_sys::MESOS_SHIM_EXCEPTION => Self::Exception,
             mesos_sys::MESOS_SHIM_NULL_ARGUMENT => Self::NullArgument,
             mesos_sys::MESOS_SHIM_UNAVAILABLE => Self::Unavailable,
+            mesos_sys::MESOS_SHIM_BAD_ARGUMENT => Self::BadArgument,
             other => Self::Unknown(other),
         }
     }
@@ -220,6 +266,7 @@ impl ShimErrorKind {
             Self::Exception => mesos_sys::MESOS_SHIM_EXCEPTION,
             Self::NullArgument => mesos_sys::MESOS_SHIM_NULL_ARGUMENT,
             Self::Unavailable => mesos_sys::MESOS_SHIM_UNAVAILABLE,
+            Self::BadArgument => mesos_sys::MESOS_SHIM_BAD_ARGUMENT,
             Self::Unknown(code) => code,
         }
     }
@@ -232,6 +279,7 @@ impl fmt::Display for ShimErrorKind {
             Self::Exception => "C++ exception",
             Self::NullArgument => "NULL argument",
             Self::Unavailable => "not in this build",
+            Self::BadArgument => "bad argument",
             Self::Unknown(_) => "unknown error",
         };
         write!(f, "{name}, code {}", self.code())

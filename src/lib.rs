@@ -23,17 +23,20 @@
 
 #![warn(missing_docs)]
 
+pub mod answer;
 mod completion;
 mod driver;
 pub mod error;
 pub mod executor;
 mod ffi;
 mod from_list;
+pub mod log;
 pub mod operations;
 mod preconditions;
 pub mod proto;
 pub mod resources;
 pub mod scheduler;
+pub mod state;
 mod status;
 pub mod v1;
 #[doc(hidden)]
@@ -43,6 +46,7 @@ pub mod __test_seams {
 }
 mod test_seams;
 
+pub use answer::Completion;
 pub use error::{Error, Result, ShimErrorKind};
 pub use executor::{Executor, ExecutorDriver, MesosExecutorDriver};
 pub use ffi::LibraryVersion;

@@ -159,3 +159,32 @@ impl V1ExecutorSeam for crate::v1::executor::Mesos {
         )
     }
 }
+
+/// State and Log over `api` (a test double) instead of libmesos.
+pub mod state_log {
+    use mesos_sys::ShimApi;
+
+    use crate::error::Result;
+    use crate::log::Log;
+    use crate::state::{State, ZooKeeper};
+
+    /// `State::zookeeper` over `api`.
+    pub fn zookeeper_state(api: &'static ShimApi, zookeeper: &ZooKeeper) -> Result<State> {
+        State::zookeeper_over(api, zookeeper)
+    }
+
+    /// `State::in_memory` over `api`.
+    pub fn in_memory_state(api: &'static ShimApi) -> Result<State> {
+        State::in_memory_over(api)
+    }
+
+    /// `Log::replicas` over `api`.
+    pub fn replicas_log(
+        api: &'static ShimApi,
+        quorum: u32,
+        path: &str,
+        pids: &[&str],
+    ) -> Result<Log> {
+        Log::replicas_over(api, quorum, path.as_ref(), pids, true)
+    }
+}

@@ -33,6 +33,6 @@
 mod convert;
 pub mod executor;
 pub mod scheduler;
-mod uuid;
+pub(crate) mod uuid;
 
 pub use convert::{devolve, evolve};

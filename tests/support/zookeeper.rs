@@ -65,8 +65,12 @@ impl ZooKeeperInstall {
     /// Starts a server with its data under `dir`, and waits until it
     /// answers `ruok`.
     pub fn start(&self, dir: &Path) -> Result<ZooKeeper, String> {
+        self.start_on(dir, free_port()?)
+    }
+
+    /// [`start`](Self::start) on `port`: a restart, keeping `dir`'s data.
+    pub fn start_on(&self, dir: &Path, port: u16) -> Result<ZooKeeper, String> {
         std::fs::create_dir_all(dir.join("data")).map_err(|e| e.to_string())?;
-        let port = free_port()?;
         // A short tick lets the masters use short session timeouts (a
         // killed leader's session expires after at least 2 ticks).
         let config = format!(
@@ -77,7 +81,11 @@ impl ZooKeeperInstall {
         );
         let config_path = dir.join("zoo.cfg");
         std::fs::write(&config_path, config).map_err(|e| e.to_string())?;
-        let log = std::fs::File::create(dir.join("zookeeper.out")).map_err(|e| e.to_string())?;
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("zookeeper.out"))
+            .map_err(|e| e.to_string())?;
         let child = Command::new(&self.java)
             .args(["-Xmx128m", "-XX:+UseSerialGC", "-cp"])
             .arg(&self.jar)

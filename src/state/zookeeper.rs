@@ -1,0 +1,114 @@
+//! [`ZooKeeper`]: where a ZooKeeper-backed State or Log lives.
+
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+
+/// A ZooKeeper ensemble and the znode under which a State's entries (or a
+/// Log's replica group) live.
+///
+/// ```
+/// use std::time::Duration;
+/// use mesos::state::ZooKeeper;
+///
+/// let zk = ZooKeeper::parse("127.0.0.1:2181,127.0.0.2:2181/frameworks/test").unwrap();
+/// assert_eq!(zk.servers, "127.0.0.1:2181,127.0.0.2:2181");
+/// assert_eq!(zk.znode, "/frameworks/test");
+/// assert_eq!(zk.session_timeout, Duration::from_secs(10));
+/// assert!(ZooKeeper::parse("127.0.0.1:2181").is_err()); // no znode
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct ZooKeeper {
+    /// `host:port[,host:port...]`.
+    pub servers: String,
+    /// The ZooKeeper session timeout: how long libmesos keeps a session
+    /// through a lost connection.
+    pub session_timeout: Duration,
+    /// An absolute path, e.g. `/marathon/state`; libmesos creates it.
+    pub znode: String,
+    /// Digest authentication credentials, `user:password`, or `None`.
+    pub digest: Option<String>,
+}
+
+impl ZooKeeper {
+    /// `servers` and `znode`, a 10 s session timeout (Mesos's default), no
+    /// authentication.
+    pub fn new(servers: impl Into<String>, znode: impl Into<String>) -> Self {
+        Self {
+            servers: servers.into(),
+            session_timeout: Duration::from_secs(10),
+            znode: znode.into(),
+            digest: None,
+        }
+    }
+
+    /// `HOST:PORT[,HOST:PORT...]/ZNODE` (a `zk://` prefix is accepted), as
+    /// the examples take it on the command line.
+    pub fn parse(text: &str) -> Result<Self> {
+        let text = text.strip_prefix("zk://").unwrap_or(text);
+        let Some(slash) = text.find('/') else {
+            return Err(invalid(format!(
+                "'{text}' has no znode: expected HOST:PORT/ZNODE, e.g. 127.0.0.1:2181/my-framework"
+            )));
+        };
+        let zookeeper = Self::new(&text[..slash], &text[slash..]);
+        zookeeper.check()?;
+        Ok(zookeeper)
+    }
+
+    /// Refuses what ZooKeeper or libmesos would refuse later, less clearly.
+    pub(crate) fn check(&self) -> Result<()> {
+        if self.servers.is_empty() {
+            return Err(invalid(
+                "no servers: expected HOST:PORT[,HOST:PORT...]".into(),
+            ));
+        }
+        if !self.znode.starts_with('/') || self.znode.len() < 2 || self.znode.ends_with('/') {
+            return Err(invalid(format!(
+                "znode '{}' is not an absolute path below the root: expected e.g. /my-framework",
+                self.znode
+            )));
+        }
+        if self.session_timeout.is_zero() {
+            return Err(invalid("the session timeout is zero".into()));
+        }
+        if let Some(digest) = &self.digest {
+            if !digest.contains(':') {
+                return Err(invalid(
+                    "digest credentials are not of the form user:password".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The session timeout in nanoseconds, as the shim takes it.
+    pub(crate) fn timeout_ns(&self) -> i64 {
+        i64::try_from(self.session_timeout.as_nanos()).unwrap_or(i64::MAX)
+    }
+}
+
+fn invalid(reason: String) -> Error {
+    Error::InvalidArgument {
+        what: "ZooKeeper location",
+        reason,
+    }
+}
+
+/// Never prints the credentials.
+impl std::fmt::Debug for ZooKeeper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ZooKeeper")
+            .field("servers", &self.servers)
+            .field("session_timeout", &self.session_timeout)
+            .field("znode", &self.znode)
+            .field("digest", &self.digest.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl std::fmt::Display for ZooKeeper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ZooKeeper {}{}", self.servers, self.znode)
+    }
+}
