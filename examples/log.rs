@@ -1,0 +1,133 @@
+//! Look at or extend a replicated log by hand: the log a framework (Aurora,
+//! or a Rust one) keeps through libmesos.
+//!
+//! ```text
+//! cargo run --example log -- --quorum N --path DIR [--zk HOST:PORT --znode /PATH] append DATA...   # one entry each
+//! cargo run --example log -- --quorum N --path DIR [--zk HOST:PORT --znode /PATH] read           # "POSITION<TAB>DATA" a line
+//! ```
+//!
+//! `DIR` is this process's replica. With `--quorum 1` and no ZooKeeper it
+//! is a log of its own, initialized on first use (libmesos initializes a
+//! log only when every replica is empty). Exit status: 0 done; 1 the log
+//! failed or did not answer within `--timeout` seconds (default 10); 2 a
+//! bad command line.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use mesos::log::Log;
+use mesos::state::ZooKeeper;
+
+const USAGE: &str = "usage: log --quorum N --path DIR [--zk HOST:PORT --znode /PATH] \
+                     [--timeout SECONDS] (append DATA... | read)";
+
+struct Command {
+    log: Log,
+    timeout: Duration,
+    action: Vec<String>,
+}
+
+fn parse(args: Vec<String>) -> Result<Command, String> {
+    let (mut quorum, mut path, mut zk, mut znode) = (None, None, None, None);
+    let mut timeout = Duration::from_secs(10);
+    let mut args = args.into_iter();
+    let mut action = Vec::new();
+    while let Some(arg) = args.next() {
+        let mut value = |flag: &str| args.next().ok_or(format!("{flag} needs a value"));
+        match arg.as_str() {
+            "--quorum" => {
+                let text = value("--quorum")?;
+                quorum = Some(
+                    text.parse::<u32>()
+                        .map_err(|_| format!("--quorum {text}: not a count"))?,
+                );
+            }
+            "--path" => path = Some(value("--path")?),
+            "--zk" => zk = Some(value("--zk")?),
+            "--znode" => znode = Some(value("--znode")?),
+            "--timeout" => {
+                let text = value("--timeout")?;
+                let seconds: f64 = text
+                    .parse()
+                    .map_err(|_| format!("--timeout {text}: not a number"))?;
+                timeout = Duration::try_from_secs_f64(seconds)
+                    .map_err(|_| format!("--timeout {text}: not a duration"))?;
+            }
+            "-h" | "--help" => return Err(String::new()),
+            flag if flag.starts_with("--") => return Err(format!("unknown flag {flag}")),
+            _ => {
+                action.push(arg);
+                action.extend(args.by_ref());
+            }
+        }
+    }
+    let (Some(quorum), Some(path)) = (quorum, path) else {
+        return Err("--quorum and --path are required".into());
+    };
+    let log = match (zk, znode) {
+        (Some(servers), Some(znode)) => {
+            Log::zookeeper(quorum, path, &ZooKeeper::new(servers, znode), true)
+        }
+        (None, None) => Log::replicas(quorum, path, &[] as &[&str], true),
+        _ => return Err("--zk and --znode go together".into()),
+    }
+    .map_err(|error| error.to_string())?;
+    Ok(Command {
+        log,
+        timeout,
+        action,
+    })
+}
+
+fn run(command: Command) -> Result<ExitCode, mesos::Error> {
+    let Command {
+        log,
+        timeout,
+        action,
+    } = command;
+    match action.split_first() {
+        Some((verb, data)) if verb == "append" && !data.is_empty() => {
+            let writer = log.writer()?;
+            writer.start(timeout)?;
+            for entry in data {
+                let position = writer.append(entry.as_bytes(), timeout)?;
+                eprintln!("appended at {position}");
+            }
+        }
+        Some((verb, rest)) if verb == "read" && rest.is_empty() => {
+            let reader = log.reader()?;
+            reader.catchup(timeout)?;
+            let (from, to) = (reader.beginning(timeout)?, reader.ending(timeout)?);
+            for entry in reader.read(from, to, timeout)? {
+                println!(
+                    "{}\t{}",
+                    entry.position,
+                    String::from_utf8_lossy(&entry.data)
+                );
+            }
+        }
+        _ => {
+            eprintln!("log: unknown command {:?}\n{USAGE}", action.join(" "));
+            return Ok(ExitCode::from(2));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    let command = match parse(std::env::args().skip(1).collect()) {
+        Ok(command) => command,
+        Err(problem) if problem.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(problem) => {
+            eprintln!("log: {problem}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    run(command).unwrap_or_else(|error| {
+        eprintln!("log: {error}");
+        ExitCode::FAILURE
+    })
+}
