@@ -15,7 +15,14 @@
 //! ```text
 //! cargo run --example main -- [--master HOST:PORT] [--executor PATH | --executor-uri URI]
 //!                             [--cleanup] [--principal P --secret-file F] [--timeout SECS]
+//!                             [--framework-store HOST:PORT/ZNODE]
 //! ```
+//!
+//! `--framework-store` keeps the framework id in libmesos's State on
+//! ZooKeeper (`support/framework_store.rs`): stored on registration, read
+//! back on the next start, which then fails over to the same framework
+//! (failover timeout one hour) instead of registering a new one, and
+//! forgotten once the scenario ends and tears the framework down.
 //!
 //! The binary is also its own custom executor: by default the task's
 //! executor is this program, which the agent starts with
@@ -35,6 +42,8 @@ mod cli;
 #[allow(dead_code)]
 #[path = "support/executor_command.rs"]
 mod executor_command;
+#[path = "support/framework_store.rs"]
+mod framework_store;
 #[path = "support/refinement_executor.rs"]
 mod refinement_executor;
 #[path = "support/scenario.rs"]
@@ -45,6 +54,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use executor_command::{ExecutorSource, EXECUTOR_VARIABLE};
+use framework_store::FrameworkStore;
 use mesos::operations;
 use mesos::proto::framework_info::capability::Type as Capability;
 use mesos::proto::framework_info::Capability as CapabilityInfo;
@@ -61,7 +71,12 @@ struct Options {
     executor: ExecutorSource,
     cleanup: bool,
     timeout: Duration,
+    framework_store: Option<String>,
 }
+
+/// With `--framework-store`: how long the master keeps the framework and
+/// its tasks for a restarted scheduler.
+const FAILOVER_TIMEOUT: f64 = 3600.0;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Phase {
@@ -87,6 +102,7 @@ struct RefinementScheduler {
     framework_id: Option<FrameworkId>,
     agent: Option<SlaveId>,
     outcome: Outcome,
+    store: Option<Arc<FrameworkStore>>,
 }
 
 impl RefinementScheduler {
@@ -189,6 +205,12 @@ impl Scheduler for RefinementScheduler {
             master.hostname(),
             master.port
         );
+        if let Some(store) = &self.store {
+            match store.save(&framework_id) {
+                Ok(()) => println!("framework id stored in {}", store.location()),
+                Err(error) => eprintln!("main: could not store the framework id: {error}"),
+            }
+        }
         self.framework_id = Some(framework_id);
     }
 
@@ -309,12 +331,16 @@ fn parse_options() -> Result<Options, String> {
     let mut executor_uri = None;
     let mut cleanup = false;
     let mut timeout = Duration::from_secs(180);
+    let mut framework_store = None;
     let mut rest: VecDeque<String> = rest.into();
     while let Some(arg) = rest.pop_front() {
         match arg.as_str() {
             "--executor" => executor_path = Some(cli::value(&mut rest, "--executor")?),
             "--executor-uri" => executor_uri = Some(cli::value(&mut rest, "--executor-uri")?),
             "--cleanup" => cleanup = true,
+            "--framework-store" => {
+                framework_store = Some(cli::value(&mut rest, "--framework-store")?)
+            }
             "--timeout" => {
                 let secs = cli::value(&mut rest, "--timeout")?;
                 let secs: u64 = secs
@@ -325,7 +351,8 @@ fn parse_options() -> Result<Options, String> {
             "-h" | "--help" => {
                 println!(
                     "usage: main [--master HOST:PORT] [--executor PATH | --executor-uri URI] [--cleanup] \
-                     [--timeout SECS] [--principal P --secret-file F]\n\
+                     [--timeout SECS] [--principal P --secret-file F] \
+                     [--framework-store HOST:PORT/ZNODE]\n\
                      Without --executor or --executor-uri this program is its own executor.\n\
                      (MESOS_MASTER, MESOS_PRINCIPAL, MESOS_SECRET, MESOS_SECRET_FILE are read too, \
                      and MESOS_EXAMPLE_EXECUTOR as the default for --executor)"
@@ -346,6 +373,7 @@ fn parse_options() -> Result<Options, String> {
         executor,
         cleanup,
         timeout,
+        framework_store,
     })
 }
 
@@ -368,7 +396,29 @@ fn main() {
         .credential
         .as_ref()
         .map(|(p, _)| p.clone());
-    let framework = FrameworkInfo {
+    let store = match options.framework_store.as_deref().map(FrameworkStore::open) {
+        None => None,
+        Some(Ok(store)) => Some(Arc::new(store)),
+        Some(Err(message)) => {
+            eprintln!("main: {message}");
+            std::process::exit(2);
+        }
+    };
+    let stored_id = match store.as_ref().map(|store| store.load()) {
+        None => None,
+        Some(Ok(id)) => id,
+        Some(Err(message)) => {
+            eprintln!("main: cannot read the framework id: {message}");
+            std::process::exit(1);
+        }
+    };
+    if let Some(id) = &stored_id {
+        println!(
+            "failing over to framework {} (from the framework store)",
+            id.value
+        );
+    }
+    let mut framework = FrameworkInfo {
         user: String::new(), // libmesos fills in the current user
         name: "reservation refinement example (Rust)".into(),
         roles: vec![ROLE.into()],
@@ -381,6 +431,11 @@ fn main() {
         principal: principal.clone(),
         ..Default::default()
     };
+    if store.is_some() {
+        // Within the hour a restart owns the framework and its tasks again.
+        framework.id = stored_id;
+        framework.failover_timeout = Some(FAILOVER_TIMEOUT);
+    }
     let scheduler = RefinementScheduler {
         executor: options.executor.clone(),
         cleanup: options.cleanup,
@@ -389,6 +444,7 @@ fn main() {
         framework_id: None,
         agent: None,
         outcome: Arc::clone(&outcome),
+        store: store.clone(),
     };
     let mut builder =
         MesosSchedulerDriver::builder(scheduler, framework, options.connection.master.clone());
@@ -431,6 +487,12 @@ fn main() {
     let outcome = outcome.lock().unwrap().clone();
     match (run, outcome) {
         (Ok(_), Some(Ok(message))) => {
+            // stop(false) tore the framework down: its id names nothing now.
+            if let Some(store) = &store {
+                if let Err(error) = store.forget() {
+                    eprintln!("main: could not forget the framework id: {error}");
+                }
+            }
             println!("done: {message}");
         }
         (_, Some(Err(message))) => {
