@@ -12,6 +12,9 @@
 //! failed or did not answer within `--timeout` seconds (default 10); 2 a
 //! bad command line.
 
+#[path = "support/operator_tool.rs"]
+mod operator_tool;
+
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -45,14 +48,7 @@ fn parse(args: Vec<String>) -> Result<Command, String> {
             "--path" => path = Some(value("--path")?),
             "--zk" => zk = Some(value("--zk")?),
             "--znode" => znode = Some(value("--znode")?),
-            "--timeout" => {
-                let text = value("--timeout")?;
-                let seconds: f64 = text
-                    .parse()
-                    .map_err(|_| format!("--timeout {text}: not a number"))?;
-                timeout = Duration::try_from_secs_f64(seconds)
-                    .map_err(|_| format!("--timeout {text}: not a duration"))?;
-            }
+            "--timeout" => timeout = operator_tool::timeout(&value("--timeout")?)?,
             "-h" | "--help" => return Err(String::new()),
             flag if flag.starts_with("--") => return Err(format!("unknown flag {flag}")),
             _ => {
@@ -115,19 +111,5 @@ fn run(command: Command) -> Result<ExitCode, mesos::Error> {
 }
 
 fn main() -> ExitCode {
-    let command = match parse(std::env::args().skip(1).collect()) {
-        Ok(command) => command,
-        Err(problem) if problem.is_empty() => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(problem) => {
-            eprintln!("log: {problem}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    run(command).unwrap_or_else(|error| {
-        eprintln!("log: {error}");
-        ExitCode::FAILURE
-    })
+    operator_tool::main("log", USAGE, parse, run)
 }

@@ -15,6 +15,9 @@
 //! seconds (default 10); 2 a bad command line.
 
 use std::io::Write;
+#[path = "support/operator_tool.rs"]
+mod operator_tool;
+
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -41,14 +44,7 @@ fn parse(args: Vec<String>) -> Result<Command, String> {
             "--zk" => zk = Some(value("--zk")?),
             "--znode" => znode = Some(value("--znode")?),
             "--leveldb" => leveldb = Some(value("--leveldb")?),
-            "--timeout" => {
-                let text = value("--timeout")?;
-                let seconds: f64 = text
-                    .parse()
-                    .map_err(|_| format!("--timeout {text}: not a number"))?;
-                timeout = Duration::try_from_secs_f64(seconds)
-                    .map_err(|_| format!("--timeout {text}: not a duration"))?;
-            }
+            "--timeout" => timeout = operator_tool::timeout(&value("--timeout")?)?,
             "-h" | "--help" => return Err(String::new()),
             flag if flag.starts_with("--") => return Err(format!("unknown flag {flag}")),
             _ => {
@@ -119,19 +115,5 @@ fn run(command: Command) -> Result<ExitCode, mesos::Error> {
 }
 
 fn main() -> ExitCode {
-    let command = match parse(std::env::args().skip(1).collect()) {
-        Ok(command) => command,
-        Err(problem) if problem.is_empty() => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(problem) => {
-            eprintln!("state: {problem}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    run(command).unwrap_or_else(|error| {
-        eprintln!("state: {error}");
-        ExitCode::FAILURE
-    })
+    operator_tool::main("state", USAGE, parse, run)
 }

@@ -199,28 +199,38 @@ fn entries(values: Vec<Vec<u8>>) -> std::result::Result<Vec<Entry>, Refusal> {
     Ok(read)
 }
 
-pub(super) struct NativeReader {
+/// A reader or writer of a log: the shim's object, freed on drop, and a
+/// clone of the log it reads or writes, freed only after it.
+struct Attached<R> {
     api: &'static ShimApi,
-    raw: *mut mesos_shim_log_reader,
+    raw: *mut R,
+    free: unsafe extern "C" fn(*mut R),
     described: String,
     _log: Log,
 }
 
-// SAFETY: as for `NativeLog`: thread-safe shim calls, freed only in drop.
-unsafe impl Send for NativeReader {}
-// SAFETY: as above.
-unsafe impl Sync for NativeReader {}
+// SAFETY: as for `NativeLog`: the shim's reader and writer calls may come
+// from any thread, and `raw` is freed only in drop.
+unsafe impl<R> Send for Attached<R> {}
+// SAFETY: as above; no method mutates `self`.
+unsafe impl<R> Sync for Attached<R> {}
 
-impl NativeReader {
-    pub(super) fn new(native: &NativeLog, log: Log) -> Result<Self> {
+impl<R> Attached<R> {
+    fn new(
+        native: &NativeLog,
+        log: Log,
+        make: unsafe extern "C" fn(*mut mesos_shim_log) -> *mut R,
+        free: unsafe extern "C" fn(*mut R),
+    ) -> Result<Self> {
         // SAFETY: `native.raw` is live; `log` keeps it so until this drops.
-        let raw = unsafe { (native.api.mesos_shim_log_reader_new)(native.raw) };
+        let raw = unsafe { make(native.raw) };
         if raw.is_null() {
             return Err(ffi::creation_error(native.api));
         }
         Ok(Self {
             api: native.api,
             raw,
+            free,
             described: native.described.clone(),
             _log: log,
         })
@@ -232,15 +242,38 @@ impl NativeReader {
             hint: HINT,
         }
     }
+}
+
+impl<R> Drop for Attached<R> {
+    fn drop(&mut self) {
+        // SAFETY: from the shim's `*_new`, freed once, here, before `_log`
+        // (a field, dropped after this body) can free the log.
+        unsafe { (self.free)(self.raw) };
+    }
+}
+
+pub(super) struct NativeReader(Attached<mesos_shim_log_reader>);
+
+impl NativeReader {
+    pub(super) fn new(native: &NativeLog, log: Log) -> Result<Self> {
+        let api = native.api;
+        let attached = Attached::new(
+            native,
+            log,
+            api.mesos_shim_log_reader_new,
+            api.mesos_shim_log_reader_free,
+        )?;
+        Ok(Self(attached))
+    }
 
     pub(super) fn read(&self, from: Position, to: Position) -> Completion<Vec<Entry>> {
-        let described = self.described(&format!("read of [{from}, {to}]"));
-        Completion::start(self.api, described, Box::new(entries), |done, context| {
-            // SAFETY: `raw` is live while `self` is; `done` and `context`
+        let described = self.0.described(&format!("read of [{from}, {to}]"));
+        Completion::start(self.0.api, described, Box::new(entries), |done, context| {
+            // SAFETY: the reader or writer is live while `self` is; `done` and `context`
             // come from `Completion::start`.
             unsafe {
-                (self.api.mesos_shim_log_reader_read)(
-                    self.raw,
+                (self.0.api.mesos_shim_log_reader_read)(
+                    self.0.raw,
                     from.value(),
                     to.value(),
                     done,
@@ -252,120 +285,84 @@ impl NativeReader {
 
     pub(super) fn beginning(&self) -> Completion<Position> {
         Completion::start(
-            self.api,
-            self.described("beginning"),
+            self.0.api,
+            self.0.described("beginning"),
             Box::new(position),
             |done, context| {
                 // SAFETY: as in `read`.
-                unsafe { (self.api.mesos_shim_log_reader_beginning)(self.raw, done, context) }
+                unsafe { (self.0.api.mesos_shim_log_reader_beginning)(self.0.raw, done, context) }
             },
         )
     }
 
     pub(super) fn ending(&self) -> Completion<Position> {
         Completion::start(
-            self.api,
-            self.described("ending"),
+            self.0.api,
+            self.0.described("ending"),
             Box::new(position),
             |done, context| {
                 // SAFETY: as in `read`.
-                unsafe { (self.api.mesos_shim_log_reader_ending)(self.raw, done, context) }
+                unsafe { (self.0.api.mesos_shim_log_reader_ending)(self.0.raw, done, context) }
             },
         )
     }
 
     pub(super) fn catchup(&self) -> Completion<Position> {
         Completion::start(
-            self.api,
-            self.described("catch-up"),
+            self.0.api,
+            self.0.described("catch-up"),
             Box::new(position),
             |done, context| {
                 // SAFETY: as in `read`.
-                unsafe { (self.api.mesos_shim_log_reader_catchup)(self.raw, done, context) }
+                unsafe { (self.0.api.mesos_shim_log_reader_catchup)(self.0.raw, done, context) }
             },
         )
     }
 }
 
-impl Drop for NativeReader {
-    fn drop(&mut self) {
-        // SAFETY: from `mesos_shim_log_reader_new`, freed once, here, before
-        // `_log` (a field, dropped after this body) can free the log.
-        unsafe { (self.api.mesos_shim_log_reader_free)(self.raw) };
-    }
-}
-
-pub(super) struct NativeWriter {
-    api: &'static ShimApi,
-    raw: *mut mesos_shim_log_writer,
-    described: String,
-    _log: Log,
-}
-
-// SAFETY: as for `NativeLog`: thread-safe shim calls, freed only in drop.
-unsafe impl Send for NativeWriter {}
-// SAFETY: as above.
-unsafe impl Sync for NativeWriter {}
+pub(super) struct NativeWriter(Attached<mesos_shim_log_writer>);
 
 impl NativeWriter {
     pub(super) fn new(native: &NativeLog, log: Log) -> Result<Self> {
-        // SAFETY: `native.raw` is live; `log` keeps it so until this drops.
-        let raw = unsafe { (native.api.mesos_shim_log_writer_new)(native.raw) };
-        if raw.is_null() {
-            return Err(ffi::creation_error(native.api));
-        }
-        Ok(Self {
-            api: native.api,
-            raw,
-            described: native.described.clone(),
-            _log: log,
-        })
-    }
-
-    fn described(&self, what: &str) -> Described {
-        Described {
-            what: format!("{what} of {}", self.described),
-            hint: HINT,
-        }
+        let api = native.api;
+        let attached = Attached::new(
+            native,
+            log,
+            api.mesos_shim_log_writer_new,
+            api.mesos_shim_log_writer_free,
+        )?;
+        Ok(Self(attached))
     }
 
     pub(super) fn start(&self) -> Completion<Position> {
-        let described = self.described("election");
+        let described = self.0.described("election");
         let decode = position_or_lost(described.what.clone());
-        Completion::start(self.api, described, decode, |done, context| {
-            // SAFETY: `raw` is live while `self` is; `done` and `context`
+        Completion::start(self.0.api, described, decode, |done, context| {
+            // SAFETY: the reader or writer is live while `self` is; `done` and `context`
             // come from `Completion::start`.
-            unsafe { (self.api.mesos_shim_log_writer_start)(self.raw, done, context) }
+            unsafe { (self.0.api.mesos_shim_log_writer_start)(self.0.raw, done, context) }
         })
     }
 
     pub(super) fn append(&self, data: &[u8]) -> Completion<Position> {
-        let described = self.described(&format!("append of {} bytes", data.len()));
+        let described = self.0.described(&format!("append of {} bytes", data.len()));
         let decode = position_or_lost(described.what.clone());
-        Completion::start(self.api, described, decode, |done, context| {
+        Completion::start(self.0.api, described, decode, |done, context| {
             // SAFETY: as in `start`; `data` outlives the call.
             unsafe {
-                (self.api.mesos_shim_log_writer_append)(self.raw, ffi::buf(data), done, context)
+                (self.0.api.mesos_shim_log_writer_append)(self.0.raw, ffi::buf(data), done, context)
             }
         })
     }
 
     pub(super) fn truncate(&self, to: Position) -> Completion<Position> {
-        let described = self.described(&format!("truncation to {to}"));
+        let described = self.0.described(&format!("truncation to {to}"));
         let decode = position_or_lost(described.what.clone());
-        Completion::start(self.api, described, decode, |done, context| {
+        Completion::start(self.0.api, described, decode, |done, context| {
             // SAFETY: as in `start`.
             unsafe {
-                (self.api.mesos_shim_log_writer_truncate)(self.raw, to.value(), done, context)
+                (self.0.api.mesos_shim_log_writer_truncate)(self.0.raw, to.value(), done, context)
             }
         })
-    }
-}
-
-impl Drop for NativeWriter {
-    fn drop(&mut self) {
-        // SAFETY: from `mesos_shim_log_writer_new`, freed once, here, before
-        // `_log` (a field, dropped after this body) can free the log.
-        unsafe { (self.api.mesos_shim_log_writer_free)(self.raw) };
     }
 }
