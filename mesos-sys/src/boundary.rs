@@ -10,7 +10,9 @@
 //! `shim_boundary!(VIEW => consumer, extra tokens)` calls `consumer!` with
 //! the extra tokens and one view of the list:
 //!
-//! - `functions`: every C function, as `c_name: kind::short_name: type;`;
+//! - `functions`: every C function, as `c_name: kind::short_name: type;`
+//!   (the queries, the flat `state_log` section of State and Log
+//!   functions, and each driver kind's);
 //! - `scheduler calls` (or `executor calls`): `handle: H; free: F;
 //!   lifecycle {..} calls {..}`, the kind's driver calls with their
 //!   arguments and docs;
