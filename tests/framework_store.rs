@@ -1,0 +1,91 @@
+//! `main --framework-store`: killed after registering, the reference
+//! framework's restart reads its id back from State on ZooKeeper and fails
+//! over to the same framework, which then finishes the scenario. Skipped
+//! loudly without Mesos or ZooKeeper; `MESOS_TEST_REQUIRE=1` fails instead.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use mesos::state::{State, ZooKeeper};
+use support::{example_binary, run_example, Cluster};
+
+const AGENT_RESOURCES: &str = "cpus:1;mem:1024;disk:10000";
+
+/// Runs `main` until it has stored its framework id, then kills it;
+/// returns the id it registered as.
+fn register_and_die(master: &str, store: &str) -> String {
+    let mut main = Command::new(example_binary("main"))
+        .args(["--master", master, "--framework-store", store])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run main");
+    let mut registered = None;
+    for line in BufReader::new(main.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        eprintln!("main (first run): {line}");
+        if let Some(rest) = line.strip_prefix("registered as framework ") {
+            registered = rest.split_whitespace().next().map(String::from);
+        }
+        if line.starts_with("framework id stored") {
+            break;
+        }
+    }
+    main.kill().unwrap();
+    main.wait().unwrap();
+    registered.expect("main registered before storing its id")
+}
+
+#[test]
+fn a_restarted_main_fails_over_to_the_framework_id_it_stored() {
+    const TEST: &str = "a_restarted_main_fails_over_to_the_framework_id_it_stored";
+    let Some((install, zookeeper_install)) = support::require_mesos_and_zookeeper(TEST) else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("mesos-rs-{TEST}-{}", std::process::id()));
+    let zookeeper = zookeeper_install.start(&dir).unwrap();
+    let store = format!("127.0.0.1:{}/framework-store", zookeeper.port);
+    let cluster = Cluster::start(&install, 4, AGENT_RESOURCES);
+    let master = cluster.master.clone();
+    assert!(run_example("reserve_cluster", &["--master", &master]).0);
+
+    let id = register_and_die(&master, &store);
+    let state = State::zookeeper(&ZooKeeper::parse(&store).unwrap()).unwrap();
+    let stored = state
+        .fetch("framework-id", Duration::from_secs(30))
+        .unwrap();
+    assert_eq!(stored.value(), id.as_bytes(), "the id in the store");
+
+    let (ok, output) = run_example("main", &["--master", &master, "--framework-store", &store]);
+    assert!(ok, "the restart failed:\n{output}");
+    assert!(
+        output.contains(&format!("failing over to framework {id}")),
+        "{output}"
+    );
+    assert!(
+        output.contains(&format!("registered as framework {id}")),
+        "{output}"
+    );
+    assert!(output.contains("TaskFinished"), "{output}");
+
+    // One framework in all, its task finished; the store is empty again.
+    let frameworks: serde_json::Value =
+        serde_json::from_str(&cluster.http().get("/master/frameworks").unwrap()).unwrap();
+    let ids: Vec<&str> = ["frameworks", "completed_frameworks"]
+        .iter()
+        .filter_map(|key| frameworks[key].as_array())
+        .flatten()
+        .filter_map(|framework| framework["id"].as_str())
+        .collect();
+    assert_eq!(ids, [id.as_str()], "{frameworks}");
+    let after = state
+        .fetch("framework-id", Duration::from_secs(30))
+        .unwrap();
+    assert!(
+        after.value().is_empty(),
+        "the id is forgotten once the framework is torn down"
+    );
+}
