@@ -423,9 +423,11 @@ int32_t mesos_shim_v1_executor_send(mesos_shim_v1_executor *executor,
  * hands its outcome to a callback instead of waiting for it, and never
  * inspects a future that is not settled. An operation function returns
  * MESOS_SHIM_OK, after which `done` is called exactly once with `context`:
- * on a libprocess thread when the future settles, or when libmesos drops
- * the future unsettled (ABANDONED, e.g. the storage was freed first). Any
- * other return is a shim error and `done` is never called.
+ * on a libprocess thread when the future settles (or on the calling
+ * thread, before the function returns, when libmesos answers at once), or
+ * when libmesos drops the future unsettled (ABANDONED, e.g. the storage
+ * was freed first). Any other return is a shim error and `done` is never
+ * called.
  *
  * `values` are valid until the callback returns:
  *  - READY: the value, as documented per operation;
