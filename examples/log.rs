@@ -31,32 +31,20 @@ struct Command {
 }
 
 fn parse(args: Vec<String>) -> Result<Command, String> {
-    let (mut quorum, mut path, mut zk, mut znode) = (None, None, None, None);
-    let mut timeout = Duration::from_secs(10);
-    let mut args = args.into_iter();
-    let mut action = Vec::new();
-    while let Some(arg) = args.next() {
-        let mut value = |flag: &str| args.next().ok_or(format!("{flag} needs a value"));
-        match arg.as_str() {
-            "--quorum" => {
-                let text = value("--quorum")?;
-                quorum = Some(
-                    text.parse::<u32>()
-                        .map_err(|_| format!("--quorum {text}: not a count"))?,
-                );
-            }
-            "--path" => path = Some(value("--path")?),
-            "--zk" => zk = Some(value("--zk")?),
-            "--znode" => znode = Some(value("--znode")?),
-            "--timeout" => timeout = operator_tool::timeout(&value("--timeout")?)?,
-            "-h" | "--help" => return Err(String::new()),
-            flag if flag.starts_with("--") => return Err(format!("unknown flag {flag}")),
-            _ => {
-                action.push(arg);
-                action.extend(args.by_ref());
-            }
-        }
-    }
+    let mut line = operator_tool::CommandLine::parse(
+        args,
+        &["--quorum", "--path", "--zk", "--znode", "--timeout"],
+    )?;
+    let timeout = line.timeout()?;
+    let quorum = match line.take("--quorum") {
+        Some(text) => Some(
+            text.parse::<u32>()
+                .map_err(|_| format!("--quorum {text}: not a count"))?,
+        ),
+        None => None,
+    };
+    let (path, zk, znode) = (line.take("--path"), line.take("--zk"), line.take("--znode"));
+    let action = line.command;
     let (Some(quorum), Some(path)) = (quorum, path) else {
         return Err("--quorum and --path are required".into());
     };

@@ -35,24 +35,15 @@ struct Command {
 }
 
 fn parse(args: Vec<String>) -> Result<Command, String> {
-    let (mut zk, mut znode, mut leveldb, mut timeout) = (None, None, None, Duration::from_secs(10));
-    let mut args = args.into_iter();
-    let mut action = Vec::new();
-    while let Some(arg) = args.next() {
-        let mut value = |flag: &str| args.next().ok_or(format!("{flag} needs a value"));
-        match arg.as_str() {
-            "--zk" => zk = Some(value("--zk")?),
-            "--znode" => znode = Some(value("--znode")?),
-            "--leveldb" => leveldb = Some(value("--leveldb")?),
-            "--timeout" => timeout = operator_tool::timeout(&value("--timeout")?)?,
-            "-h" | "--help" => return Err(String::new()),
-            flag if flag.starts_with("--") => return Err(format!("unknown flag {flag}")),
-            _ => {
-                action.push(arg);
-                action.extend(args.by_ref());
-            }
-        }
-    }
+    let mut line =
+        operator_tool::CommandLine::parse(args, &["--zk", "--znode", "--leveldb", "--timeout"])?;
+    let timeout = line.timeout()?;
+    let (zk, znode, leveldb) = (
+        line.take("--zk"),
+        line.take("--znode"),
+        line.take("--leveldb"),
+    );
+    let action = line.command;
     let state = match (zk, znode, leveldb) {
         (Some(servers), Some(znode), None) => State::zookeeper(&ZooKeeper::new(servers, znode)),
         (None, None, Some(dir)) => State::leveldb(dir),
