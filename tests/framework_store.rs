@@ -45,8 +45,9 @@ fn a_restarted_main_fails_over_to_the_framework_id_it_stored() {
     let Some((install, zookeeper_install)) = support::require_mesos_and_zookeeper(TEST) else {
         return;
     };
-    let dir = std::env::temp_dir().join(format!("mesos-rs-{TEST}-{}", std::process::id()));
-    let zookeeper = zookeeper_install.start(&dir).unwrap();
+    let zookeeper = zookeeper_install
+        .start(&support::scratch_dir(TEST))
+        .unwrap();
     let store = format!("127.0.0.1:{}/framework-store", zookeeper.port);
     let cluster = Cluster::start(&install, 4, AGENT_RESOURCES);
     let master = cluster.master.clone();

@@ -78,6 +78,15 @@ fn find_sbin() -> Option<PathBuf> {
         .find(|dir| dir.join("mesos-master").is_file() && dir.join("mesos-agent").is_file())
 }
 
+/// A fresh, empty directory for one test: `mesos-rs-<name>-<pid>` under
+/// the system's temporary directory.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mesos-rs-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch directory");
+    dir
+}
+
 /// A running loopback cluster; stopped (with everything it started) on drop.
 pub struct Cluster {
     pub master: String,
