@@ -86,18 +86,13 @@ impl<T: Send + 'static> Completion<T> {
     /// An operation whose answer is already known (the in-process backends,
     /// or an argument refused before reaching libmesos).
     pub(crate) fn ready(outcome: Result<T>) -> Self {
-        let slot = Slot::new(
-            Described {
-                what: String::new(),
-                hint: "",
-            },
-            Box::new(|_| Err(Refusal::Malformed("no values expected".into()))),
-        );
-        let mut answer = slot.answer.lock().unwrap();
-        answer.decode = None;
-        answer.outcome = Some(outcome);
-        drop(answer);
-        Self { slot }
+        let described = Described {
+            what: String::new(),
+            hint: "",
+        };
+        Self {
+            slot: Slot::with(described, None, Some(outcome)),
+        }
     }
 
     /// Starts a shim operation: `call` gets the callback and context to
@@ -110,18 +105,20 @@ impl<T: Send + 'static> Completion<T> {
         decode: Decode<T>,
         call: impl FnOnce(mesos_sys::mesos_shim_future_callback, *mut c_void) -> i32,
     ) -> Self {
-        let slot = Slot::new(described, decode);
+        let slot = Slot::with(described, Some(decode), None);
         let context = Arc::into_raw(Arc::clone(&slot)) as *mut c_void;
         let code = call(Some(deliver::<T>), context);
-        if code != mesos_sys::MESOS_SHIM_OK {
-            // SAFETY: the shim refused the operation, so it never calls
-            // back and never uses `context`: the reference `into_raw`
-            // leaked is taken back once, here.
-            drop(unsafe { Arc::from_raw(context as *const Slot<T>) });
-            let mut answer = slot.answer.lock().unwrap();
-            answer.decode = None;
-            answer.outcome = Some(Err(ffi::shim_error(api, code)));
+        if code == mesos_sys::MESOS_SHIM_OK {
+            return Self { slot };
         }
+        // SAFETY: the shim refused the operation, so it never calls back
+        // and never uses `context`: the reference `into_raw` leaked is
+        // taken back once, here.
+        drop(unsafe { Arc::from_raw(context as *const Slot<T>) });
+        let mut answer = slot.answer.lock().unwrap();
+        answer.decode = None;
+        answer.outcome = Some(Err(ffi::shim_error(api, code)));
+        drop(answer);
         Self { slot }
     }
 
@@ -180,12 +177,18 @@ impl<T> std::fmt::Debug for Completion<T> {
 }
 
 impl<T> Slot<T> {
-    fn new(described: Described, decode: Decode<T>) -> Arc<Self> {
+    /// A slot waiting for the shim (`decode`, no outcome) or already
+    /// answered (no decoder, the outcome).
+    fn with(
+        described: Described,
+        decode: Option<Decode<T>>,
+        outcome: Option<Result<T>>,
+    ) -> Arc<Self> {
         Arc::new(Self {
             described,
             answer: Mutex::new(Answer {
-                decode: Some(decode),
-                outcome: None,
+                decode,
+                outcome,
                 waker: None,
             }),
             answered: Condvar::new(),
