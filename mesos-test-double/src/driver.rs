@@ -39,6 +39,7 @@ pub struct DriverDouble {
     callback_thread_panicked: AtomicBool,
     fatal: Mutex<Vec<String>>,
     start_failed: AtomicBool,
+    on_caller: AtomicBool,
 }
 
 impl Default for DriverDouble {
@@ -58,6 +59,7 @@ impl Default for DriverDouble {
             callback_thread_panicked: AtomicBool::new(false),
             fatal: Mutex::new(Vec::new()),
             start_failed: AtomicBool::new(false),
+            on_caller: AtomicBool::new(false),
         }
     }
 }
@@ -159,6 +161,9 @@ impl DriverDouble {
     /// callback freed the driver. Neither may panic, because the second runs
     /// on the callback thread, under the shim's `extern "C"` frames.
     pub(crate) fn enqueue(&self, event: Event) {
+        if self.on_caller.load(Ordering::SeqCst) {
+            return self.deliver_here(event);
+        }
         let queue = self.queue.lock().unwrap();
         match queue.as_ref() {
             Some(sender) => {
@@ -170,6 +175,30 @@ impl DriverDouble {
             None if self.is_freed() => {}
             None => panic!("test double: callbacks can only be fired after start()"),
         }
+    }
+
+    /// From now on, fires every callback at once on the thread that fires
+    /// it, and returns when the callback has: for tests that drive a
+    /// scheduler or executor step by step on their own thread (the
+    /// `mesos-testing` kit). libmesos never does this; the binding only
+    /// relies on callbacks coming one at a time, which a single test
+    /// thread keeps.
+    pub fn deliver_on_caller(&self) {
+        self.on_caller.store(true, Ordering::SeqCst);
+    }
+
+    /// `enqueue` in [`deliver_on_caller`](Self::deliver_on_caller) mode:
+    /// no lock is held while the callback runs, since it may call the
+    /// driver (abort, stop) which fires again.
+    fn deliver_here(&self, event: Event) {
+        match self.status() {
+            RUNNING if !self.is_freed() => event(),
+            NOT_STARTED if !self.is_freed() => {
+                panic!("test double: callbacks can only be fired after start()")
+            }
+            _ => {} // dropped, as for a driver no longer running
+        }
+        self.status_changed.notify_all();
     }
 
     fn done_one(&self) {

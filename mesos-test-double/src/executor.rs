@@ -23,6 +23,12 @@ pub fn executor(key: &str) -> Arc<ExecutorDouble> {
     EXECUTORS.get(key)
 }
 
+/// The double behind the executor driver the calling thread created last
+/// (`None` if it created none since the last call).
+pub fn executor_created_here() -> Option<Arc<ExecutorDouble>> {
+    EXECUTORS.take_created_here()
+}
+
 /// An executor driver as the double sees it.
 pub struct ExecutorDouble {
     /// Status machine, call record, callback thread.

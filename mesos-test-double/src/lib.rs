@@ -41,8 +41,8 @@ mod v1_scheduler;
 mod wire;
 
 pub use driver::{Call, DriverDouble};
-pub use executor::{executor, ExecutorDouble};
-pub use scheduler::{scheduler, SchedulerDouble};
+pub use executor::{executor, executor_created_here, ExecutorDouble};
+pub use scheduler::{scheduler, scheduler_created_here, SchedulerDouble};
 pub use v1_executor::{v1_executor, V1ExecutorDouble};
 pub use v1_scheduler::{v1_scheduler, V1SchedulerDouble};
 

@@ -2,12 +2,16 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Condvar, Mutex};
+use std::thread::{self, ThreadId};
 use std::time::Duration;
 
-/// Doubles by key; waits (bounded) for a driver to appear.
+/// Doubles by key; waits (bounded) for a driver to appear. Also remembers
+/// the last double created on each thread, for callers that created the
+/// driver themselves and want its double without agreeing on a key.
 pub(crate) struct Registry<T> {
     entries: Mutex<BTreeMap<String, Arc<T>>>,
     added: Condvar,
+    by_thread: Mutex<Vec<(ThreadId, Arc<T>)>>,
 }
 
 impl<T> Registry<T> {
@@ -15,12 +19,27 @@ impl<T> Registry<T> {
         Self {
             entries: Mutex::new(BTreeMap::new()),
             added: Condvar::new(),
+            by_thread: Mutex::new(Vec::new()),
         }
     }
 
     pub(crate) fn insert(&self, key: String, value: Arc<T>) {
+        let here = thread::current().id();
+        let mut by_thread = self.by_thread.lock().unwrap();
+        by_thread.retain(|(thread, _)| *thread != here);
+        by_thread.push((here, Arc::clone(&value)));
+        drop(by_thread);
         self.entries.lock().unwrap().insert(key, value);
         self.added.notify_all();
+    }
+
+    /// The double the calling thread created last, once: a second call
+    /// without a new driver in between gets `None`.
+    pub(crate) fn take_created_here(&self) -> Option<Arc<T>> {
+        let here = thread::current().id();
+        let mut by_thread = self.by_thread.lock().unwrap();
+        let index = by_thread.iter().position(|(thread, _)| *thread == here)?;
+        Some(by_thread.swap_remove(index).1)
     }
 
     /// The double registered under `key`; panics (it's a test helper) if

@@ -23,6 +23,13 @@ pub fn scheduler(name: &str) -> Arc<SchedulerDouble> {
     SCHEDULERS.get(name)
 }
 
+/// The double behind the scheduler driver the calling thread created last
+/// (`None` if it created none since the last call): what a test that
+/// built the driver itself uses, whatever the framework's name.
+pub fn scheduler_created_here() -> Option<Arc<SchedulerDouble>> {
+    SCHEDULERS.take_created_here()
+}
+
 /// A scheduler driver as the double sees it: the arguments it was created
 /// with, its calls, and methods that fire callbacks from its own thread.
 pub struct SchedulerDouble {
