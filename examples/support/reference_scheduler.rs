@@ -1,0 +1,310 @@
+//! The reference framework's scheduler (`main` runs it on libmesos;
+//! `mesos-testing/tests/reference_scheduler.rs` runs it on the testing
+//! kit): it takes resources reserved to `tenant1/private`, refines them to
+//! its own role, launches one task with the custom executor on the
+//! refined resources, declines everything else, and stops the driver when
+//! the task ends. See `examples/main.rs` for the whole story.
+
+use std::sync::{Arc, Mutex};
+
+use mesos::operations;
+use mesos::proto::framework_info::capability::Type as Capability;
+use mesos::proto::framework_info::Capability as CapabilityInfo;
+use mesos::proto::{
+    ExecutorId, ExecutorInfo, FrameworkId, FrameworkInfo, MasterInfo, Offer, SlaveId, TaskId,
+    TaskInfo, TaskState, TaskStatus,
+};
+use mesos::resources::Resources;
+use mesos::{Scheduler, SchedulerDriver};
+
+use crate::executor_command::ExecutorSource;
+use crate::framework_store::FrameworkStore;
+use crate::scenario::{
+    self, portion, EXECUTOR_ID, EXECUTOR_SHARE, PARENT_ROLE, ROLE, TASK_ID, TASK_SHARE,
+};
+
+/// The framework as it registers: in [`ROLE`], with the capabilities
+/// hierarchical roles and refinement need, authenticated as `principal`.
+pub fn framework_info(principal: Option<String>) -> FrameworkInfo {
+    FrameworkInfo {
+        user: String::new(), // libmesos fills in the current user
+        name: "reservation refinement example (Rust)".into(),
+        roles: vec![ROLE.into()],
+        capabilities: [Capability::MultiRole, Capability::ReservationRefinement]
+            .into_iter()
+            .map(|kind| CapabilityInfo {
+                r#type: Some(kind as i32),
+            })
+            .collect(),
+        principal,
+        ..Default::default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    /// Looking for resources reserved to tenant1/private to refine.
+    Refining,
+    /// RESERVE sent; waiting for the refined resources to be offered.
+    AwaitingRefined,
+    /// Task launched; waiting for its status updates.
+    Running,
+    /// Task finished; with --cleanup, waiting to unreserve the refinement.
+    CleaningUp,
+    Done,
+}
+
+/// How the run ended, read by `main` after the driver stops.
+pub type Outcome = Arc<Mutex<Option<Result<String, String>>>>;
+
+pub struct RefinementScheduler {
+    executor: ExecutorSource,
+    cleanup: bool,
+    principal: Option<String>,
+    phase: Phase,
+    framework_id: Option<FrameworkId>,
+    agent: Option<SlaveId>,
+    outcome: Outcome,
+    store: Option<Arc<FrameworkStore>>,
+}
+
+impl RefinementScheduler {
+    /// A scheduler that launches `executor`'s command, reserving as
+    /// `principal`; with `cleanup`, it unreserves its refinement after the
+    /// task; with a `store`, it saves its framework id there on
+    /// registration. How the run ended goes to `outcome`.
+    pub fn new(
+        executor: ExecutorSource,
+        cleanup: bool,
+        principal: Option<String>,
+        outcome: Outcome,
+        store: Option<Arc<FrameworkStore>>,
+    ) -> Self {
+        Self {
+            executor,
+            cleanup,
+            principal,
+            phase: Phase::Refining,
+            framework_id: None,
+            agent: None,
+            outcome,
+            store,
+        }
+    }
+
+    fn finish(&mut self, driver: &SchedulerDriver, result: Result<String, String>) {
+        self.phase = Phase::Done;
+        self.outcome.lock().unwrap().get_or_insert(result);
+        println!("stopping the driver");
+        let _ = driver.stop(false);
+    }
+
+    fn decline(driver: &SchedulerDriver, offer: &Offer, seconds: f64) {
+        let _ = driver.decline_offer(&offer.id, &operations::refuse_seconds(seconds));
+    }
+
+    /// Refines the tenant1/private part of `offer` to our role.
+    fn refine(&mut self, driver: &SchedulerDriver, offer: &Offer, parent: &Resources) {
+        let refined = match parent.refine(ROLE, self.principal.as_deref()) {
+            Ok(refined) => refined,
+            Err(error) => {
+                return self.finish(
+                    driver,
+                    Err(format!("cannot refine the reservation: {error}")),
+                )
+            }
+        };
+        println!(
+            "offer {} taken on agent {}: {parent}",
+            offer.id.value, offer.hostname
+        );
+        println!("refining the reservation {PARENT_ROLE} -> {ROLE}");
+        match driver.accept_offers(
+            std::slice::from_ref(&offer.id),
+            &[operations::reserve(refined.into_vec())],
+            &operations::refuse_seconds(1.0),
+        ) {
+            Ok(()) => {
+                self.agent = Some(offer.slave_id.clone());
+                self.phase = Phase::AwaitingRefined;
+            }
+            Err(error) => self.finish(driver, Err(format!("accepting the offer failed: {error}"))),
+        }
+    }
+
+    /// Launches the task and its executor on the refined resources.
+    fn launch(&mut self, driver: &SchedulerDriver, offer: &Offer, refined: &Resources) {
+        let (Some(executor_resources), Some(task_resources)) = (
+            portion(refined, &EXECUTOR_SHARE),
+            portion(refined, &TASK_SHARE),
+        ) else {
+            return self.finish(
+                driver,
+                Err(format!("the refined resources are too small: {refined}")),
+            );
+        };
+        println!("reservation refined on agent {}: {refined}", offer.hostname);
+        let executor = ExecutorInfo {
+            executor_id: ExecutorId {
+                value: EXECUTOR_ID.into(),
+            },
+            framework_id: self.framework_id.clone(),
+            name: Some("refinement example executor".into()),
+            command: Some(self.executor.command()),
+            resources: executor_resources,
+            ..Default::default()
+        };
+        let task = TaskInfo {
+            name: "refinement example task".into(),
+            task_id: TaskId {
+                value: TASK_ID.into(),
+            },
+            slave_id: offer.slave_id.clone(),
+            resources: task_resources,
+            executor: Some(executor),
+            data: Some(b"echo hello from a task on refined resources".to_vec()),
+            ..Default::default()
+        };
+        match driver.accept_offers(
+            std::slice::from_ref(&offer.id),
+            &[operations::launch([task])],
+            &operations::refuse_seconds(5.0),
+        ) {
+            Ok(()) => {
+                println!(
+                    "task {TASK_ID} launched on agent {} with executor {}",
+                    offer.hostname,
+                    self.executor.describe()
+                );
+                self.phase = Phase::Running;
+            }
+            Err(error) => self.finish(driver, Err(format!("launching the task failed: {error}"))),
+        }
+    }
+}
+
+impl Scheduler for RefinementScheduler {
+    fn registered(&mut self, _: &SchedulerDriver, framework_id: FrameworkId, master: MasterInfo) {
+        println!(
+            "registered as framework {} with master {}:{} in role {ROLE}",
+            framework_id.value,
+            master.hostname(),
+            master.port
+        );
+        if let Some(store) = &self.store {
+            match store.save(&framework_id) {
+                Ok(()) => println!("framework id stored in {}", store.location()),
+                Err(error) => eprintln!("main: could not store the framework id: {error}"),
+            }
+        }
+        self.framework_id = Some(framework_id);
+    }
+
+    fn reregistered(&mut self, _: &SchedulerDriver, master: MasterInfo) {
+        println!(
+            "re-registered with master {}:{}",
+            master.hostname(),
+            master.port
+        );
+    }
+
+    fn disconnected(&mut self, _: &SchedulerDriver) {
+        println!("disconnected from the master; the driver keeps trying to reconnect");
+    }
+
+    fn resource_offers(&mut self, driver: &SchedulerDriver, offers: Vec<Offer>) {
+        for offer in offers {
+            let (refined, parent) = scenario::reservations(offer.resources.clone());
+            let ours = self
+                .agent
+                .as_ref()
+                .is_none_or(|agent| *agent == offer.slave_id);
+            match self.phase {
+                Phase::Refining if !refined.is_empty() => self.launch(driver, &offer, &refined),
+                Phase::Refining if !parent.is_empty() => self.refine(driver, &offer, &parent),
+                Phase::AwaitingRefined if ours && !refined.is_empty() => {
+                    self.launch(driver, &offer, &refined)
+                }
+                Phase::CleaningUp if ours && !refined.is_empty() => {
+                    println!(
+                        "unreserving the refinement on agent {}: {refined}",
+                        offer.hostname
+                    );
+                    let result = driver.accept_offers(
+                        std::slice::from_ref(&offer.id),
+                        &[operations::unreserve(refined.into_vec())],
+                        &operations::refuse_seconds(1.0),
+                    );
+                    let outcome = match result {
+                        Ok(()) => Ok(format!("task {TASK_ID} finished; refinement unreserved")),
+                        Err(error) => Err(format!("unreserving the refinement failed: {error}")),
+                    };
+                    self.finish(driver, outcome);
+                }
+                // Resources of other roles, or nothing we need now.
+                _ => Self::decline(driver, &offer, 30.0),
+            }
+        }
+    }
+
+    fn offer_rescinded(&mut self, _: &SchedulerDriver, offer_id: mesos::proto::OfferId) {
+        println!("offer {} rescinded", offer_id.value);
+    }
+
+    fn status_update(&mut self, driver: &SchedulerDriver, status: TaskStatus) {
+        let state = status.state();
+        let message = status.message().to_string();
+        println!(
+            "status update: task {} is {state:?} {message}",
+            status.task_id.value
+        );
+        match state {
+            TaskState::TaskStaging | TaskState::TaskStarting | TaskState::TaskRunning => {}
+            TaskState::TaskFinished if self.cleanup => {
+                println!("task finished; waiting for the refined resources to unreserve them (--cleanup)");
+                self.phase = Phase::CleaningUp;
+            }
+            TaskState::TaskFinished => {
+                self.finish(driver, Ok(format!("task {TASK_ID} finished: {message}")))
+            }
+            _ => {
+                let reason = status
+                    .reason
+                    .map(|_| format!(" (reason {:?})", status.reason()))
+                    .unwrap_or_default();
+                self.finish(
+                    driver,
+                    Err(format!(
+                        "task {} ended {state:?}{reason}: {message}",
+                        status.task_id.value
+                    )),
+                );
+            }
+        }
+    }
+
+    fn slave_lost(&mut self, _: &SchedulerDriver, agent: SlaveId) {
+        println!("agent {} lost", agent.value);
+    }
+
+    fn executor_lost(
+        &mut self,
+        _: &SchedulerDriver,
+        executor: ExecutorId,
+        agent: SlaveId,
+        status: i32,
+    ) {
+        println!(
+            "executor {} on agent {} exited with status {status}",
+            executor.value, agent.value
+        );
+    }
+
+    fn error(&mut self, _: &SchedulerDriver, message: String) {
+        self.phase = Phase::Done;
+        self.outcome
+            .lock()
+            .unwrap()
+            .get_or_insert(Err(format!("Mesos reported an error: {message}")));
+    }
+}

@@ -1,0 +1,91 @@
+//! Unit tests for Mesos frameworks written with the [`mesos`] crate, on any
+//! machine: no libmesos, no cluster, no threads of the test's own.
+//!
+//! A harness puts your [`Scheduler`](mesos::Scheduler) (or
+//! [`Executor`](mesos::Executor)) behind a real driver of the `mesos`
+//! crate whose libmesos is replaced by an in-process double. The test plays
+//! the master: each harness method fires one callback, on the test's
+//! thread, and returns once your callback has. Everything your code does
+//! with its driver is recorded and read back as typed values
+//! ([`SchedulerCall`], [`ExecutorCall`]), in order. The binding's own
+//! conversion code runs as in production: the offers you fire are
+//! serialized and decoded again, your calls are serialized as they would
+//! be for libmesos, a panic in a callback is caught and aborts the driver
+//! (and the harness raises it again in the test).
+//!
+//! [`offers`] builds realistic offers, with reservations, refinements and
+//! allocation roles; [`offers::reference_cluster`] is the four-agent
+//! cluster of the reference framework.
+//!
+//! # Writing a scheduler test
+//!
+//! 1. Build a harness from your scheduler and its `FrameworkInfo`.
+//! 2. Fire what the master would send: `register()`, `offers(..)`,
+//!    `task_state(..)`, `rescind(..)`, `disconnected()`...
+//! 3. Check what your scheduler did: `take_calls()` gives the calls since
+//!    the last look, `calls()` all of them, and `launched_tasks()`,
+//!    `declined_offers()`, `is_stopped()` the common questions.
+//!
+//! ```
+//! use mesos::proto::{FrameworkInfo, Offer, TaskState, TaskStatus};
+//! use mesos::{operations, Scheduler, SchedulerDriver};
+//! use mesos_testing::offers::OfferBuilder;
+//! use mesos_testing::{SchedulerCall, SchedulerHarness};
+//!
+//! /// Launches one task on the first offer with a cpu, stops once it ends.
+//! struct OneTask;
+//! impl Scheduler for OneTask {
+//!     fn resource_offers(&mut self, driver: &SchedulerDriver, offers: Vec<Offer>) {
+//!         for offer in offers {
+//!             let task = mesos::proto::TaskInfo {
+//!                 name: "one".into(),
+//!                 task_id: mesos::proto::TaskId { value: "one".into() },
+//!                 slave_id: offer.slave_id.clone(),
+//!                 resources: offer.resources.clone(),
+//!                 ..Default::default()
+//!             };
+//!             let launch = operations::launch([task]);
+//!             driver.accept_offers(&[offer.id], &[launch], &Default::default()).unwrap();
+//!         }
+//!     }
+//!     fn status_update(&mut self, driver: &SchedulerDriver, status: TaskStatus) {
+//!         if status.state() == TaskState::TaskFinished {
+//!             driver.stop(false).unwrap();
+//!         }
+//!     }
+//! }
+//!
+//! let mut harness = SchedulerHarness::new(OneTask, FrameworkInfo::default());
+//! harness.register();
+//! harness.offers([OfferBuilder::new("agent-0").resources("cpus:1;mem:64").build()]);
+//! assert_eq!(harness.launched_tasks().len(), 1);
+//!
+//! harness.task_state("one", "agent-0", TaskState::TaskFinished);
+//! assert!(harness.is_stopped());
+//! assert!(matches!(
+//!     harness.take_calls().last(),
+//!     Some(SchedulerCall::Stop { failover: false })
+//! ));
+//! ```
+//!
+//! The calls' names and arguments come from the same list the binding's
+//! driver calls are generated from, so every call the driver has is
+//! recorded, with nothing to keep in step by hand.
+//!
+//! # What it does not do
+//!
+//! It is not a Mesos master: it does not check offers against an agent,
+//! send status updates on its own, or rescind offers. Tests that need the
+//! master's behaviour run against a real cluster (`scripts/local-cluster.sh`).
+
+#[macro_use]
+mod typed;
+
+mod executor;
+mod harness;
+pub mod offers;
+mod recorded;
+mod scheduler;
+
+pub use executor::{ExecutorCall, ExecutorHarness};
+pub use scheduler::{SchedulerCall, SchedulerHarness};

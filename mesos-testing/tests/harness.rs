@@ -1,0 +1,183 @@
+//! The kit itself: callbacks on the test's thread, in order; every call
+//! typed; a callback's panic raised in the test.
+
+use std::thread::{self, ThreadId};
+
+use mesos::proto::{
+    Filters, FrameworkInfo, Offer, OfferId, TaskId, TaskInfo, TaskState, TaskStatus,
+};
+use mesos::{Executor, ExecutorDriver, Scheduler, SchedulerDriver};
+use mesos_testing::offers::OfferBuilder;
+use mesos_testing::{ExecutorCall, ExecutorHarness, SchedulerCall, SchedulerHarness};
+
+/// Records the thread of each callback, and acknowledges, kills,
+/// reconciles, revives and suppresses as told by the task's state.
+struct Busy {
+    threads: std::sync::Arc<std::sync::Mutex<Vec<ThreadId>>>,
+}
+
+impl Scheduler for Busy {
+    fn resource_offers(&mut self, driver: &SchedulerDriver, offers: Vec<Offer>) {
+        self.threads.lock().unwrap().push(thread::current().id());
+        for offer in offers {
+            driver
+                .decline_offer(&offer.id, &Filters::default())
+                .unwrap();
+        }
+        driver
+            .suppress_offers_for_roles(&["a".to_string()])
+            .unwrap();
+    }
+
+    fn status_update(&mut self, driver: &SchedulerDriver, status: TaskStatus) {
+        self.threads.lock().unwrap().push(thread::current().id());
+        driver.acknowledge_status_update(&status).unwrap();
+        match status.state() {
+            TaskState::TaskRunning => driver.kill_task(&status.task_id).unwrap(),
+            TaskState::TaskLost => driver.reconcile_tasks(&[status]).unwrap(),
+            _ => driver.revive_offers().unwrap(),
+        }
+    }
+
+    fn offer_rescinded(&mut self, _: &SchedulerDriver, offer_id: OfferId) {
+        panic!("offer {} rescinded", offer_id.value);
+    }
+}
+
+fn busy() -> (
+    SchedulerHarness,
+    std::sync::Arc<std::sync::Mutex<Vec<ThreadId>>>,
+) {
+    let threads = std::sync::Arc::default();
+    let scheduler = Busy {
+        threads: std::sync::Arc::clone(&threads),
+    };
+    let harness =
+        SchedulerHarness::with_explicit_acknowledgements(scheduler, FrameworkInfo::default());
+    (harness, threads)
+}
+
+#[test]
+fn callbacks_run_on_the_tests_thread_and_every_call_comes_back_typed() {
+    let (mut harness, threads) = busy();
+    harness.register();
+    let offer = OfferBuilder::new("agent-0").resources("cpus:1").build();
+    harness.offers([offer.clone()]);
+    harness.task_state("t", "agent-0", TaskState::TaskRunning);
+    harness.task_state("t", "agent-0", TaskState::TaskLost);
+
+    assert!(threads
+        .lock()
+        .unwrap()
+        .iter()
+        .all(|id| *id == thread::current().id()));
+    let calls = harness.take_calls();
+    let names: Vec<&str> = calls
+        .iter()
+        .map(|call| match call {
+            SchedulerCall::DeclineOffer { offer_id, .. } => {
+                assert_eq!(*offer_id, offer.id);
+                "decline"
+            }
+            SchedulerCall::SuppressOffers { roles: Some(roles) } => {
+                assert_eq!(roles, &["a"]);
+                "suppress"
+            }
+            SchedulerCall::AcknowledgeStatusUpdate { status } => {
+                assert_eq!(status.uuid.as_ref().map(Vec::len), Some(16));
+                "acknowledge"
+            }
+            SchedulerCall::KillTask { task_id } => {
+                assert_eq!(task_id.value, "t");
+                "kill"
+            }
+            SchedulerCall::ReconcileTasks { statuses } => {
+                assert_eq!(statuses[0].state(), TaskState::TaskLost);
+                "reconcile"
+            }
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "decline",
+            "suppress",
+            "acknowledge",
+            "kill",
+            "acknowledge",
+            "reconcile"
+        ]
+    );
+    assert!(harness.take_calls().is_empty(), "taken once");
+    assert_eq!(harness.calls().len(), 6, "but still all there");
+
+    harness.task_state("t", "agent-0", TaskState::TaskKilled);
+    assert_eq!(
+        harness.take_calls().last(),
+        Some(&SchedulerCall::ReviveOffers { roles: None })
+    );
+}
+
+#[test]
+#[should_panic(expected = "offer o-1 rescinded")]
+fn a_panic_in_a_callback_fails_the_test_where_the_callback_was_fired() {
+    let (harness, _) = busy();
+    harness.rescind(&OfferId {
+        value: "o-1".into(),
+    });
+}
+
+#[test]
+fn an_error_from_the_master_aborts_the_driver_without_failing_the_test() {
+    let (harness, _) = busy();
+    harness.error("framework removed");
+    assert_eq!(harness.status(), mesos::DriverStatus::Aborted);
+}
+
+struct Echo;
+
+impl Executor for Echo {
+    fn launch_task(&mut self, driver: &ExecutorDriver, task: TaskInfo) {
+        let mut status = TaskStatus {
+            task_id: task.task_id,
+            ..Default::default()
+        };
+        status.set_state(TaskState::TaskRunning);
+        driver.send_status_update(&status).unwrap();
+    }
+
+    fn kill_task(&mut self, driver: &ExecutorDriver, _: TaskId) {
+        driver.stop().unwrap();
+    }
+
+    fn framework_message(&mut self, driver: &ExecutorDriver, data: Vec<u8>) {
+        driver.send_framework_message(&data).unwrap();
+    }
+}
+
+#[test]
+fn an_executor_is_driven_the_same_way() {
+    let mut harness = ExecutorHarness::new(Echo);
+    harness.register();
+    harness.launch_task(TaskInfo {
+        task_id: TaskId { value: "t".into() },
+        ..Default::default()
+    });
+    harness.framework_message(b"ping");
+    harness.kill_task(&TaskId { value: "t".into() });
+    let calls = harness.take_calls();
+    assert!(
+        matches!(&calls[0], ExecutorCall::SendStatusUpdate { status } if status.task_id.value == "t")
+    );
+    assert_eq!(
+        calls[1..],
+        [
+            ExecutorCall::SendFrameworkMessage {
+                data: b"ping".to_vec()
+            },
+            ExecutorCall::Stop
+        ]
+    );
+    assert!(harness.is_stopped());
+}
