@@ -43,8 +43,8 @@ mod wire;
 pub use driver::{Call, DriverDouble};
 pub use executor::{executor, executor_created_here, ExecutorDouble};
 pub use scheduler::{scheduler, scheduler_created_here, SchedulerDouble};
-pub use v1_executor::{v1_executor, V1ExecutorDouble};
-pub use v1_scheduler::{v1_scheduler, V1SchedulerDouble};
+pub use v1_executor::{v1_executor, v1_executor_created_here, V1ExecutorDouble};
+pub use v1_scheduler::{v1_scheduler, v1_scheduler_created_here, V1SchedulerDouble};
 
 use mesos_sys::ShimApi;
 

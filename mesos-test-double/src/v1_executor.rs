@@ -26,6 +26,12 @@ pub fn v1_executor(key: &str) -> Arc<V1ExecutorDouble> {
     EXECUTORS.get(key)
 }
 
+/// The double behind the v1 executor the calling thread created last
+/// (`None` if it created none since the last call).
+pub fn v1_executor_created_here() -> Option<Arc<V1ExecutorDouble>> {
+    EXECUTORS.take_created_here()
+}
+
 /// A v1 executor as the double sees it.
 pub struct V1ExecutorDouble {
     /// Status machine, call record, callback thread.

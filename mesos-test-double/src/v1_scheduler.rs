@@ -24,6 +24,12 @@ pub fn v1_scheduler(master: &str) -> Arc<V1SchedulerDouble> {
     SCHEDULERS.get(master)
 }
 
+/// The double behind the v1 scheduler the calling thread created last
+/// (`None` if it created none since the last call).
+pub fn v1_scheduler_created_here() -> Option<Arc<V1SchedulerDouble>> {
+    SCHEDULERS.take_created_here()
+}
+
 /// A v1 scheduler as the double sees it.
 pub struct V1SchedulerDouble {
     /// Status machine, call record, callback thread.

@@ -86,6 +86,7 @@ mod harness;
 pub mod offers;
 mod recorded;
 mod scheduler;
+pub mod v1;
 
 pub use executor::{ExecutorCall, ExecutorHarness};
 pub use scheduler::{SchedulerCall, SchedulerHarness};

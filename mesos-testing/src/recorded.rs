@@ -86,6 +86,14 @@ impl<'a> Args<'a> {
             .collect()
     }
 
+    /// A completion argument (v1 `call_with`): recorded as a marker; the
+    /// double answers it itself. `T`, the answer's type, is what the list
+    /// gives every kind of argument; nothing here needs it.
+    #[allow(clippy::extra_unused_type_parameters)]
+    pub(crate) fn completion<T>(&mut self) {
+        self.take();
+    }
+
     pub(crate) fn flag(&mut self) -> bool {
         self.take() != b"0"
     }

@@ -181,3 +181,82 @@ fn an_executor_is_driven_the_same_way() {
     );
     assert!(harness.is_stopped());
 }
+
+mod v1 {
+    use mesos::proto::v1::scheduler::{call, event, Call};
+    use mesos::proto::v1::TaskState;
+    use mesos::v1::scheduler::{Connection, Scheduler};
+    use mesos_testing::offers::OfferBuilder;
+    use mesos_testing::v1::{to_v1, V1SchedulerCall, V1SchedulerHarness};
+
+    /// Subscribes when connected, declines offers, acknowledges updates,
+    /// asks the master something (awaited) on a rescind.
+    struct Polite;
+
+    impl Scheduler for Polite {
+        fn connected(&mut self, connection: &Connection) {
+            connection.subscribe(Default::default()).unwrap();
+        }
+        fn offers(&mut self, connection: &Connection, offers: event::Offers) {
+            let ids = offers.offers.into_iter().map(|offer| offer.id).collect();
+            connection.decline(ids, None).unwrap();
+        }
+        fn update(&mut self, connection: &Connection, update: event::Update) {
+            let status = update.status;
+            connection
+                .acknowledge(call::Acknowledge {
+                    agent_id: status.agent_id.clone().unwrap_or_default(),
+                    task_id: status.task_id.clone(),
+                    uuid: status.uuid.clone().unwrap_or_default(),
+                })
+                .unwrap();
+            if status.state() == TaskState::TaskFinished {
+                connection.stop().unwrap();
+            }
+        }
+        fn rescind(&mut self, connection: &Connection, _: event::Rescind) {
+            let request = Call {
+                r#type: Some(call::Type::Reconcile as i32),
+                ..Default::default()
+            };
+            connection
+                .call(&request, std::time::Duration::from_secs(1))
+                .unwrap();
+        }
+    }
+
+    #[test]
+    fn a_v1_scheduler_is_driven_the_same_way() {
+        let mut harness = V1SchedulerHarness::new(Polite);
+        harness.subscribed("framework-7");
+        assert_eq!(
+            harness.connection().framework_id().map(|id| id.value),
+            Some("framework-7".into())
+        );
+        let offer = to_v1(&OfferBuilder::new("agent-0").resources("cpus:1").build());
+        harness.offers([offer]);
+        harness.rescind(&mesos::proto::v1::OfferId { value: "o".into() });
+        harness.task_state("t", "agent-0", TaskState::TaskFinished);
+
+        let calls = harness.take_calls();
+        let kinds: Vec<_> = calls
+            .iter()
+            .map(|call| match call {
+                V1SchedulerCall::Send(call) => format!("send {:?}", call.r#type()),
+                V1SchedulerCall::Request(call) => format!("request {:?}", call.r#type()),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "send Subscribe",
+                "send Decline",
+                "request Reconcile",
+                "send Acknowledge",
+                "Stop"
+            ]
+        );
+        assert!(harness.is_stopped());
+    }
+}

@@ -1,0 +1,397 @@
+//! The v1 API's harnesses: a [`v1::scheduler::Scheduler`] or
+//! [`v1::executor::Executor`] behind a real `Mesos` of the crate over the
+//! in-process double, events fired on the test's thread, every call read
+//! back. v1 calls are typed messages already (`mesos.v1.scheduler.Call`),
+//! so the record is those messages, plus the lifecycle.
+//!
+//! ```
+//! use mesos::proto::v1::scheduler::{call, event};
+//! use mesos::v1::scheduler::{Connection, Scheduler};
+//! use mesos_testing::offers::OfferBuilder;
+//! use mesos_testing::v1::{to_v1, V1SchedulerHarness};
+//!
+//! /// Declines every offer.
+//! struct Idle;
+//! impl Scheduler for Idle {
+//!     fn offers(&mut self, connection: &Connection, offers: event::Offers) {
+//!         let ids = offers.offers.into_iter().map(|offer| offer.id).collect();
+//!         connection.decline(ids, None).unwrap();
+//!     }
+//! }
+//!
+//! let harness = V1SchedulerHarness::new(Idle);
+//! harness.subscribed("framework-0");
+//! harness.offers([to_v1(&OfferBuilder::new("agent-0").resources("cpus:1").build())]);
+//! let sent = harness.sent();
+//! assert_eq!(sent[0].r#type(), call::Type::Decline);
+//! ```
+
+use std::sync::Arc;
+
+use mesos::__test_seams::{V1ExecutorSeam, V1SchedulerBuilderSeam};
+use mesos::proto::v1::executor as v1_executor;
+use mesos::proto::v1::scheduler::{event, ApiResult, Call, Event};
+use mesos::proto::v1::{AgentId, FrameworkId, Offer, OfferId, TaskId, TaskState, TaskStatus};
+use mesos::v1;
+use mesos::DriverStatus;
+use mesos_test_double::{V1ExecutorDouble, V1SchedulerDouble};
+use prost::Message;
+
+use crate::harness::Recorder;
+
+/// A v0 message as its v1 twin: the two schemas are wire-compatible, so
+/// the [`offers`](crate::offers) builders serve v1 tests too.
+pub fn to_v1<V0: Message, V1: Message + Default>(message: &V0) -> V1 {
+    V1::decode(message.encode_to_vec().as_slice())
+        .expect("mesos-testing: the v0 and v1 schemas are wire-compatible")
+}
+
+/// One thing a v1 scheduler did with its connection.
+// Not boxed, as ExecutorCall.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum V1SchedulerCall {
+    /// A call sent without waiting (`Connection::send` and the typed calls).
+    Send(Call),
+    /// A call whose answer was awaited (`Connection::call`); the double
+    /// answers it with an empty `ApiResult`.
+    Request(Call),
+    /// `reconnect`.
+    Reconnect,
+    /// `stop`.
+    Stop,
+    /// `abort`.
+    Abort,
+}
+
+mod v1_scheduler_call {
+    use super::*;
+
+    pub(super) fn start() -> Option<V1SchedulerCall> {
+        None
+    }
+    pub(super) fn join() -> Option<V1SchedulerCall> {
+        None
+    }
+    pub(super) fn run() -> Option<V1SchedulerCall> {
+        None
+    }
+    pub(super) fn stop() -> Option<V1SchedulerCall> {
+        Some(V1SchedulerCall::Stop)
+    }
+    pub(super) fn abort() -> Option<V1SchedulerCall> {
+        Some(V1SchedulerCall::Abort)
+    }
+    pub(super) fn send(call: Call) -> Option<V1SchedulerCall> {
+        Some(V1SchedulerCall::Send(call))
+    }
+    pub(super) fn call_with(call: Call, _done: ()) -> Option<V1SchedulerCall> {
+        Some(V1SchedulerCall::Request(call))
+    }
+    pub(super) fn reconnect() -> Option<V1SchedulerCall> {
+        Some(V1SchedulerCall::Reconnect)
+    }
+}
+
+mod scheduler_typed {
+    use super::*;
+    mesos_sys::shim_boundary!(v1_scheduler calls => typed_calls, v1_scheduler_call => V1SchedulerCall;);
+}
+
+/// A v1 [`Scheduler`](v1::scheduler::Scheduler) under test (heartbeat
+/// monitoring off: the test decides when time passes).
+pub struct V1SchedulerHarness {
+    mesos: v1::scheduler::Mesos,
+    double: Arc<V1SchedulerDouble>,
+    recorder: Recorder,
+}
+
+impl V1SchedulerHarness {
+    /// `scheduler` behind a started `Mesos`; `connected` has not fired yet.
+    pub fn new(scheduler: impl v1::scheduler::Scheduler + 'static) -> Self {
+        let mesos = v1::scheduler::Mesos::builder(scheduler, "mesos-testing")
+            .heartbeats(None)
+            .shim_api(&mesos_test_double::API)
+            .build()
+            .unwrap_or_else(|error| panic!("mesos-testing: cannot create the scheduler: {error}"));
+        let double = mesos_test_double::v1_scheduler_created_here()
+            .expect("mesos-testing: the scheduler was created, so the double knows it");
+        double.driver.deliver_on_caller();
+        if let Err(error) = mesos.start() {
+            panic!("mesos-testing: the scheduler did not start: {error}");
+        }
+        let recorder = Recorder::new(&double.driver);
+        Self {
+            mesos,
+            double,
+            recorder,
+        }
+    }
+
+    /// The connection, as the scheduler's callbacks get it.
+    pub fn connection(&self) -> &v1::scheduler::Connection {
+        &self.mesos
+    }
+
+    /// The status: `Running` until the scheduler stops or aborts.
+    pub fn status(&self) -> DriverStatus {
+        self.mesos.status()
+    }
+
+    /// Whether the scheduler stopped.
+    pub fn is_stopped(&self) -> bool {
+        self.status() == DriverStatus::Stopped
+    }
+
+    /// Fires `connected`.
+    pub fn connected(&self) {
+        self.fire(|double| double.connected());
+    }
+
+    /// Fires `disconnected`.
+    pub fn disconnected(&self) {
+        self.fire(|double| double.disconnected());
+    }
+
+    /// Fires `received` with `events`, as one batch.
+    pub fn received(&self, events: impl IntoIterator<Item = Event>) {
+        let events = events
+            .into_iter()
+            .map(|event| event.encode_to_vec())
+            .collect();
+        self.fire(|double| double.received(events));
+    }
+
+    /// Fires `connected`, then a `SUBSCRIBED` event for `framework_id`.
+    pub fn subscribed(&self, framework_id: &str) {
+        self.connected();
+        self.received([Event {
+            r#type: Some(event::Type::Subscribed as i32),
+            subscribed: Some(event::Subscribed {
+                framework_id: FrameworkId {
+                    value: framework_id.into(),
+                },
+                ..Default::default()
+            }),
+            ..Default::default()
+        }]);
+    }
+
+    /// Fires an `OFFERS` event.
+    pub fn offers(&self, offers: impl IntoIterator<Item = Offer>) {
+        self.received([Event {
+            r#type: Some(event::Type::Offers as i32),
+            offers: Some(event::Offers {
+                offers: offers.into_iter().collect(),
+            }),
+            ..Default::default()
+        }]);
+    }
+
+    /// Fires a `RESCIND` event.
+    pub fn rescind(&self, offer_id: &OfferId) {
+        self.received([Event {
+            r#type: Some(event::Type::Rescind as i32),
+            rescind: Some(event::Rescind {
+                offer_id: offer_id.clone(),
+            }),
+            ..Default::default()
+        }]);
+    }
+
+    /// Fires an `UPDATE` event for `task` on `agent` in `state`, with a
+    /// fresh `uuid` (so it is to be acknowledged).
+    pub fn task_state(&self, task: &str, agent: &str, state: TaskState) {
+        let mut status = TaskStatus {
+            task_id: TaskId { value: task.into() },
+            agent_id: Some(AgentId {
+                value: agent.into(),
+            }),
+            uuid: Some(self.recorder.next_uuid()),
+            ..Default::default()
+        };
+        status.set_state(state);
+        self.received([Event {
+            r#type: Some(event::Type::Update as i32),
+            update: Some(event::Update { status }),
+            ..Default::default()
+        }]);
+    }
+
+    /// Fires an `ERROR` event.
+    pub fn error(&self, message: &str) {
+        self.received([Event {
+            r#type: Some(event::Type::Error as i32),
+            error: Some(event::Error {
+                message: message.into(),
+            }),
+            ..Default::default()
+        }]);
+    }
+
+    /// Everything the scheduler did so far, in order.
+    pub fn calls(&self) -> Vec<V1SchedulerCall> {
+        self.recorder.all(scheduler_typed::typed)
+    }
+
+    /// What it did since the last `take_calls`.
+    pub fn take_calls(&mut self) -> Vec<V1SchedulerCall> {
+        self.recorder.take(scheduler_typed::typed)
+    }
+
+    /// The calls sent to the master so far (sent or awaited), in order.
+    pub fn sent(&self) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter_map(|call| match call {
+                V1SchedulerCall::Send(call) | V1SchedulerCall::Request(call) => Some(call),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn fire(&self, event: impl FnOnce(&Arc<V1SchedulerDouble>)) {
+        event(&self.double);
+        crate::harness::raise_callback_panic(self.mesos.status(), || self.mesos.join());
+    }
+}
+
+/// One thing a v1 executor did with its connection.
+// Not boxed, as ExecutorCall.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum V1ExecutorCall {
+    /// A call sent to the agent.
+    Send(v1_executor::Call),
+    /// `stop`.
+    Stop,
+    /// `abort`.
+    Abort,
+}
+
+mod v1_executor_call {
+    use super::*;
+
+    pub(super) fn start() -> Option<V1ExecutorCall> {
+        None
+    }
+    pub(super) fn join() -> Option<V1ExecutorCall> {
+        None
+    }
+    pub(super) fn run() -> Option<V1ExecutorCall> {
+        None
+    }
+    pub(super) fn stop() -> Option<V1ExecutorCall> {
+        Some(V1ExecutorCall::Stop)
+    }
+    pub(super) fn abort() -> Option<V1ExecutorCall> {
+        Some(V1ExecutorCall::Abort)
+    }
+    pub(super) fn send(call: v1_executor::Call) -> Option<V1ExecutorCall> {
+        Some(V1ExecutorCall::Send(call))
+    }
+}
+
+mod executor_typed {
+    use super::*;
+    use mesos::proto::v1::executor::Call;
+    mesos_sys::shim_boundary!(v1_executor calls => typed_calls, v1_executor_call => V1ExecutorCall;);
+}
+
+/// A v1 [`Executor`](v1::executor::Executor) under test, in the
+/// environment an agent gives executor `executor-0` of framework
+/// `framework-0` on `agent-0`.
+pub struct V1ExecutorHarness {
+    mesos: v1::executor::Mesos,
+    double: Arc<V1ExecutorDouble>,
+    recorder: Recorder,
+}
+
+impl V1ExecutorHarness {
+    /// `executor` behind a started `Mesos`; `connected` has not fired yet.
+    pub fn new(executor: impl v1::executor::Executor + 'static) -> Self {
+        let sandbox = std::env::temp_dir().display().to_string();
+        let environment = [
+            ("MESOS_AGENT_ENDPOINT", "127.0.0.1:5051"),
+            ("MESOS_SLAVE_PID", "slave(1)@127.0.0.1:5051"),
+            ("MESOS_SLAVE_ID", "agent-0"),
+            ("MESOS_FRAMEWORK_ID", "framework-0"),
+            ("MESOS_EXECUTOR_ID", "executor-0"),
+            ("MESOS_DIRECTORY", sandbox.as_str()),
+        ];
+        let mesos =
+            v1::executor::Mesos::with_shim_api(executor, environment, &mesos_test_double::API)
+                .unwrap_or_else(|error| {
+                    panic!("mesos-testing: cannot create the executor: {error}")
+                });
+        let double = mesos_test_double::v1_executor_created_here()
+            .expect("mesos-testing: the executor was created, so the double knows it");
+        double.driver.deliver_on_caller();
+        if let Err(error) = mesos.start() {
+            panic!("mesos-testing: the executor did not start: {error}");
+        }
+        let recorder = Recorder::new(&double.driver);
+        Self {
+            mesos,
+            double,
+            recorder,
+        }
+    }
+
+    /// The connection, as the executor's callbacks get it.
+    pub fn connection(&self) -> &v1::executor::Connection {
+        &self.mesos
+    }
+
+    /// The status.
+    pub fn status(&self) -> DriverStatus {
+        self.mesos.status()
+    }
+
+    /// Fires `connected`.
+    pub fn connected(&self) {
+        self.fire(|double| double.connected());
+    }
+
+    /// Fires `disconnected`.
+    pub fn disconnected(&self) {
+        self.fire(|double| double.disconnected());
+    }
+
+    /// Fires `received` with `events`, as one batch.
+    pub fn received(&self, events: impl IntoIterator<Item = v1_executor::Event>) {
+        let events = events
+            .into_iter()
+            .map(|event| event.encode_to_vec())
+            .collect();
+        self.fire(|double| double.received(events));
+    }
+
+    /// Everything the executor did so far, in order.
+    pub fn calls(&self) -> Vec<V1ExecutorCall> {
+        self.recorder.all(executor_typed::typed)
+    }
+
+    /// What it did since the last `take_calls`.
+    pub fn take_calls(&mut self) -> Vec<V1ExecutorCall> {
+        self.recorder.take(executor_typed::typed)
+    }
+
+    /// The calls sent to the agent so far, in order.
+    pub fn sent(&self) -> Vec<v1_executor::Call> {
+        self.calls()
+            .into_iter()
+            .filter_map(|call| match call {
+                V1ExecutorCall::Send(call) => Some(call),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn fire(&self, event: impl FnOnce(&Arc<V1ExecutorDouble>)) {
+        event(&self.double);
+        crate::harness::raise_callback_panic(self.mesos.status(), || self.mesos.join());
+    }
+}
