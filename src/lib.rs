@@ -10,7 +10,14 @@
 //! - [`resources`] and [`operations`]: resource arithmetic, reservations and
 //!   refinement, and `Offer.Operation` builders;
 //! - [`v1`]: libmesos's v1 scheduler and executor libraries (operation
-//!   feedback, inverse offers, task groups), over the same lifecycle.
+//!   feedback, inverse offers, task groups), over the same lifecycle;
+//! - [`state`] and [`log`]: libmesos's versioned key-value store and
+//!   replicated log, what Java frameworks persist through;
+//! - `stream` (feature `stream`): any driver's callbacks as an async
+//!   `Stream` of events.
+//!
+//! Unit tests of a framework's scheduler or executor, with no libmesos,
+//! use the companion crate `mesos-testing`.
 //!
 //! Messages cross into libmesos as serialized protobufs through a thin C++
 //! shim (crate `mesos-sys`), as the official Java binding does over JNI.
@@ -38,6 +45,8 @@ pub mod resources;
 pub mod scheduler;
 pub mod state;
 mod status;
+#[cfg(feature = "stream")]
+pub mod stream;
 pub mod v1;
 #[doc(hidden)]
 pub mod __test_seams {
