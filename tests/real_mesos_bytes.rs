@@ -1,5 +1,5 @@
 //! Round trips of protobuf bytes captured from a real Mesos cluster
-//! (`tests/data/real-mesos`, made with `examples/capture_test_data.rs`
+//! (`tests/data/real-mesos`, made with `tools/src/bin/capture_test_data.rs`
 //! against the reference cluster after `reserve_cluster`). Decoding with
 //! our schema and encoding again must give back the very same bytes: a
 //! field missing from the schema would be dropped by prost and show up

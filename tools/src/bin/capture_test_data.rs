@@ -9,7 +9,7 @@
 //! the TaskStatus the master sends when asked to reconcile an unknown task.
 //!
 //! ```text
-//! cargo run --example capture_test_data -- MASTER OUT_DIR
+//! cargo run -p mesos-tools --bin capture_test_data -- MASTER OUT_DIR
 //! ```
 
 use std::ffi::CString;
@@ -84,12 +84,23 @@ unsafe extern "C" fn ignore_3(
 }
 unsafe extern "C" fn ignore_lost(_: *mut c_void, _: mesos_shim_buf, _: mesos_shim_buf, _: i32) {}
 
+/// Records libmesos's own protobuf bytes (framework id, master info, the
+/// first offers, a reconciliation status) into OUT_DIR, for the
+/// round-trip tests in tests/real_mesos_bytes.rs. Run it against a
+/// cluster prepared with `reserve_cluster`.
+#[derive(clap::Parser)]
+struct Args {
+    /// The master, HOST:PORT.
+    master: String,
+    /// Where the captured files go (created if missing).
+    out_dir: PathBuf,
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let [master, out] = &args[..] else {
-        eprintln!("usage: capture_test_data MASTER OUT_DIR");
-        std::process::exit(2);
-    };
+    let Args {
+        master,
+        out_dir: out,
+    } = clap::Parser::parse();
     let api = mesos_sys::native().unwrap_or_else(|| {
         eprintln!(
             "capture_test_data: {}",
@@ -97,7 +108,6 @@ fn main() {
         );
         std::process::exit(2);
     });
-    let out = PathBuf::from(out);
     std::fs::create_dir_all(&out).expect("create the output directory");
 
     let framework = FrameworkInfo {
