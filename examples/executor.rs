@@ -12,7 +12,15 @@ mod refinement_executor;
 #[path = "support/scenario.rs"]
 mod scenario;
 
+/// The reference framework's custom executor, as a program of its own: a
+/// Mesos agent starts it, with MESOS_* in its environment, for
+/// `main --executor PATH`. It takes no arguments.
+#[derive(clap::Parser)]
+#[command(name = "executor")]
+struct Args {}
+
 fn main() {
     env_logger::init();
+    let Args {} = clap::Parser::parse();
     std::process::exit(refinement_executor::run());
 }

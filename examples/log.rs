@@ -21,56 +21,61 @@ use std::time::Duration;
 use mesos::log::Log;
 use mesos::state::ZooKeeper;
 
-const USAGE: &str = "usage: log --quorum N --path DIR [--zk HOST:PORT --znode /PATH] \
-                     [--timeout SECONDS] (append DATA... | read)";
-
-struct Command {
-    log: Log,
+/// Look at or extend a replicated log by hand (the log a framework keeps
+/// through libmesos). DIR is this process's replica; with --quorum 1 and no
+/// ZooKeeper it is a log of its own, initialized on first use.
+///
+/// Exit status: 0 done; 1 the log failed or did not answer in time; 2 a
+/// bad command line.
+#[derive(clap::Parser)]
+#[command(name = "log")]
+struct Args {
+    /// How many replicas make a quorum.
+    #[arg(long, value_name = "N")]
+    quorum: u32,
+    /// This process's replica.
+    #[arg(long, value_name = "DIR")]
+    path: String,
+    /// ZooKeeper servers where the replicas find each other; with --znode.
+    #[arg(long, value_name = "HOST:PORT", requires = "znode")]
+    zk: Option<String>,
+    /// The log's znode.
+    #[arg(long, value_name = "/PATH", requires = "zk")]
+    znode: Option<String>,
+    /// How long to wait for each answer, in seconds (fractions too).
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = operator_tool::timeout)]
     timeout: Duration,
-    action: Vec<String>,
+    #[command(subcommand)]
+    action: Action,
 }
 
-fn parse(args: Vec<String>) -> Result<Command, String> {
-    let mut line = operator_tool::CommandLine::parse(
-        args,
-        &["--quorum", "--path", "--zk", "--znode", "--timeout"],
-    )?;
-    let timeout = line.timeout()?;
-    let quorum = match line.take("--quorum") {
-        Some(text) => Some(
-            text.parse::<u32>()
-                .map_err(|_| format!("--quorum {text}: not a count"))?,
+#[derive(clap::Subcommand)]
+enum Action {
+    /// Append each DATA as one entry.
+    Append {
+        #[arg(required = true)]
+        data: Vec<String>,
+    },
+    /// Print every entry as POSITION<TAB>DATA.
+    Read,
+}
+
+fn open(args: &Args) -> mesos::Result<Log> {
+    match (&args.zk, &args.znode) {
+        (Some(servers), Some(znode)) => Log::zookeeper(
+            args.quorum,
+            &args.path,
+            &ZooKeeper::new(servers, znode),
+            true,
         ),
-        None => None,
-    };
-    let (path, zk, znode) = (line.take("--path"), line.take("--zk"), line.take("--znode"));
-    let action = line.command;
-    let (Some(quorum), Some(path)) = (quorum, path) else {
-        return Err("--quorum and --path are required".into());
-    };
-    let log = match (zk, znode) {
-        (Some(servers), Some(znode)) => {
-            Log::zookeeper(quorum, path, &ZooKeeper::new(servers, znode), true)
-        }
-        (None, None) => Log::replicas(quorum, path, &[] as &[&str], true),
-        _ => return Err("--zk and --znode go together".into()),
+        // clap lets through no lone --zk or --znode
+        _ => Log::replicas(args.quorum, &args.path, &[] as &[&str], true),
     }
-    .map_err(|error| error.to_string())?;
-    Ok(Command {
-        log,
-        timeout,
-        action,
-    })
 }
 
-fn run(command: Command) -> Result<ExitCode, mesos::Error> {
-    let Command {
-        log,
-        timeout,
-        action,
-    } = command;
-    match action.split_first() {
-        Some((verb, data)) if verb == "append" && !data.is_empty() => {
+fn run(log: Log, timeout: Duration, action: Action) -> Result<ExitCode, mesos::Error> {
+    match action {
+        Action::Append { data } => {
             let writer = log.writer()?;
             writer.start(timeout)?;
             for entry in data {
@@ -78,7 +83,7 @@ fn run(command: Command) -> Result<ExitCode, mesos::Error> {
                 eprintln!("appended at {position}");
             }
         }
-        Some((verb, rest)) if verb == "read" && rest.is_empty() => {
+        Action::Read => {
             let reader = log.reader()?;
             reader.catchup(timeout)?;
             let (from, to) = (reader.beginning(timeout)?, reader.ending(timeout)?);
@@ -90,14 +95,13 @@ fn run(command: Command) -> Result<ExitCode, mesos::Error> {
                 );
             }
         }
-        _ => {
-            eprintln!("log: unknown command {:?}\n{USAGE}", action.join(" "));
-            return Ok(ExitCode::from(2));
-        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
-    operator_tool::main("log", USAGE, parse, run)
+    let args: Args = clap::Parser::parse();
+    operator_tool::run("log", open(&args), |log| {
+        run(log, args.timeout, args.action)
+    })
 }

@@ -51,7 +51,6 @@ mod refinement_executor;
 #[path = "support/scenario.rs"]
 mod scenario;
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -60,6 +59,36 @@ use framework_store::FrameworkStore;
 use mesos::proto::Credential;
 use mesos::MesosSchedulerDriver;
 use reference_scheduler::{framework_info, Outcome, RefinementScheduler};
+
+/// The reference framework: refines the tenant1/private reservation to
+/// its role, runs one task with its custom executor there, and exits 0
+/// when the task finishes.
+///
+/// Prepare the cluster first: scripts/local-cluster.sh up, then
+/// cargo run --example reserve_cluster.
+#[derive(clap::Parser)]
+#[command(name = "main")]
+struct Args {
+    #[command(flatten)]
+    connection: cli::ConnectionArgs,
+    /// The executor program to run (default: this program is its own
+    /// executor; MESOS_EXAMPLE_EXECUTOR also sets it).
+    #[arg(long, value_name = "PATH")]
+    executor: Option<String>,
+    /// Have each agent's fetcher download the executor from URI.
+    #[arg(long, value_name = "URI")]
+    executor_uri: Option<String>,
+    /// Unreserve the refinement after the task.
+    #[arg(long)]
+    cleanup: bool,
+    /// Give up when no task finished within SECS.
+    #[arg(long, value_name = "SECS", default_value_t = 180)]
+    timeout: u64,
+    /// Keep the framework id in libmesos's State on ZooKeeper, and fail
+    /// over to it on the next start.
+    #[arg(long, value_name = "HOST:PORT/ZNODE")]
+    framework_store: Option<String>,
+}
 
 struct Options {
     connection: cli::Connection,
@@ -74,56 +103,19 @@ struct Options {
 const FAILOVER_TIMEOUT: f64 = 3600.0;
 
 fn parse_options() -> Result<Options, String> {
-    let mut args: VecDeque<String> = std::env::args().skip(1).collect();
-    let mut rest = Vec::new();
-    let connection = cli::connection(&mut args, &mut rest)?;
-    let mut executor_path = None;
-    let mut executor_uri = None;
-    let mut cleanup = false;
-    let mut timeout = Duration::from_secs(180);
-    let mut framework_store = None;
-    let mut rest: VecDeque<String> = rest.into();
-    while let Some(arg) = rest.pop_front() {
-        match arg.as_str() {
-            "--executor" => executor_path = Some(cli::value(&mut rest, "--executor")?),
-            "--executor-uri" => executor_uri = Some(cli::value(&mut rest, "--executor-uri")?),
-            "--cleanup" => cleanup = true,
-            "--framework-store" => {
-                framework_store = Some(cli::value(&mut rest, "--framework-store")?)
-            }
-            "--timeout" => {
-                let secs = cli::value(&mut rest, "--timeout")?;
-                let secs: u64 = secs
-                    .parse()
-                    .map_err(|_| format!("--timeout takes seconds, not {secs:?}"))?;
-                timeout = Duration::from_secs(secs);
-            }
-            "-h" | "--help" => {
-                println!(
-                    "usage: main [--master HOST:PORT] [--executor PATH | --executor-uri URI] [--cleanup] \
-                     [--timeout SECS] [--principal P --secret-file F] \
-                     [--framework-store HOST:PORT/ZNODE]\n\
-                     Without --executor or --executor-uri this program is its own executor.\n\
-                     (MESOS_MASTER, MESOS_PRINCIPAL, MESOS_SECRET, MESOS_SECRET_FILE are read too, \
-                     and MESOS_EXAMPLE_EXECUTOR as the default for --executor)"
-                );
-                std::process::exit(0);
-            }
-            other => return Err(format!("unknown argument {other:?} (try --help)")),
-        }
-    }
+    let args: Args = clap::Parser::parse();
     let path_variable = std::env::var(EXECUTOR_VARIABLE).ok();
     let executor = ExecutorSource::choose(
-        executor_path.as_deref(),
-        executor_uri.as_deref(),
+        args.executor.as_deref(),
+        args.executor_uri.as_deref(),
         path_variable.as_deref(),
     )?;
     Ok(Options {
-        connection,
+        connection: args.connection.resolve()?,
         executor,
-        cleanup,
-        timeout,
-        framework_store,
+        cleanup: args.cleanup,
+        timeout: Duration::from_secs(args.timeout),
+        framework_store: args.framework_store,
     })
 }
 

@@ -31,7 +31,6 @@ mod scenario;
 #[path = "support/v1_refinement_executor.rs"]
 mod v1_refinement_executor;
 
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -343,6 +342,30 @@ impl Scheduler for RefinementScheduler {
     }
 }
 
+/// The reference framework on the v1 API, with operation feedback:
+/// refines the tenant1/private reservation to its role (waiting for the
+/// RESERVE's OPERATION_FINISHED), runs one task with its custom v1
+/// executor there, and exits 0 when the task finishes.
+///
+/// Prepare the cluster first: scripts/local-cluster.sh up, then
+/// cargo run --example reserve_cluster.
+#[derive(clap::Parser)]
+#[command(name = "main_v1")]
+struct Args {
+    #[command(flatten)]
+    connection: cli::ConnectionArgs,
+    /// The executor program to run (default: this program is its own v1
+    /// executor; MESOS_EXAMPLE_EXECUTOR also sets it).
+    #[arg(long, value_name = "PATH")]
+    executor: Option<String>,
+    /// Have each agent's fetcher download the executor from URI.
+    #[arg(long, value_name = "URI")]
+    executor_uri: Option<String>,
+    /// Give up when no task finished within SECS.
+    #[arg(long, value_name = "SECS", default_value_t = 180)]
+    timeout: u64,
+}
+
 struct Options {
     connection: cli::Connection,
     executor: ExecutorSource,
@@ -350,42 +373,17 @@ struct Options {
 }
 
 fn parse_options() -> Result<Options, String> {
-    let mut args: VecDeque<String> = std::env::args().skip(1).collect();
-    let mut rest = Vec::new();
-    let connection = cli::connection(&mut args, &mut rest)?;
-    let (mut executor_path, mut executor_uri, mut timeout) = (None, None, 180);
-    let mut rest: VecDeque<String> = rest.into();
-    while let Some(arg) = rest.pop_front() {
-        match arg.as_str() {
-            "--executor" => executor_path = Some(cli::value(&mut rest, "--executor")?),
-            "--executor-uri" => executor_uri = Some(cli::value(&mut rest, "--executor-uri")?),
-            "--timeout" => {
-                let secs = cli::value(&mut rest, "--timeout")?;
-                timeout = secs
-                    .parse()
-                    .map_err(|_| format!("--timeout takes seconds, not {secs:?}"))?;
-            }
-            "-h" | "--help" => {
-                println!(
-                    "usage: main_v1 [--master HOST:PORT] [--executor PATH | --executor-uri URI] \
-                     [--timeout SECS] [--principal P --secret-file F]\n\
-                     Without --executor or --executor-uri this program is its own (v1) executor."
-                );
-                std::process::exit(0);
-            }
-            other => return Err(format!("unknown argument {other:?} (try --help)")),
-        }
-    }
+    let args: Args = clap::Parser::parse();
     let variable = std::env::var(EXECUTOR_VARIABLE).ok();
     let executor = ExecutorSource::choose(
-        executor_path.as_deref(),
-        executor_uri.as_deref(),
+        args.executor.as_deref(),
+        args.executor_uri.as_deref(),
         variable.as_deref(),
     )?;
     Ok(Options {
-        connection,
+        connection: args.connection.resolve()?,
         executor,
-        timeout: Duration::from_secs(timeout),
+        timeout: Duration::from_secs(args.timeout),
     })
 }
 

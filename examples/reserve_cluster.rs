@@ -26,7 +26,7 @@ mod cli;
 #[path = "support/http.rs"]
 mod http;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
@@ -239,21 +239,25 @@ fn same(a: &Holdings, b: &Holdings) -> bool {
             .all(|((ka, va), (kb, vb))| ka == kb && (va - vb).abs() < 1e-6)
 }
 
+/// The operator step of the reference example: reserves a four-agent
+/// cluster for two tenants (agents by port: 0 and 1 to tenant1, 2 and 3
+/// to tenant2, half of each refined to a sub-role). Running it again
+/// leaves the same reservations.
+#[derive(clap::Parser)]
+#[command(name = "reserve_cluster")]
+struct Args {
+    #[command(flatten)]
+    connection: cli::ConnectionArgs,
+    /// Remove every dynamic reservation on those agents instead,
+    /// innermost first.
+    #[arg(long)]
+    unreserve: bool,
+}
+
 fn run() -> Result<(), String> {
-    let mut args: VecDeque<String> = std::env::args().skip(1).collect();
-    let mut rest = Vec::new();
-    let connection = cli::connection(&mut args, &mut rest)?;
-    let mut unreserve = false;
-    for arg in rest {
-        match arg.as_str() {
-            "--unreserve" => unreserve = true,
-            "-h" | "--help" => {
-                println!("usage: reserve_cluster [--master HOST:PORT] [--unreserve] [--principal P --secret-file F]");
-                return Ok(());
-            }
-            other => return Err(format!("unknown argument {other:?} (try --help)")),
-        }
-    }
+    let args: Args = clap::Parser::parse();
+    let unreserve = args.unreserve;
+    let connection = args.connection.resolve()?;
     let auth = connection
         .credential
         .clone()

@@ -23,50 +23,59 @@ use std::time::Duration;
 
 use mesos::state::{State, ZooKeeper};
 
-const USAGE: &str =
-    "usage: state (--zk HOST:PORT --znode /PATH | --leveldb DIR) [--timeout SECONDS] \
-                     (get NAME | put NAME VALUE | list | delete NAME)";
-
-/// Where the state is and what to do with it.
-struct Command {
-    state: State,
+/// Look at or repair a framework's State (libmesos's versioned key-value
+/// store) by hand, on ZooKeeper or LevelDB.
+///
+/// Exit status: 0 done; 3 the variable is empty or absent (get, delete); 1
+/// the store failed or did not answer in time; 2 a bad command line.
+#[derive(clap::Parser)]
+#[command(name = "state")]
+struct Args {
+    /// ZooKeeper servers (HOST:PORT[,HOST:PORT...]); with --znode.
+    #[arg(
+        long,
+        value_name = "HOST:PORT",
+        requires = "znode",
+        required_unless_present = "leveldb"
+    )]
+    zk: Option<String>,
+    /// The znode holding the variables.
+    #[arg(long, value_name = "/PATH", requires = "zk")]
+    znode: Option<String>,
+    /// A LevelDB directory, instead of ZooKeeper.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["zk", "znode"])]
+    leveldb: Option<String>,
+    /// How long to wait for each answer, in seconds (fractions too).
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = operator_tool::timeout)]
     timeout: Duration,
-    action: Vec<String>,
+    #[command(subcommand)]
+    action: Action,
 }
 
-fn parse(args: Vec<String>) -> Result<Command, String> {
-    let mut line =
-        operator_tool::CommandLine::parse(args, &["--zk", "--znode", "--leveldb", "--timeout"])?;
-    let timeout = line.timeout()?;
-    let (zk, znode, leveldb) = (
-        line.take("--zk"),
-        line.take("--znode"),
-        line.take("--leveldb"),
-    );
-    let action = line.command;
-    let state = match (zk, znode, leveldb) {
+#[derive(clap::Subcommand)]
+enum Action {
+    /// Print the variable's bytes (exit 3 if it is empty or absent).
+    Get { name: String },
+    /// Store VALUE as the variable's new value.
+    Put { name: String, value: String },
+    /// Print the variables' names, one a line.
+    List,
+    /// Delete the variable (exit 3 if it is absent).
+    Delete { name: String },
+}
+
+fn open(args: &Args) -> mesos::Result<State> {
+    match (&args.zk, &args.znode, &args.leveldb) {
         (Some(servers), Some(znode), None) => State::zookeeper(&ZooKeeper::new(servers, znode)),
-        (None, None, Some(dir)) => State::leveldb(dir),
-        _ => return Err("give either --zk and --znode, or --leveldb".into()),
+        // clap lets through nothing else
+        (_, _, leveldb) => State::leveldb(leveldb.as_deref().unwrap_or_default()),
     }
-    .map_err(|error| error.to_string())?;
-    Ok(Command {
-        state,
-        timeout,
-        action,
-    })
 }
 
-fn run(command: Command) -> Result<ExitCode, mesos::Error> {
-    let Command {
-        state,
-        timeout,
-        action,
-    } = command;
-    let words: Vec<&str> = action.iter().map(String::as_str).collect();
-    match words.as_slice() {
-        ["get", name] => {
-            let variable = state.fetch(name, timeout)?;
+fn run(state: State, timeout: Duration, action: Action) -> Result<ExitCode, mesos::Error> {
+    match action {
+        Action::Get { name } => {
+            let variable = state.fetch(&name, timeout)?;
             if variable.value().is_empty() {
                 eprintln!("state: {name} is empty or absent");
                 return Ok(ExitCode::from(3));
@@ -75,8 +84,8 @@ fn run(command: Command) -> Result<ExitCode, mesos::Error> {
                 .write_all(variable.value())
                 .expect("write stdout");
         }
-        ["put", name, value] => {
-            let current = state.fetch(name, timeout)?;
+        Action::Put { name, value } => {
+            let current = state.fetch(&name, timeout)?;
             if state
                 .store(&current.mutate(value.as_bytes()), timeout)?
                 .is_none()
@@ -85,26 +94,25 @@ fn run(command: Command) -> Result<ExitCode, mesos::Error> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        ["list"] => {
+        Action::List => {
             for name in state.names(timeout)? {
                 println!("{name}");
             }
         }
-        ["delete", name] => {
-            let current = state.fetch(name, timeout)?;
+        Action::Delete { name } => {
+            let current = state.fetch(&name, timeout)?;
             if !state.expunge(&current, timeout)? {
                 eprintln!("state: {name} is absent (or changed meanwhile); nothing was deleted");
                 return Ok(ExitCode::from(3));
             }
-        }
-        _ => {
-            eprintln!("state: unknown command {:?}\n{USAGE}", action.join(" "));
-            return Ok(ExitCode::from(2));
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
-    operator_tool::main("state", USAGE, parse, run)
+    let args: Args = clap::Parser::parse();
+    operator_tool::run("state", open(&args), |state| {
+        run(state, args.timeout, args.action)
+    })
 }

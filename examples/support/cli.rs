@@ -1,69 +1,75 @@
-//! Command-line and environment options shared by the examples.
+//! The connection flags every example shares, for clap (`#[command(flatten)]`).
 //!
 //! Secrets are never taken from the command line (where `ps` shows them):
 //! only from `MESOS_SECRET` or a file named by `--secret-file` /
-//! `MESOS_SECRET_FILE`.
+//! `MESOS_SECRET_FILE`. `--secret` is refused with that explanation.
 
-use std::collections::VecDeque;
+use std::path::PathBuf;
 
 /// The master address and optional credentials.
+#[derive(clap::Args, Debug)]
+pub struct ConnectionArgs {
+    /// The master: HOST:PORT (or zk://HOST:PORT/PATH for the frameworks).
+    #[arg(long, env = "MESOS_MASTER", default_value = "127.0.0.1:5050")]
+    master: String,
+    /// Authenticate as this principal; the secret comes from MESOS_SECRET
+    /// or --secret-file.
+    #[arg(long, env = "MESOS_PRINCIPAL", value_name = "P")]
+    principal: Option<String>,
+    /// A file holding the principal's secret.
+    #[arg(long, env = "MESOS_SECRET_FILE", value_name = "F")]
+    secret_file: Option<PathBuf>,
+    /// Refused: the process list would show the secret.
+    #[arg(long, hide = true)]
+    secret: Option<String>,
+}
+
+/// What the flags say, checked: the master, and the credential if any.
 pub struct Connection {
-    /// `host:port` (or a zk:// URL for the framework example).
     pub master: String,
     /// Principal and secret, when the master authenticates.
     pub credential: Option<(String, String)>,
 }
 
-/// Parses `--master`, `--principal`, `--secret-file` from `args`, leaving
-/// other arguments in `rest`, with defaults from the environment.
-pub fn connection(
-    args: &mut VecDeque<String>,
-    rest: &mut Vec<String>,
-) -> Result<Connection, String> {
-    let mut master = std::env::var("MESOS_MASTER").unwrap_or_else(|_| "127.0.0.1:5050".to_string());
-    let mut principal = std::env::var("MESOS_PRINCIPAL").ok();
-    let mut secret_file = std::env::var("MESOS_SECRET_FILE").ok();
-    while let Some(arg) = args.pop_front() {
-        match arg.as_str() {
-            "--master" => master = value(args, "--master")?,
-            "--principal" => principal = Some(value(args, "--principal")?),
-            "--secret-file" => secret_file = Some(value(args, "--secret-file")?),
-            "--secret" => return Err(
+impl ConnectionArgs {
+    /// The connection, with the secret read; an error says what is
+    /// missing or refused.
+    pub fn resolve(self) -> Result<Connection, String> {
+        if self.secret.is_some() {
+            return Err(
                 "--secret is not accepted: the process list would show it; use MESOS_SECRET or \
-                            --secret-file"
+                 --secret-file"
+                    .into(),
+            );
+        }
+        let secret = match (std::env::var("MESOS_SECRET").ok(), &self.secret_file) {
+            (Some(secret), _) => Some(secret),
+            (None, Some(path)) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|error| {
+                        format!("cannot read the secret file {}: {error}", path.display())
+                    })?
+                    .trim_end()
                     .to_string(),
             ),
-            _ => rest.push(arg),
-        }
+            (None, None) => None,
+        };
+        let credential = match (self.principal, secret) {
+            (Some(principal), Some(secret)) => Some((principal, secret)),
+            (Some(_), None) => {
+                return Err(
+                    "a principal was given without a secret: set MESOS_SECRET or --secret-file"
+                        .into(),
+                )
+            }
+            (None, Some(_)) => {
+                return Err("a secret was given without --principal / MESOS_PRINCIPAL".into())
+            }
+            (None, None) => None,
+        };
+        Ok(Connection {
+            master: self.master,
+            credential,
+        })
     }
-    let secret = match (std::env::var("MESOS_SECRET").ok(), secret_file) {
-        (Some(secret), _) => Some(secret),
-        (None, Some(path)) => Some(
-            std::fs::read_to_string(&path)
-                .map_err(|error| format!("cannot read the secret file {path}: {error}"))?
-                .trim_end()
-                .to_string(),
-        ),
-        (None, None) => None,
-    };
-    let credential = match (principal, secret) {
-        (Some(principal), Some(secret)) => Some((principal, secret)),
-        (Some(_), None) => {
-            return Err(
-                "a principal was given without a secret: set MESOS_SECRET or --secret-file"
-                    .to_string(),
-            )
-        }
-        (None, Some(_)) => {
-            return Err("a secret was given without --principal / MESOS_PRINCIPAL".to_string())
-        }
-        (None, None) => None,
-    };
-    Ok(Connection { master, credential })
-}
-
-/// The value after a flag.
-pub fn value(args: &mut VecDeque<String>, flag: &str) -> Result<String, String> {
-    args.pop_front()
-        .ok_or_else(|| format!("{flag} needs a value"))
 }
