@@ -51,14 +51,9 @@ mod refinement_executor;
 #[path = "support/scenario.rs"]
 mod scenario;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use executor_command::{ExecutorSource, EXECUTOR_VARIABLE};
-use framework_store::FrameworkStore;
-use mesos::proto::Credential;
-use mesos::MesosSchedulerDriver;
-use reference_scheduler::{framework_info, Outcome, RefinementScheduler};
 
 /// The reference framework: refines the tenant1/private reservation to
 /// its role, runs one task with its custom executor there, and exits 0
@@ -90,19 +85,7 @@ struct Args {
     framework_store: Option<String>,
 }
 
-struct Options {
-    connection: cli::Connection,
-    executor: ExecutorSource,
-    cleanup: bool,
-    timeout: Duration,
-    framework_store: Option<String>,
-}
-
-/// With `--framework-store`: how long the master keeps the framework and
-/// its tasks for a restarted scheduler.
-const FAILOVER_TIMEOUT: f64 = 3600.0;
-
-fn parse_options() -> Result<Options, String> {
+fn parse_options() -> Result<reference_scheduler::Run, String> {
     let args: Args = clap::Parser::parse();
     let path_variable = std::env::var(EXECUTOR_VARIABLE).ok();
     let executor = ExecutorSource::choose(
@@ -110,8 +93,10 @@ fn parse_options() -> Result<Options, String> {
         args.executor_uri.as_deref(),
         path_variable.as_deref(),
     )?;
-    Ok(Options {
-        connection: args.connection.resolve()?,
+    let connection = args.connection.resolve()?;
+    Ok(reference_scheduler::Run {
+        master: connection.master,
+        credential: connection.credential,
         executor,
         cleanup: args.cleanup,
         timeout: Duration::from_secs(args.timeout),
@@ -125,114 +110,18 @@ fn main() {
         // The agent started this binary as the task's executor.
         std::process::exit(refinement_executor::run());
     }
-    let options = match parse_options() {
-        Ok(options) => options,
+    let run = match parse_options() {
+        Ok(run) => run,
         Err(message) => {
             eprintln!("main: {message}");
             std::process::exit(2);
         }
     };
-    let outcome: Outcome = Arc::default();
-    let principal = options
-        .connection
-        .credential
-        .as_ref()
-        .map(|(p, _)| p.clone());
-    let store = match options.framework_store.as_deref().map(FrameworkStore::open) {
-        None => None,
-        Some(Ok(store)) => Some(Arc::new(store)),
-        Some(Err(message)) => {
-            eprintln!("main: {message}");
-            std::process::exit(2);
-        }
-    };
-    let stored_id = match store.as_ref().map(|store| store.load()) {
-        None => None,
-        Some(Ok(id)) => id,
-        Some(Err(message)) => {
-            eprintln!("main: cannot read the framework id: {message}");
-            std::process::exit(1);
-        }
-    };
-    if let Some(id) = &stored_id {
-        println!(
-            "failing over to framework {} (from the framework store)",
-            id.value
-        );
-    }
-    let mut framework = framework_info(principal.clone());
-    if store.is_some() {
-        // Within the hour a restart owns the framework and its tasks again.
-        framework.id = stored_id;
-        framework.failover_timeout = Some(FAILOVER_TIMEOUT);
-    }
-    let scheduler = RefinementScheduler::new(
-        options.executor.clone(),
-        options.cleanup,
-        principal,
-        Arc::clone(&outcome),
-        store.clone(),
-    );
-    let mut builder =
-        MesosSchedulerDriver::builder(scheduler, framework, options.connection.master.clone());
-    if let Some((principal, secret)) = options.connection.credential {
-        builder = builder.credential(Credential {
-            principal,
-            secret: Some(secret),
-        });
-    }
-    let driver = match builder.build() {
-        Ok(driver) => driver,
-        Err(error) => {
-            eprintln!("main: cannot create the scheduler driver: {error}");
-            std::process::exit(2);
-        }
-    };
-    println!("connecting to master {}", options.connection.master);
-
-    // Give up, loudly, if nothing happens (e.g. the cluster isn't reserved).
-    let watchdog = {
-        let driver = (*driver).clone();
-        let outcome = Arc::clone(&outcome);
-        let timeout = options.timeout;
-        std::thread::spawn(move || {
-            std::thread::sleep(timeout);
-            let mut outcome = outcome.lock().unwrap();
-            if outcome.is_none() {
-                *outcome = Some(Err(format!(
-                    "no task finished within {}s: is the master up and the cluster reserved \
-                     (cargo run --example reserve_cluster)?",
-                    timeout.as_secs()
-                )));
-                let _ = driver.stop(false);
-            }
-        })
-    };
-    drop(watchdog);
-
-    let run = driver.run();
-    let outcome = outcome.lock().unwrap().clone();
-    match (run, outcome) {
-        (Ok(_), Some(Ok(message))) => {
-            // stop(false) tore the framework down: its id names nothing now.
-            if let Some(store) = &store {
-                if let Err(error) = store.forget() {
-                    eprintln!("main: could not forget the framework id: {error}");
-                }
-            }
-            println!("done: {message}");
-        }
-        (_, Some(Err(message))) => {
-            eprintln!("main: {message}");
-            std::process::exit(1);
-        }
-        (Err(error), _) => {
-            eprintln!("main: the driver failed: {error}");
-            std::process::exit(1);
-        }
-        (Ok(status), None) => {
-            eprintln!("main: the driver ended ({status}) before the task finished");
-            std::process::exit(1);
+    match reference_scheduler::run(run) {
+        Ok(message) => println!("done: {message}"),
+        Err(failed) => {
+            eprintln!("main: {}", failed.message);
+            std::process::exit(failed.code);
         }
     }
 }

@@ -6,16 +6,17 @@
 //! the task ends. See `examples/main.rs` for the whole story.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use mesos::operations;
 use mesos::proto::framework_info::capability::Type as Capability;
 use mesos::proto::framework_info::Capability as CapabilityInfo;
 use mesos::proto::{
-    ExecutorId, ExecutorInfo, FrameworkId, FrameworkInfo, MasterInfo, Offer, SlaveId, TaskId,
-    TaskInfo, TaskState, TaskStatus,
+    Credential, ExecutorId, ExecutorInfo, FrameworkId, FrameworkInfo, MasterInfo, Offer, SlaveId,
+    TaskId, TaskInfo, TaskState, TaskStatus,
 };
 use mesos::resources::Resources;
-use mesos::{Scheduler, SchedulerDriver};
+use mesos::{MesosSchedulerDriver, Scheduler, SchedulerDriver};
 
 use crate::executor_command::ExecutorSource;
 use crate::framework_store::FrameworkStore;
@@ -306,5 +307,134 @@ impl Scheduler for RefinementScheduler {
             .lock()
             .unwrap()
             .get_or_insert(Err(format!("Mesos reported an error: {message}")));
+    }
+}
+
+/// With a framework store: how long the master keeps the framework and
+/// its tasks for a restarted scheduler.
+const FAILOVER_TIMEOUT: f64 = 3600.0;
+
+/// One run of the reference framework, as `main` (or a program embedding
+/// it, see `embed/`) asks for it.
+pub struct Run {
+    pub master: String,
+    /// Principal and secret, when the master authenticates.
+    pub credential: Option<(String, String)>,
+    pub executor: ExecutorSource,
+    /// Unreserve the refinement after the task.
+    pub cleanup: bool,
+    /// Give up when no task finished within this.
+    pub timeout: Duration,
+    /// `HOST:PORT/ZNODE`: keep the framework id in State there.
+    pub framework_store: Option<String>,
+}
+
+/// Why a run failed, and the exit status that says so: 2 for what the
+/// caller gave (a bad store location, a driver that cannot be created), 1
+/// for the run itself.
+#[derive(Debug)]
+pub struct Failed {
+    pub code: i32,
+    pub message: String,
+}
+
+impl Failed {
+    fn usage(message: String) -> Self {
+        Self { code: 2, message }
+    }
+
+    fn run(message: String) -> Self {
+        Self { code: 1, message }
+    }
+}
+
+/// Registers the framework (failing over to the stored id, if any), runs
+/// the scenario to its end, and says how it ended.
+pub fn run(run: Run) -> Result<String, Failed> {
+    let outcome: Outcome = Arc::default();
+    let principal = run.credential.as_ref().map(|(p, _)| p.clone());
+    let store = match run.framework_store.as_deref().map(FrameworkStore::open) {
+        None => None,
+        Some(Ok(store)) => Some(Arc::new(store)),
+        Some(Err(message)) => return Err(Failed::usage(message)),
+    };
+    let stored_id = match store.as_ref().map(|store| store.load()) {
+        None => None,
+        Some(Ok(id)) => id,
+        Some(Err(message)) => {
+            return Err(Failed::run(format!(
+                "cannot read the framework id: {message}"
+            )))
+        }
+    };
+    if let Some(id) = &stored_id {
+        println!(
+            "failing over to framework {} (from the framework store)",
+            id.value
+        );
+    }
+    let mut framework = framework_info(principal.clone());
+    if store.is_some() {
+        // Within the hour a restart owns the framework and its tasks again.
+        framework.id = stored_id;
+        framework.failover_timeout = Some(FAILOVER_TIMEOUT);
+    }
+    let scheduler = RefinementScheduler::new(
+        run.executor,
+        run.cleanup,
+        principal,
+        Arc::clone(&outcome),
+        store.clone(),
+    );
+    let mut builder = MesosSchedulerDriver::builder(scheduler, framework, run.master.clone());
+    if let Some((principal, secret)) = run.credential {
+        builder = builder.credential(Credential {
+            principal,
+            secret: Some(secret),
+        });
+    }
+    let driver = builder
+        .build()
+        .map_err(|error| Failed::usage(format!("cannot create the scheduler driver: {error}")))?;
+    println!("connecting to master {}", run.master);
+    log::info!("waiting for the master to register the framework");
+
+    // Give up, loudly, if nothing happens (e.g. the cluster isn't reserved).
+    let watchdog = {
+        let driver = (*driver).clone();
+        let outcome = Arc::clone(&outcome);
+        let timeout = run.timeout;
+        std::thread::spawn(move || {
+            std::thread::sleep(timeout);
+            let mut outcome = outcome.lock().unwrap();
+            if outcome.is_none() {
+                *outcome = Some(Err(format!(
+                    "no task finished within {}s: is the master up and the cluster reserved \
+                     (cargo run --example reserve_cluster)?",
+                    timeout.as_secs()
+                )));
+                let _ = driver.stop(false);
+            }
+        })
+    };
+    drop(watchdog);
+
+    let ran = driver.run();
+    let outcome = outcome.lock().unwrap().clone();
+    match (ran, outcome) {
+        (Ok(_), Some(Ok(message))) => {
+            // stop(false) tore the framework down: its id names nothing now.
+            if let Some(store) = &store {
+                if let Err(error) = store.forget() {
+                    eprintln!("could not forget the framework id: {error}");
+                }
+            }
+            Ok(message)
+        }
+        (_, Some(Err(message))) => Err(Failed::run(message)),
+        (Err(error), _) => Err(Failed::run(format!("the driver failed: {error}"))),
+        (Ok(status), None) => Err(Failed::run(format!(
+            "the driver ended ({status}) before the task finished"
+        ))),
     }
 }

@@ -8,6 +8,8 @@ mod executor_command;
 #[allow(dead_code)]
 #[path = "../../examples/support/framework_store.rs"]
 mod framework_store;
+// Its `run` (what `main` does with a real driver) is not used here.
+#[allow(dead_code)]
 #[path = "../../examples/support/reference_scheduler.rs"]
 mod reference_scheduler;
 #[allow(dead_code)]
