@@ -210,6 +210,7 @@ impl Scheduler for RefinementScheduler {
         // After a reconnection the binding keeps the framework's id: the
         // same subscribe fails over to the framework it already is.
         println!("connected to the master; subscribing in role {ROLE}");
+        log::info!("waiting for the master's SUBSCRIBED");
         if let Err(error) = connection.subscribe(self.framework.clone()) {
             self.finish(connection, Err(format!("subscribing failed: {error}")));
         }
@@ -224,6 +225,10 @@ impl Scheduler for RefinementScheduler {
             "subscribed as framework {} (heartbeats every {}s)",
             subscribed.framework_id.value,
             subscribed.heartbeat_interval_seconds()
+        );
+        log::info!(
+            "waiting for offers holding resources reserved to {PARENT_ROLE} (none come unless \
+             the cluster is reserved: cargo run --example reserve_cluster)"
         );
     }
 
@@ -283,6 +288,7 @@ impl Scheduler for RefinementScheduler {
         match status.state() {
             OperationState::OperationFinished if self.phase == Phase::AwaitingOperation => {
                 println!("the refinement is done; waiting for its offer");
+                log::info!("waiting for the offer with the refined resources");
                 self.phase = Phase::AwaitingRefined;
                 let _ = connection.revive(call::Revive::default());
             }

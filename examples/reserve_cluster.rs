@@ -59,6 +59,7 @@ type Holdings = BTreeMap<(String, Vec<String>), f64>;
 
 impl Operator {
     fn call(&self, body: Value) -> Result<Value, String> {
+        log::debug!("operator API call: {body}");
         let answer = self
             .master
             .post_json("/api/v1", &body.to_string())
@@ -266,6 +267,7 @@ fn run() -> Result<(), String> {
         master: http::Master::new(&connection.master, auth),
         principal: connection.credential.map(|(principal, _)| principal),
     };
+    log::info!("asking the master at {} for its agents", connection.master);
     let agents = operator.agents()?;
     if agents.len() < PLAN.len() {
         return Err(format!(
@@ -321,6 +323,7 @@ fn run() -> Result<(), String> {
 }
 
 fn main() {
+    env_logger::init();
     if let Err(message) = run() {
         eprintln!("reserve_cluster: {message}");
         std::process::exit(1);

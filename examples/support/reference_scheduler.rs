@@ -101,6 +101,11 @@ impl RefinementScheduler {
     }
 
     fn decline(driver: &SchedulerDriver, offer: &Offer, seconds: f64) {
+        log::debug!(
+            "declining offer {} of agent {} for {seconds} s: nothing in it for this step",
+            offer.id.value,
+            offer.hostname
+        );
         let _ = driver.decline_offer(&offer.id, &operations::refuse_seconds(seconds));
     }
 
@@ -128,6 +133,10 @@ impl RefinementScheduler {
             Ok(()) => {
                 self.agent = Some(offer.slave_id.clone());
                 self.phase = Phase::AwaitingRefined;
+                log::info!(
+                    "waiting for agent {}'s next offer, with the refined resources",
+                    offer.hostname
+                );
             }
             Err(error) => self.finish(driver, Err(format!("accepting the offer failed: {error}"))),
         }
@@ -178,6 +187,7 @@ impl RefinementScheduler {
                     self.executor.describe()
                 );
                 self.phase = Phase::Running;
+                log::info!("waiting for task {TASK_ID}'s status updates");
             }
             Err(error) => self.finish(driver, Err(format!("launching the task failed: {error}"))),
         }
@@ -198,6 +208,10 @@ impl Scheduler for RefinementScheduler {
                 Err(error) => eprintln!("main: could not store the framework id: {error}"),
             }
         }
+        log::info!(
+            "waiting for offers holding resources reserved to {PARENT_ROLE} (none come unless \
+             the cluster is reserved: cargo run --example reserve_cluster)"
+        );
         self.framework_id = Some(framework_id);
     }
 
