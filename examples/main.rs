@@ -66,13 +66,8 @@ use executor_command::{ExecutorSource, EXECUTOR_VARIABLE};
 struct Args {
     #[command(flatten)]
     connection: cli::ConnectionArgs,
-    /// The executor program to run (default: this program is its own
-    /// executor; MESOS_EXAMPLE_EXECUTOR also sets it).
-    #[arg(long, value_name = "PATH")]
-    executor: Option<String>,
-    /// Have each agent's fetcher download the executor from URI.
-    #[arg(long, value_name = "URI")]
-    executor_uri: Option<String>,
+    #[command(flatten)]
+    executor: cli::ExecutorArgs,
     /// Unreserve the refinement after the task.
     #[arg(long)]
     cleanup: bool,
@@ -89,8 +84,8 @@ fn parse_options() -> Result<reference_scheduler::Run, String> {
     let args: Args = clap::Parser::parse();
     let path_variable = std::env::var(EXECUTOR_VARIABLE).ok();
     let executor = ExecutorSource::choose(
-        args.executor.as_deref(),
-        args.executor_uri.as_deref(),
+        args.executor.executor.as_deref(),
+        args.executor.executor_uri.as_deref(),
         path_variable.as_deref(),
     )?;
     let connection = args.connection.resolve()?;

@@ -31,7 +31,7 @@ mod scenario;
 #[path = "support/v1_refinement_executor.rs"]
 mod v1_refinement_executor;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use executor_command::{ExecutorSource, EXECUTOR_VARIABLE, V1_EXECUTOR};
@@ -46,7 +46,9 @@ use mesos::proto::v1::{
 use mesos::resources::Resources;
 use mesos::v1::scheduler::{Connection, Mesos, Scheduler};
 use mesos::v1::{devolve, evolve};
-use scenario::{portion, EXECUTOR_ID, EXECUTOR_SHARE, PARENT_ROLE, ROLE, TASK_ID, TASK_SHARE};
+use scenario::{
+    portion, Outcome, EXECUTOR_ID, EXECUTOR_SHARE, PARENT_ROLE, ROLE, TASK_ID, TASK_SHARE,
+};
 
 const OPERATION_ID: &str = "refine-tenant1-private";
 
@@ -62,9 +64,6 @@ enum Phase {
     Running,
     Done,
 }
-
-/// How the run ended, read by `main` after the scheduler stops.
-type Outcome = Arc<Mutex<Option<Result<String, String>>>>;
 
 struct RefinementScheduler {
     framework: FrameworkInfo,
@@ -360,13 +359,8 @@ impl Scheduler for RefinementScheduler {
 struct Args {
     #[command(flatten)]
     connection: cli::ConnectionArgs,
-    /// The executor program to run (default: this program is its own v1
-    /// executor; MESOS_EXAMPLE_EXECUTOR also sets it).
-    #[arg(long, value_name = "PATH")]
-    executor: Option<String>,
-    /// Have each agent's fetcher download the executor from URI.
-    #[arg(long, value_name = "URI")]
-    executor_uri: Option<String>,
+    #[command(flatten)]
+    executor: cli::ExecutorArgs,
     /// Give up when no task finished within SECS.
     #[arg(long, value_name = "SECS", default_value_t = 180)]
     timeout: u64,
@@ -382,8 +376,8 @@ fn parse_options() -> Result<Options, String> {
     let args: Args = clap::Parser::parse();
     let variable = std::env::var(EXECUTOR_VARIABLE).ok();
     let executor = ExecutorSource::choose(
-        args.executor.as_deref(),
-        args.executor_uri.as_deref(),
+        args.executor.executor.as_deref(),
+        args.executor.executor_uri.as_deref(),
         variable.as_deref(),
     )?;
     Ok(Options {
@@ -453,24 +447,10 @@ fn main() {
         options.connection.master
     );
 
-    // Give up, loudly, if nothing happens (e.g. the cluster isn't reserved).
-    {
-        let connection = (*mesos).clone();
-        let outcome = Arc::clone(&outcome);
-        let timeout = options.timeout;
-        std::thread::spawn(move || {
-            std::thread::sleep(timeout);
-            let mut outcome = outcome.lock().unwrap();
-            if outcome.is_none() {
-                *outcome = Some(Err(format!(
-                    "no task finished within {}s: is the master up and the cluster reserved \
-                     (cargo run --example reserve_cluster)?",
-                    timeout.as_secs()
-                )));
-                let _ = connection.stop();
-            }
-        });
-    }
+    let connection = (*mesos).clone();
+    scenario::give_up_after(options.timeout, &outcome, move || {
+        let _ = connection.stop();
+    });
 
     let run = mesos.run();
     let outcome = outcome.lock().unwrap().clone();

@@ -73,3 +73,16 @@ impl ConnectionArgs {
         })
     }
 }
+
+/// Where the frameworks' custom executor comes from (see
+/// `executor_command.rs`).
+#[derive(clap::Args, Debug)]
+pub struct ExecutorArgs {
+    /// The executor program to run (default: this program is its own
+    /// executor; MESOS_EXAMPLE_EXECUTOR also sets it).
+    #[arg(long, value_name = "PATH")]
+    pub executor: Option<String>,
+    /// Have each agent's fetcher download the executor from URI.
+    #[arg(long, value_name = "URI")]
+    pub executor_uri: Option<String>,
+}

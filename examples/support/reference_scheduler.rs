@@ -5,7 +5,7 @@
 //! refined resources, declines everything else, and stops the driver when
 //! the task ends. See `examples/main.rs` for the whole story.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use mesos::operations;
@@ -55,8 +55,7 @@ enum Phase {
     Done,
 }
 
-/// How the run ended, read by `main` after the driver stops.
-pub type Outcome = Arc<Mutex<Option<Result<String, String>>>>;
+pub use crate::scenario::Outcome;
 
 pub struct RefinementScheduler {
     executor: ExecutorSource,
@@ -413,25 +412,10 @@ pub fn run(run: Run) -> Result<String, Failed> {
     println!("connecting to master {}", run.master);
     log::info!("waiting for the master to register the framework");
 
-    // Give up, loudly, if nothing happens (e.g. the cluster isn't reserved).
-    let watchdog = {
-        let driver = (*driver).clone();
-        let outcome = Arc::clone(&outcome);
-        let timeout = run.timeout;
-        std::thread::spawn(move || {
-            std::thread::sleep(timeout);
-            let mut outcome = outcome.lock().unwrap();
-            if outcome.is_none() {
-                *outcome = Some(Err(format!(
-                    "no task finished within {}s: is the master up and the cluster reserved \
-                     (cargo run --example reserve_cluster)?",
-                    timeout.as_secs()
-                )));
-                let _ = driver.stop(false);
-            }
-        })
-    };
-    drop(watchdog);
+    let handle = (*driver).clone();
+    scenario::give_up_after(run.timeout, &outcome, move || {
+        let _ = handle.stop(false);
+    });
 
     let ran = driver.run();
     let outcome = outcome.lock().unwrap().clone();

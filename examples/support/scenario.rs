@@ -3,6 +3,8 @@
 //! the refined resources are shared out, and the task's work.
 
 use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use mesos::proto::Resource;
 use mesos::resources::Resources;
@@ -12,6 +14,28 @@ pub const ROLE: &str = "tenant1/private/test-framework";
 pub const PARENT_ROLE: &str = "tenant1/private";
 pub const TASK_ID: &str = "refinement-task";
 pub const EXECUTOR_ID: &str = "refinement-executor";
+
+/// How a run ended: set once, by whoever sees the end first (the
+/// scheduler, or [`give_up_after`]), and read once the driver stopped.
+pub type Outcome = Arc<Mutex<Option<Result<String, String>>>>;
+
+/// Gives up, loudly, if no outcome came within `timeout` (the cluster is
+/// not reserved, say): records that as the outcome, then calls `stop`.
+pub fn give_up_after(timeout: Duration, outcome: &Outcome, stop: impl FnOnce() + Send + 'static) {
+    let outcome = Arc::clone(outcome);
+    std::thread::spawn(move || {
+        std::thread::sleep(timeout);
+        let mut outcome = outcome.lock().unwrap();
+        if outcome.is_none() {
+            *outcome = Some(Err(format!(
+                "no task finished within {}s: is the master up and the cluster reserved \
+                 (cargo run --example reserve_cluster)?",
+                timeout.as_secs()
+            )));
+            stop();
+        }
+    });
+}
 
 /// What the executor and the task each use, out of the refined resources.
 pub const EXECUTOR_SHARE: [(&str, f64); 2] = [("cpus", 0.1), ("mem", 64.0)];
