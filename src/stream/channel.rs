@@ -150,7 +150,8 @@ impl<T> Drop for Receiver<T> {
     }
 }
 
-/// The future [`Receiver::recv`] returns.
+/// The future [`Events::recv`](super::Events::recv) returns: the next
+/// event, or `None` once the stream ended.
 pub struct Recv<'a, T> {
     receiver: &'a mut Receiver<T>,
 }
