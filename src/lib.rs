@@ -41,6 +41,7 @@ pub mod log;
 pub mod operations;
 mod preconditions;
 pub mod proto;
+pub mod reconcile;
 pub mod resources;
 pub mod scheduler;
 pub mod state;
