@@ -19,7 +19,7 @@
 //! ```
 //!
 //! `--framework-store` keeps the framework id in libmesos's State on
-//! ZooKeeper (`support/framework_store.rs`): stored on registration, read
+//! ZooKeeper (`mesos::failover::FrameworkIdStore`): stored on registration, read
 //! back on the next start, which then fails over to the same framework
 //! (failover timeout one hour) instead of registering a new one, and
 //! forgotten once the scenario ends and tears the framework down.
@@ -42,8 +42,6 @@ mod cli;
 #[allow(dead_code)]
 #[path = "support/executor_command.rs"]
 mod executor_command;
-#[path = "support/framework_store.rs"]
-mod framework_store;
 #[path = "support/reference_scheduler.rs"]
 mod reference_scheduler;
 #[path = "support/refinement_executor.rs"]

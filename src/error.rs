@@ -130,6 +130,14 @@ pub enum Error {
         /// The operation, e.g. `append to the log at /var/lib/log`.
         what: String,
     },
+    /// Reading or writing a file failed (the framework-id file of
+    /// [`failover::FrameworkIdStore::file`](crate::failover::FrameworkIdStore::file)).
+    Io {
+        /// What was being done, with the path.
+        what: String,
+        /// The system's error.
+        source: std::io::Error,
+    },
 }
 
 impl fmt::Display for Error {
@@ -193,6 +201,8 @@ impl fmt::Display for Error {
                 "the {what} was refused: this writer is not the log's leader, another writer \
                  was elected; call start() again to compete"
             ),
+            // The io error is the `source()`.
+            Error::Io { what, .. } => write!(f, "could not {what}"),
         }
     }
 }
@@ -201,6 +211,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Decode { source, .. } => Some(source),
+            Error::Io { source, .. } => Some(source),
             // Transparent, as its Display: the wrapped error's own cause.
             Error::Resources(error) => std::error::Error::source(error),
             _ => None,

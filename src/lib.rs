@@ -35,6 +35,7 @@ mod completion;
 mod driver;
 pub mod error;
 pub mod executor;
+pub mod failover;
 mod ffi;
 mod from_list;
 pub mod log;

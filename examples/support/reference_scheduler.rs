@@ -19,10 +19,10 @@ use mesos::resources::Resources;
 use mesos::{MesosSchedulerDriver, Scheduler, SchedulerDriver};
 
 use crate::executor_command::ExecutorSource;
-use crate::framework_store::FrameworkStore;
 use crate::scenario::{
     self, portion, EXECUTOR_ID, EXECUTOR_SHARE, PARENT_ROLE, ROLE, TASK_ID, TASK_SHARE,
 };
+use mesos::failover::FrameworkIdStore;
 
 /// The framework as it registers: in [`ROLE`], with the capabilities
 /// hierarchical roles and refinement need, authenticated as `principal`.
@@ -65,7 +65,7 @@ pub struct RefinementScheduler {
     framework_id: Option<FrameworkId>,
     agent: Option<SlaveId>,
     outcome: Outcome,
-    store: Option<Arc<FrameworkStore>>,
+    store: Option<Arc<FrameworkIdStore>>,
 }
 
 impl RefinementScheduler {
@@ -78,7 +78,7 @@ impl RefinementScheduler {
         cleanup: bool,
         principal: Option<String>,
         outcome: Outcome,
-        store: Option<Arc<FrameworkStore>>,
+        store: Option<Arc<FrameworkIdStore>>,
     ) -> Self {
         Self {
             executor,
@@ -325,7 +325,7 @@ impl Scheduler for RefinementScheduler {
 
 /// With a framework store: how long the master keeps the framework and
 /// its tasks for a restarted scheduler.
-const FAILOVER_TIMEOUT: f64 = 3600.0;
+const FAILOVER_TIMEOUT: Duration = Duration::from_secs(3600);
 
 /// One run of the reference framework, as `main` (or a program embedding
 /// it, see `embed/`) asks for it.
@@ -366,31 +366,30 @@ impl Failed {
 pub fn run(run: Run) -> Result<String, Failed> {
     let outcome: Outcome = Arc::default();
     let principal = run.credential.as_ref().map(|(p, _)| p.clone());
-    let store = match run.framework_store.as_deref().map(FrameworkStore::open) {
+    let store = match run
+        .framework_store
+        .as_deref()
+        .map(FrameworkIdStore::zookeeper)
+    {
         None => None,
         Some(Ok(store)) => Some(Arc::new(store)),
-        Some(Err(message)) => return Err(Failed::usage(message)),
+        Some(Err(error)) => return Err(Failed::usage(format!("--framework-store: {error}"))),
     };
-    let stored_id = match store.as_ref().map(|store| store.load()) {
-        None => None,
-        Some(Ok(id)) => id,
-        Some(Err(message)) => {
-            return Err(Failed::run(format!(
-                "cannot read the framework id: {message}"
-            )))
-        }
-    };
-    if let Some(id) = &stored_id {
-        println!(
-            "failing over to framework {} (from the framework store)",
-            id.value
-        );
-    }
     let mut framework = framework_info(principal.clone());
-    if store.is_some() {
+    if let Some(store) = &store {
         // Within the hour a restart owns the framework and its tasks again.
-        framework.id = stored_id;
-        framework.failover_timeout = Some(FAILOVER_TIMEOUT);
+        match store.prepare(&mut framework, FAILOVER_TIMEOUT) {
+            Ok(Some(id)) => println!(
+                "failing over to framework {} (from the framework store)",
+                id.value
+            ),
+            Ok(None) => {}
+            Err(error) => {
+                return Err(Failed::run(format!(
+                    "cannot read the framework id: {error}"
+                )))
+            }
+        }
     }
     let scheduler = RefinementScheduler::new(
         run.executor,

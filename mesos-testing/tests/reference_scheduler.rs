@@ -5,9 +5,6 @@
 #[allow(dead_code)]
 #[path = "../../examples/support/executor_command.rs"]
 mod executor_command;
-#[allow(dead_code)]
-#[path = "../../examples/support/framework_store.rs"]
-mod framework_store;
 // Its `run` (what `main` does with a real driver) is not used here.
 #[allow(dead_code)]
 #[path = "../../examples/support/reference_scheduler.rs"]
