@@ -29,6 +29,13 @@
 #                        mesos::v1::scheduler against a C++ twin on
 #                        mesos::v1::scheduler::Mesos (cpp/bench_v1.cpp);
 #                        the summary also gives v1/v0 per side
+#    and, with libprocess's headers installed, State and the replicated log
+#    against a C++ twin on libmesos's own classes (cpp/bench_state.cpp):
+#      state-zk SERVERS ZNODE S  store + fetch of one variable for S s, on
+#                        a ZooKeeper server this script starts (needs java
+#                        and ZooKeeper's jar; skipped without them)
+#      state-leveldb DIR S       the same on LevelDB, a fresh DIR per run
+#      log-append DIR S  appends to a one-replica log, a fresh DIR per run
 # 3. prints min/median/max for each side, the ratio Rust/C++ of medians,
 #    each side's peak RSS, and the CPU cost per call / per callback (which
 #    does not depend on the share of the CPU a run got), as Markdown tables;
@@ -43,12 +50,16 @@
 #   BENCH_CALL_SECONDS    duration of one `calls` run             (1)
 #   BENCH_STORM_SIZES     N of the `storm` runs                   (1000 10000)
 #   BENCH_OFFER_SECONDS   duration of one `offers` run            (2)
+#   BENCH_STATE_SECONDS   duration of one state-* / log-append run (3)
+#   BENCH_ZK_PORT         the ZooKeeper server state-zk starts    (15181)
+#   ZOOKEEPER_JAR         ZooKeeper's server jar  (/usr/share/java/zookeeper.jar)
 #   BENCH_RUN_TIMEOUT     seconds before a run is killed          (180)
 #   BENCH_REFERENCE       1 to measure the reference example      (1)
 #   BENCH_PIN             1 to keep benchmarks and cluster on
 #                         separate CPUs (taskset)                 (1)
 #   BENCH_WORKLOADS       which workloads to run    (offers offers-batch
-#                         offers-trim64m offers-v1 calls storm storm-v1; "calls"
+#                         offers-trim64m offers-v1 calls storm storm-v1
+#                         state-zk state-leveldb log-append; "calls"
 #                         alone for a quick look at one figure)
 #   BENCH_AGAINST         another build of `bench` (e.g. an older commit's
 #                         target/release/bench) run in the C++ twins'
@@ -63,13 +74,16 @@ runs=${BENCH_RUNS:-7}
 call_seconds=${BENCH_CALL_SECONDS:-1}
 storm_sizes=${BENCH_STORM_SIZES:-1000 10000}
 offer_seconds=${BENCH_OFFER_SECONDS:-2}
+state_seconds=${BENCH_STATE_SECONDS:-3}
+zk_port=${BENCH_ZK_PORT:-15181}
+zk_jar=${ZOOKEEPER_JAR:-/usr/share/java/zookeeper.jar}
 run_timeout=${BENCH_RUN_TIMEOUT:-180}
 reference=${BENCH_REFERENCE:-1}
 pin=${BENCH_PIN:-1}
 against=${BENCH_AGAINST:-}
 other=${against:+base}
 other=${other:-C++}
-workloads=" ${BENCH_WORKLOADS:-offers offers-batch offers-trim64m offers-v1 calls storm storm-v1} "
+workloads=" ${BENCH_WORKLOADS:-offers offers-batch offers-trim64m offers-v1 calls storm storm-v1 state-zk state-leveldb log-append} "
 export MESOS_MASTER_PORT=${MESOS_MASTER_PORT:-15050}
 export MESOS_AGENT_BASE_PORT=${MESOS_AGENT_BASE_PORT:-15051}
 base_dir=${MESOS_CLUSTER_DIR:-/tmp/mesos-rs-bench}
@@ -78,24 +92,10 @@ master=127.0.0.1:${MESOS_MASTER_PORT}
 # wanted NAME: whether BENCH_WORKLOADS lists NAME.
 wanted() { [[ $workloads == *" $1 "* ]]; }
 
-die() { echo "bench: $*" >&2; exit 1; }
-
-# --- where Mesos is ----------------------------------------------------------
-if [ -n "${MESOS_NATIVE_LIBRARY:-}" ]; then
-  libdir=$(dirname "$MESOS_NATIVE_LIBRARY")
-  prefix=$(dirname "$libdir")
-else
-  if [ -z "${MESOS_HOME:-}" ]; then
-    for candidate in /opt/mesos /usr/local /usr; do
-      if [ -e "$candidate/lib/libmesos.so" ]; then export MESOS_HOME=$candidate; break; fi
-    done
-  fi
-  if [ -z "${MESOS_HOME:-}" ] || [ ! -e "$MESOS_HOME/lib/libmesos.so" ]; then
-    die "libmesos not found; set MESOS_HOME=<prefix> or MESOS_NATIVE_LIBRARY=<path of libmesos.so>"
-  fi
-  prefix=$MESOS_HOME
-  libdir=$prefix/lib
-fi
+# find_mesos, mesos_cxx, mesos_link, die
+# shellcheck source=scripts/lib/mesos.sh
+. scripts/lib/mesos.sh
+find_mesos
 
 # --- build both sides ----------------------------------------------------------
 echo "bench: building the Rust side (cargo build --release)"
@@ -111,46 +111,38 @@ cpp_bench=$target_dir/release/bench-cpp
   die "$rust_bench was built without libmesos (cargo clean -p mesos-sys, then rerun with MESOS_HOME set)"
 
 cpp_v1_bench=$target_dir/release/bench-cpp-v1
+cpp_state_bench=$target_dir/release/bench-cpp-state
 if [ -n "$against" ]; then
   [ -x "$against" ] || die "BENCH_AGAINST=$against is not an executable bench"
   "$against" offers 0.01 >/dev/null 2>&1 || die "$against does not run (built without libmesos?)"
   echo "bench: against $against, in the C++ twins' place"
   cpp_bench=$against
   cpp_v1_bench=$against
+  cpp_state_bench=$against
 else
   echo "bench: building the C++ twin ($cpp_bench)"
-  includes=(-I"$prefix/include")
-  [ -d "$libdir/mesos/3rdparty/include" ] && includes+=(-I"$libdir/mesos/3rdparty/include")
-  if [ -n "${MESOS_INCLUDE_DIRS:-}" ]; then
-    IFS=: read -r -a extra <<<"$MESOS_INCLUDE_DIRS"
-    for dir in "${extra[@]}"; do includes+=(-I"$dir"); done
-  fi
-  # shellcheck disable=SC2086 # BENCH_CXXFLAGS is a list of flags on purpose
-  "${CXX:-g++}" -std=c++14 -O3 ${BENCH_CXXFLAGS:-} -D__STDC_FORMAT_MACROS -DPICOJSON_USE_INT64 \
-    -Wno-deprecated-declarations "${includes[@]}" -Imesos-bench/cpp \
-    -c mesos-bench/cpp/bench.cpp -o "$cpp_bench.o"
-  # The twin calls protobuf directly: link the protobuf (and glog) libmesos
-  # was built with when it does not carry them itself (bundled copies).
-  link() { "${CXX:-g++}" "$cpp_bench.o" -o "$cpp_bench" -L"$libdir" -Wl,-rpath,"$libdir" "$@" -pthread 2>/dev/null; }
-  link -lmesos || link -lmesos -lprotobuf || link -lmesos -lprotobuf -lglog ||
-    { link -lmesos -lprotobuf -lglog; die "cannot link the C++ twin (see above)"; }
+  mesos_cxx mesos-bench/cpp/bench.cpp "$cpp_bench.o" -Imesos-bench/cpp
+  mesos_link "$cpp_bench" "$cpp_bench.o"
 
-  # The v1 twin (storm-v1) needs libprocess's headers, installed with Mesos's
-  # --enable-install-module-dependencies; without them storm-v1 is skipped.
+  # The v1 twin (storm-v1) and the State and log twin (state-zk,
+  # state-leveldb, log-append) need libprocess's headers, installed with
+  # Mesos's --enable-install-module-dependencies; without them those
+  # workloads are skipped.
+  if [ ! -e "$prefix/include/process/future.hpp" ]; then
+    echo "bench: $prefix/include has no libprocess headers: skipping storm-v1, state-zk, state-leveldb, log-append" >&2
+    for skipped in storm-v1 state-zk state-leveldb log-append; do
+      workloads=${workloads/ $skipped / }
+    done
+  fi
   if wanted storm-v1; then
-    if [ -e "$prefix/include/process/future.hpp" ]; then
-      echo "bench: building the v1 C++ twin ($cpp_v1_bench)"
-      # shellcheck disable=SC2086 # as above
-      "${CXX:-g++}" -std=c++14 -O3 ${BENCH_CXXFLAGS:-} -D__STDC_FORMAT_MACROS -DPICOJSON_USE_INT64 \
-        -Wno-deprecated-declarations "${includes[@]}" \
-        -c mesos-bench/cpp/bench_v1.cpp -o "$cpp_v1_bench.o"
-      link_v1() { "${CXX:-g++}" "$cpp_v1_bench.o" -o "$cpp_v1_bench" -L"$libdir" -Wl,-rpath,"$libdir" "$@" -pthread 2>/dev/null; }
-      link_v1 -lmesos || link_v1 -lmesos -lprotobuf || link_v1 -lmesos -lprotobuf -lglog ||
-        { link_v1 -lmesos -lprotobuf -lglog; die "cannot link the v1 C++ twin (see above)"; }
-    else
-      echo "bench: $prefix/include has no libprocess headers: skipping storm-v1" >&2
-      workloads=${workloads/ storm-v1 / }
-    fi
+    echo "bench: building the v1 C++ twin ($cpp_v1_bench)"
+    mesos_cxx mesos-bench/cpp/bench_v1.cpp "$cpp_v1_bench.o"
+    mesos_link "$cpp_v1_bench" "$cpp_v1_bench.o"
+  fi
+  if wanted state-zk || wanted state-leveldb || wanted log-append; then
+    echo "bench: building the State and log C++ twin ($cpp_state_bench)"
+    mesos_cxx mesos-bench/cpp/bench_state.cpp "$cpp_state_bench.o" -Imesos-bench/cpp
+    mesos_link "$cpp_state_bench" "$cpp_state_bench.o"
   fi
 fi
 
@@ -165,6 +157,7 @@ if [ "$pin" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
   pin_cluster=(taskset -c "$last_cpu")
 fi
 cluster_dir=
+zk_pid=
 cluster_up() {
   cluster_dir=$1
   MESOS_CLUSTER_DIR=$cluster_dir MESOS_AGENTS=$2 "${pin_cluster[@]}" scripts/local-cluster.sh up
@@ -175,7 +168,42 @@ cluster_down() {
     cluster_dir=
   fi
 }
-trap cluster_down EXIT
+# zookeeper_up DIR: a ZooKeeper server on 127.0.0.1:$zk_port with its data
+# in DIR, once it answers `ruok`; false (with the reason) if it can't start.
+zookeeper_up() {
+  local dir=$1 java i
+  java=${JAVA_HOME:+$JAVA_HOME/bin/java}
+  java=${java:-$(command -v java || true)}
+  if [ -z "$java" ] || [ ! -e "$zk_jar" ]; then
+    echo "bench: no java or no $zk_jar (set ZOOKEEPER_JAR): skipping state-zk" >&2
+    return 1
+  fi
+  mkdir -p "$dir/data"
+  printf 'tickTime=250\ninitLimit=10\nsyncLimit=5\ndataDir=%s\nclientPort=%s\nclientPortAddress=127.0.0.1\nmaxClientCnxns=0\nadmin.enableServer=false\n4lw.commands.whitelist=ruok\n' \
+    "$dir/data" "$zk_port" >"$dir/zoo.cfg"
+  # The jar's manifest names its dependencies, next to it.
+  "${pin_cluster[@]}" "$java" -Xmx256m -cp "$zk_jar:$(dirname "$zk_jar")/*" \
+    org.apache.zookeeper.server.ZooKeeperServerMain "$dir/zoo.cfg" >"$dir/zookeeper.out" 2>&1 &
+  zk_pid=$!
+  for ((i = 0; i < 300; i++)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$zk_port" && printf ruok >&3 && [ "$(timeout 2 cat <&3)" = imok ]) 2>/dev/null; then
+      return 0
+    fi
+    kill -0 "$zk_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "bench: ZooKeeper did not start on port $zk_port (see $dir/zookeeper.out): skipping state-zk" >&2
+  zookeeper_down
+  return 1
+}
+zookeeper_down() {
+  if [ -n "$zk_pid" ]; then
+    kill "$zk_pid" 2>/dev/null || true
+    wait "$zk_pid" 2>/dev/null || true
+    zk_pid=
+  fi
+}
+trap 'cluster_down; zookeeper_down' EXIT
 trap 'exit 130' INT TERM
 
 rm -rf "$base_dir/results"
@@ -208,10 +236,15 @@ run_one() {
     bin=$rust_bench
   elif [[ $label == storm-v1* ]]; then
     bin=$cpp_v1_bench
+  elif [[ $label == state-* || $label == log-* ]]; then
+    bin=$cpp_state_bench
   else
     bin=$cpp_bench
   fi
   log=$base_dir/results/$label-$side-$i.log
+  # @RUN@ in an argument: a name of this run's own (a fresh znode or
+  # directory, so that no run reads what an earlier one wrote).
+  set -- "${@//@RUN@/$label-$side-$i}"
   [ -z "$cluster_dir" ] || wait_master_idle
   if ! out=$(env "${run_env[@]}" timeout -k 5 "$run_timeout" "${pin_bench[@]}" "$bin" "$@" 2>"$log"); then
     tail -n 20 "$log" >&2
@@ -221,8 +254,9 @@ run_one() {
   rate=${rate%/s}
   rss=$(sed -n 's/^bench: peak_rss_kb=//p' "$log" | tail -n 1)
   # CPU cost per item, whatever the share of the CPU the run got: of the
-  # calling thread per call (calls), of the whole process per callback (storm).
-  cpu=$(sed -n 's/^bench: \(calling_thread_cpu_ns_per_call\|process_cpu_ns_per_callback\)=//p' "$log" | tail -n 1)
+  # calling thread per call (calls), of the whole process per callback
+  # (storm) or per operation (state and log).
+  cpu=$(sed -n 's/^bench: \(calling_thread_cpu_ns_per_call\|process_cpu_ns_per_callback\|process_cpu_ns_per_op\)=//p' "$log" | tail -n 1)
   printf '  %-4s %-14s %s  (peak RSS %s kB%s)\n' "$side" "$label" "$out" "${rss:-?}" \
     "${cpu:+; CPU $cpu ns/item}"
   echo "$label $side $rate $seconds ${rss:-0} ${cpu:-0}" >>"$results"
@@ -269,6 +303,21 @@ if wanted calls || wanted storm || wanted storm-v1; then
   cluster_down
 fi
 
+# State and the log, with no Mesos cluster: every run on a fresh znode or
+# directory, all under one scratch directory removed at the end.
+if wanted state-zk || wanted state-leveldb || wanted log-append; then
+  scratch=$base_dir/state
+  rm -rf "$scratch"
+  mkdir -p "$scratch"
+  if wanted state-zk && zookeeper_up "$scratch/zookeeper"; then
+    workload state-zk state-zk "127.0.0.1:$zk_port" "/bench/@RUN@" "$state_seconds"
+    zookeeper_down
+  fi
+  workload state-leveldb state-leveldb "$scratch/@RUN@" "$state_seconds"
+  workload log-append log-append "$scratch/@RUN@" "$state_seconds"
+  rm -rf "$scratch"
+fi
+
 # --- reference example memory ------------------------------------------------
 reference_rss=
 if [ "$reference" = 1 ]; then
@@ -309,7 +358,8 @@ for label in "${labels[@]}"; do
     $1 == label && $2 == "cpp"  { c++; cr[c] = $3; cs[c] = $4; cm[c] = $5 }
     END {
       if (!r || !c) exit
-      unit = label == "calls" ? "calls/s" : label ~ /^offers/ ? "offers/s" : "callbacks/s"
+      unit = label == "calls" ? "calls/s" : label ~ /^offers/ ? "offers/s" : \
+        label ~ /^state-/ ? "store+fetch/s" : label ~ /^log-/ ? "appends/s" : "callbacks/s"
       # Paired: the median over rounds of Rust/C++ within a round (the two
       # runs back to back), which a drift of the machine affects less.
       for (i = 1; i <= r && i <= c; i++) pr[i] = rr[i] / cr[i]
@@ -352,7 +402,8 @@ for label in "${labels[@]}"; do
     }
     END {
       if (!n["rust"] || !n["cpp"]) exit
-      what = label == "calls" ? "calling thread, per call" : "whole process, per callback"
+      what = label == "calls" ? "calling thread, per call" : \
+        label ~ /^(state|log)-/ ? "whole process, per operation" : "whole process, per callback"
       r = median("rust"); c = median("cpp")
       printf "| %s | %s | %.1f | %.1f | %.3f |\n", label, what, r, c, r / c
     }' "$results"
@@ -367,6 +418,9 @@ echo "freeing it, as libmesos holds a ResourceOffersMessage's offers together."
 echo "offers-trim64m: as offers, with MALLOC_TRIM_THRESHOLD_=64 MiB on both sides."
 echo "offers-v1: the same batch as one v1 OFFERS event: Rust = serialized by the shim's"
 echo "v1 callbacks and decoded for a Rust v1 scheduler; C++ = one parse of the event."
+echo "state-zk, state-leveldb: one store of a new 100-byte value, then a fetch of it,"
+echo "each waited for; Rust = mesos::state::State, C++ = libmesos's mesos::state::State."
+echo "log-append: one 100-byte append to a one-replica log (quorum 1), waited for."
 if [ -n "$reference_rss" ]; then
   stand_in=$(awk '$1 ~ /^storm-/ && $2 == "cpp" { print $1; exit }' "$results")
   stand_in_rss=$(awk -v l="$stand_in" '$1 == l && $2 == "cpp" { n++; a[n] = $5 }

@@ -22,16 +22,24 @@
 //! bench offers-v1 [SECONDS]    the same batch as one v1 OFFERS event, from
 //!                              the shim's V1Callbacks to a v1 scheduler's
 //!                              `offers` (the twin parses the event)
+//! bench state-zk SERVERS ZNODE SECONDS
+//!                              store + fetch of one variable in a State on
+//!                              ZooKeeper (see state_log.rs)
+//! bench state-leveldb DIR SECONDS
+//!                              the same on LevelDB
+//! bench log-append DIR SECONDS appends to a one-replica log at DIR
 //! ```
 //!
 //! Each prints `<workload> <count> <seconds> <rate>/s` on stdout, and on
 //! stderr its peak resident set size (VmHWM) as `bench: peak_rss_kb=<n>`,
 //! plus a CPU cost that does not depend on the share of the CPU a run got:
-//! `calling_thread_cpu_ns_per_call` (calls) and
-//! `process_cpu_ns_per_callback` (storm).
+//! `calling_thread_cpu_ns_per_call` (calls),
+//! `process_cpu_ns_per_callback` (storm) and `process_cpu_ns_per_op`
+//! (state and log).
 
 #[cfg(offer_path)]
 mod offer_path;
+mod state_log;
 mod storm_v1;
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -328,7 +336,9 @@ fn offers(workload: &str, _seconds: f64) {
 fn usage() -> ! {
     eprintln!(
         "usage: bench calls MASTER SECONDS | bench storm MASTER N | bench storm-v1 MASTER N | \
-         bench offers [SECONDS] | bench offers-batch [SECONDS] | bench offers-v1 [SECONDS]"
+         bench offers [SECONDS] | bench offers-batch [SECONDS] | bench offers-v1 [SECONDS] | \
+         bench state-zk SERVERS ZNODE SECONDS | bench state-leveldb DIR SECONDS | \
+         bench log-append DIR SECONDS"
     );
     std::process::exit(2);
 }
@@ -351,6 +361,11 @@ fn main() {
         [workload @ ("offers" | "offers-batch" | "offers-v1"), seconds] => {
             offers(workload, positive(seconds))
         }
+        ["state-zk", servers, znode, seconds] => {
+            state_log::state_zookeeper(servers, znode, positive(seconds))
+        }
+        ["state-leveldb", dir, seconds] => state_log::state_leveldb(dir, positive(seconds)),
+        ["log-append", dir, seconds] => state_log::log_append(dir, positive(seconds)),
         _ => usage(),
     }
     report_peak_rss();
