@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use mesos::__test_seams::ExecutorDriverSeam;
 use mesos::proto::{ExecutorInfo, FrameworkInfo, SlaveInfo, TaskId, TaskInfo, TaskStatus};
-use mesos::{DriverStatus, Executor, ExecutorDriver, MesosExecutorDriver};
+use mesos::{Executor, ExecutorDriver, MesosExecutorDriver};
 use mesos_test_double::ExecutorDouble;
 use prost::Message;
 
@@ -131,16 +131,6 @@ impl ExecutorHarness {
         &self.driver
     }
 
-    /// The driver's status.
-    pub fn status(&self) -> DriverStatus {
-        self.driver.status()
-    }
-
-    /// Whether the executor stopped its driver.
-    pub fn is_stopped(&self) -> bool {
-        self.status() == DriverStatus::Stopped
-    }
-
     /// Fires `registered` with an executor `executor-0` of framework
     /// `framework-0` on agent `agent-0` (localhost).
     pub fn register(&self) {
@@ -214,16 +204,6 @@ impl ExecutorHarness {
         self.fire(|double| double.error(message));
     }
 
-    /// Every call the executor made on the driver so far, in order.
-    pub fn calls(&self) -> Vec<ExecutorCall> {
-        self.recorder.all(typed)
-    }
-
-    /// The calls made since the last `take_calls`.
-    pub fn take_calls(&mut self) -> Vec<ExecutorCall> {
-        self.recorder.take(typed)
-    }
-
     /// The status updates sent so far.
     pub fn status_updates(&self) -> Vec<TaskStatus> {
         self.calls()
@@ -234,9 +214,6 @@ impl ExecutorHarness {
             })
             .collect()
     }
-
-    fn fire(&self, event: impl FnOnce(&Arc<ExecutorDouble>)) {
-        event(&self.double);
-        crate::harness::raise_callback_panic(self.driver.status(), || self.driver.join());
-    }
 }
+
+harness_basics!(ExecutorHarness, ExecutorDouble, ExecutorCall, typed);

@@ -7,6 +7,43 @@ use std::sync::Arc;
 use mesos::{DriverStatus, Error};
 use mesos_test_double::{Call, DriverDouble};
 
+/// What every harness has, over its `driver` (the owner, which
+/// dereferences to the handle), `double` and `recorder` fields: the
+/// status, the calls read back, and firing a callback.
+macro_rules! harness_basics {
+    ($harness:ty, $double:ty, $call:ty, $typed:path) => {
+        impl $harness {
+            /// The status: `Running` until the code under test stops or
+            /// aborts its driver.
+            pub fn status(&self) -> mesos::DriverStatus {
+                self.driver.status()
+            }
+
+            /// Whether the code under test stopped its driver.
+            pub fn is_stopped(&self) -> bool {
+                self.status() == mesos::DriverStatus::Stopped
+            }
+
+            /// Every call made on the driver so far, in order.
+            pub fn calls(&self) -> Vec<$call> {
+                self.recorder.all($typed)
+            }
+
+            /// The calls made since the last `take_calls`.
+            pub fn take_calls(&mut self) -> Vec<$call> {
+                self.recorder.take($typed)
+            }
+
+            /// Fires one callback with `event`, then raises a panic of the
+            /// code under test here.
+            fn fire(&self, event: impl FnOnce(&std::sync::Arc<$double>)) {
+                event(&self.double);
+                $crate::harness::raise_callback_panic(self.driver.status(), || self.driver.join());
+            }
+        }
+    };
+}
+
 /// One driver's call record, read as typed calls.
 pub(crate) struct Recorder {
     driver: Arc<DriverDouble>,

@@ -80,9 +80,10 @@
 
 #[macro_use]
 mod typed;
+#[macro_use]
+mod harness;
 
 mod executor;
-mod harness;
 pub mod offers;
 mod recorded;
 mod scheduler;

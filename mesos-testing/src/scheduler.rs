@@ -11,7 +11,7 @@ use mesos::proto::{
     offer, ExecutorId, Filters, FrameworkId, FrameworkInfo, MasterInfo, Offer, OfferId, Request,
     SlaveId, TaskId, TaskInfo, TaskState, TaskStatus,
 };
-use mesos::{DriverStatus, MesosSchedulerDriver, Scheduler, SchedulerDriver};
+use mesos::{MesosSchedulerDriver, Scheduler, SchedulerDriver};
 use mesos_test_double::SchedulerDouble;
 use prost::Message;
 
@@ -297,17 +297,6 @@ impl SchedulerHarness {
         &self.driver
     }
 
-    /// The driver's status: `Running` until the scheduler stops or
-    /// aborts it.
-    pub fn status(&self) -> DriverStatus {
-        self.driver.status()
-    }
-
-    /// Whether the scheduler stopped its driver.
-    pub fn is_stopped(&self) -> bool {
-        self.status() == DriverStatus::Stopped
-    }
-
     /// Fires `registered` with framework id `framework-0` and a master on
     /// 127.0.0.1:5050; returns the id.
     pub fn register(&self) -> FrameworkId {
@@ -400,17 +389,6 @@ impl SchedulerHarness {
         self.fire(|double| double.error(message));
     }
 
-    /// Every call the scheduler (or the test) made on the driver so far,
-    /// in order.
-    pub fn calls(&self) -> Vec<SchedulerCall> {
-        self.recorder.all(typed)
-    }
-
-    /// The calls made since the last `take_calls`.
-    pub fn take_calls(&mut self) -> Vec<SchedulerCall> {
-        self.recorder.take(typed)
-    }
-
     /// The tasks launched so far, by `launch_tasks` or by LAUNCH
     /// operations of `accept_offers`.
     pub fn launched_tasks(&self) -> Vec<TaskInfo> {
@@ -438,11 +416,6 @@ impl SchedulerHarness {
             })
             .collect()
     }
-
-    fn fire(&self, event: impl FnOnce(&Arc<SchedulerDouble>)) {
-        event(&self.double);
-        crate::harness::raise_callback_panic(self.driver.status(), || self.driver.join());
-    }
 }
 
 fn loopback_master() -> MasterInfo {
@@ -454,3 +427,5 @@ fn loopback_master() -> MasterInfo {
         ..Default::default()
     }
 }
+
+harness_basics!(SchedulerHarness, SchedulerDouble, SchedulerCall, typed);

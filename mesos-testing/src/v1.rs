@@ -33,7 +33,6 @@ use mesos::proto::v1::executor as v1_executor;
 use mesos::proto::v1::scheduler::{event, ApiResult, Call, Event};
 use mesos::proto::v1::{AgentId, FrameworkId, Offer, OfferId, TaskId, TaskState, TaskStatus};
 use mesos::v1;
-use mesos::DriverStatus;
 use mesos_test_double::{V1ExecutorDouble, V1SchedulerDouble};
 use prost::Message;
 
@@ -102,7 +101,7 @@ mod scheduler_typed {
 /// A v1 [`Scheduler`](v1::scheduler::Scheduler) under test (heartbeat
 /// monitoring off: the test decides when time passes).
 pub struct V1SchedulerHarness {
-    mesos: v1::scheduler::Mesos,
+    driver: v1::scheduler::Mesos,
     double: Arc<V1SchedulerDouble>,
     recorder: Recorder,
 }
@@ -123,7 +122,7 @@ impl V1SchedulerHarness {
         }
         let recorder = Recorder::new(&double.driver);
         Self {
-            mesos,
+            driver: mesos,
             double,
             recorder,
         }
@@ -131,17 +130,7 @@ impl V1SchedulerHarness {
 
     /// The connection, as the scheduler's callbacks get it.
     pub fn connection(&self) -> &v1::scheduler::Connection {
-        &self.mesos
-    }
-
-    /// The status: `Running` until the scheduler stops or aborts.
-    pub fn status(&self) -> DriverStatus {
-        self.mesos.status()
-    }
-
-    /// Whether the scheduler stopped.
-    pub fn is_stopped(&self) -> bool {
-        self.status() == DriverStatus::Stopped
+        &self.driver
     }
 
     /// Fires `connected`.
@@ -230,16 +219,6 @@ impl V1SchedulerHarness {
         }]);
     }
 
-    /// Everything the scheduler did so far, in order.
-    pub fn calls(&self) -> Vec<V1SchedulerCall> {
-        self.recorder.all(scheduler_typed::typed)
-    }
-
-    /// What it did since the last `take_calls`.
-    pub fn take_calls(&mut self) -> Vec<V1SchedulerCall> {
-        self.recorder.take(scheduler_typed::typed)
-    }
-
     /// The calls sent to the master so far (sent or awaited), in order.
     pub fn sent(&self) -> Vec<Call> {
         self.calls()
@@ -249,11 +228,6 @@ impl V1SchedulerHarness {
                 _ => None,
             })
             .collect()
-    }
-
-    fn fire(&self, event: impl FnOnce(&Arc<V1SchedulerDouble>)) {
-        event(&self.double);
-        crate::harness::raise_callback_panic(self.mesos.status(), || self.mesos.join());
     }
 }
 
@@ -304,7 +278,7 @@ mod executor_typed {
 /// environment an agent gives executor `executor-0` of framework
 /// `framework-0` on `agent-0`.
 pub struct V1ExecutorHarness {
-    mesos: v1::executor::Mesos,
+    driver: v1::executor::Mesos,
     double: Arc<V1ExecutorDouble>,
     recorder: Recorder,
 }
@@ -334,7 +308,7 @@ impl V1ExecutorHarness {
         }
         let recorder = Recorder::new(&double.driver);
         Self {
-            mesos,
+            driver: mesos,
             double,
             recorder,
         }
@@ -342,12 +316,7 @@ impl V1ExecutorHarness {
 
     /// The connection, as the executor's callbacks get it.
     pub fn connection(&self) -> &v1::executor::Connection {
-        &self.mesos
-    }
-
-    /// The status.
-    pub fn status(&self) -> DriverStatus {
-        self.mesos.status()
+        &self.driver
     }
 
     /// Fires `connected`.
@@ -369,16 +338,6 @@ impl V1ExecutorHarness {
         self.fire(|double| double.received(events));
     }
 
-    /// Everything the executor did so far, in order.
-    pub fn calls(&self) -> Vec<V1ExecutorCall> {
-        self.recorder.all(executor_typed::typed)
-    }
-
-    /// What it did since the last `take_calls`.
-    pub fn take_calls(&mut self) -> Vec<V1ExecutorCall> {
-        self.recorder.take(executor_typed::typed)
-    }
-
     /// The calls sent to the agent so far, in order.
     pub fn sent(&self) -> Vec<v1_executor::Call> {
         self.calls()
@@ -389,9 +348,18 @@ impl V1ExecutorHarness {
             })
             .collect()
     }
-
-    fn fire(&self, event: impl FnOnce(&Arc<V1ExecutorDouble>)) {
-        event(&self.double);
-        crate::harness::raise_callback_panic(self.mesos.status(), || self.mesos.join());
-    }
 }
+
+harness_basics!(
+    V1SchedulerHarness,
+    V1SchedulerDouble,
+    V1SchedulerCall,
+    scheduler_typed::typed
+);
+
+harness_basics!(
+    V1ExecutorHarness,
+    V1ExecutorDouble,
+    V1ExecutorCall,
+    executor_typed::typed
+);
