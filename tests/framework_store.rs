@@ -1,7 +1,9 @@
-//! `main --framework-store`: killed after registering, the reference
-//! framework's restart reads its id back from State on ZooKeeper and fails
-//! over to the same framework, which then finishes the scenario. Skipped
-//! loudly without Mesos or ZooKeeper; `MESOS_TEST_REQUIRE=1` fails instead.
+//! `main --framework-store`: killed after registering (or after launching
+//! its task), the reference framework's restart reads its id back from
+//! State on ZooKeeper, fails over to the same framework, reconciles its
+//! task with the master, and finishes the scenario without launching the
+//! task twice. Skipped loudly without Mesos or ZooKeeper;
+//! `MESOS_TEST_REQUIRE=1` fails instead.
 
 mod support;
 
@@ -14,9 +16,9 @@ use support::{example_binary, run_example, Cluster};
 
 const AGENT_RESOURCES: &str = "cpus:1;mem:1024;disk:10000";
 
-/// Runs `main` until it has stored its framework id, then kills it;
-/// returns the id it registered as.
-fn register_and_die(master: &str, store: &str) -> String {
+/// Runs `main` until it prints a line starting with `until`, then kills
+/// it; returns the id it registered as.
+fn run_and_die(master: &str, store: &str, until: &str) -> String {
     let mut main = Command::new(example_binary("main"))
         .args(["--master", master, "--framework-store", store])
         .stdout(Stdio::piped())
@@ -30,7 +32,7 @@ fn register_and_die(master: &str, store: &str) -> String {
         if let Some(rest) = line.strip_prefix("registered as framework ") {
             registered = rest.split_whitespace().next().map(String::from);
         }
-        if line.starts_with("framework id stored") {
+        if line.starts_with(until) {
             break;
         }
     }
@@ -53,7 +55,7 @@ fn a_restarted_main_fails_over_to_the_framework_id_it_stored() {
     let master = cluster.master.clone();
     assert!(run_example("reserve_cluster", &["--master", &master]).0);
 
-    let id = register_and_die(&master, &store);
+    let id = run_and_die(&master, &store, "framework id stored");
     let state = State::zookeeper(&ZooKeeper::parse(&store).unwrap()).unwrap();
     let stored = state
         .fetch("framework-id", Duration::from_secs(30))
@@ -89,4 +91,59 @@ fn a_restarted_main_fails_over_to_the_framework_id_it_stored() {
         after.value().is_empty(),
         "the id is forgotten once the framework is torn down"
     );
+}
+
+/// The tasks the master has for framework `id`, running and completed.
+fn tasks_of(cluster: &Cluster, id: &str) -> Vec<serde_json::Value> {
+    let frameworks: serde_json::Value =
+        serde_json::from_str(&cluster.http().get("/master/frameworks").unwrap()).unwrap();
+    ["frameworks", "completed_frameworks"]
+        .iter()
+        .filter_map(|key| frameworks[key].as_array())
+        .flatten()
+        .filter(|framework| framework["id"] == id)
+        .flat_map(|framework| {
+            ["tasks", "completed_tasks"]
+                .iter()
+                .filter_map(|key| framework[key].as_array())
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn a_main_killed_after_launching_reconciles_on_restart_and_launches_nothing_twice() {
+    const TEST: &str =
+        "a_main_killed_after_launching_reconciles_on_restart_and_launches_nothing_twice";
+    let Some((install, zookeeper_install)) = support::require_mesos_and_zookeeper(TEST) else {
+        return;
+    };
+    let zookeeper = zookeeper_install
+        .start(&support::scratch_dir(TEST))
+        .unwrap();
+    let store = format!("127.0.0.1:{}/framework-store", zookeeper.port);
+    let cluster = Cluster::start(&install, 4, AGENT_RESOURCES);
+    let master = cluster.master.clone();
+    assert!(run_example("reserve_cluster", &["--master", &master]).0);
+
+    let id = run_and_die(&master, &store, "task refinement-task launched");
+    let (ok, output) = run_example("main", &["--master", &master, "--framework-store", &store]);
+    assert!(ok, "the restart failed:\n{output}");
+    for line in [
+        format!("failing over to framework {id}"),
+        "reconciling task refinement-task with the master".to_string(),
+        "reconciled: task refinement-task is".to_string(),
+        "TaskFinished".to_string(),
+    ] {
+        assert!(output.contains(&line), "missing {line:?} in:\n{output}");
+    }
+    assert!(
+        !output.contains("launched on agent"),
+        "launched again:\n{output}"
+    );
+    let tasks = tasks_of(&cluster, &id);
+    assert_eq!(tasks.len(), 1, "one task in all: {tasks:?}");
+    assert_eq!(tasks[0]["state"], "TASK_FINISHED", "{tasks:?}");
 }

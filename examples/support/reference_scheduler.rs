@@ -6,7 +6,7 @@
 //! the task ends. See `examples/main.rs` for the whole story.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mesos::operations;
 use mesos::proto::framework_info::capability::Type as Capability;
@@ -23,6 +23,7 @@ use crate::scenario::{
     self, portion, EXECUTOR_ID, EXECUTOR_SHARE, PARENT_ROLE, ROLE, TASK_ID, TASK_SHARE,
 };
 use mesos::failover::FrameworkIdStore;
+use mesos::reconcile::{Backoff, Observed, Reconciler, Report};
 
 /// The framework as it registers: in [`ROLE`], with the capabilities
 /// hierarchical roles and refinement need, authenticated as `principal`.
@@ -42,8 +43,22 @@ pub fn framework_info(principal: Option<String>) -> FrameworkInfo {
     }
 }
 
+/// Where the scenario is. A fresh start begins at `Refining`; a failover
+/// (an id from the framework store) at `Reconciling`, which moves to
+/// `Running` if Mesos still knows the task, to `Done` if it ended while
+/// the scheduler was away, and back to `Refining` if Mesos lost it:
+///
+/// ```text
+/// Reconciling ──known──► Running ──finished──► Done (or CleaningUp ──► Done)
+///      │ lost                ▲
+///      ▼                     │ launched
+/// Refining ──RESERVE──► AwaitingRefined
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Phase {
+    /// Failing over: asking the master what became of the task, before
+    /// doing anything that could launch it twice.
+    Reconciling,
     /// Looking for resources reserved to tenant1/private to refine.
     Refining,
     /// RESERVE sent; waiting for the refined resources to be offered.
@@ -66,6 +81,9 @@ pub struct RefinementScheduler {
     agent: Option<SlaveId>,
     outcome: Outcome,
     store: Option<Arc<FrameworkIdStore>>,
+    /// Failing over to a stored framework id: reconcile first.
+    failing_over: bool,
+    reconciler: Reconciler,
 }
 
 impl RefinementScheduler {
@@ -89,6 +107,84 @@ impl RefinementScheduler {
             agent: None,
             outcome,
             store,
+            failing_over: false,
+            reconciler: Reconciler::new(Backoff {
+                first: Duration::from_secs(2),
+                ..Backoff::default()
+            }),
+        }
+    }
+
+    /// This run fails over to a framework a previous run registered: its
+    /// task may be running already.
+    pub fn failing_over(mut self) -> Self {
+        self.failing_over = true;
+        self
+    }
+
+    /// Asks the master what it knows of the task (explicit reconciliation).
+    fn reconcile(&mut self, driver: &SchedulerDriver) {
+        let mut believed = TaskStatus {
+            task_id: TaskId {
+                value: TASK_ID.into(),
+            },
+            slave_id: self.agent.clone(),
+            ..Default::default()
+        };
+        believed.set_state(TaskState::TaskRunning);
+        let asks = self.reconciler.start([believed], Instant::now());
+        println!("reconciling task {TASK_ID} with the master");
+        log::info!("waiting for the master's answer about task {TASK_ID}");
+        let _ = driver.reconcile_tasks(&asks);
+    }
+
+    /// What the reconciliation found: go on from where the task is.
+    fn reconciled(&mut self, driver: &SchedulerDriver, report: Report) {
+        if let Some(status) = report.confirmed.into_iter().next() {
+            println!(
+                "reconciled: task {TASK_ID} is {:?} on agent {}",
+                status.state(),
+                status.slave_id.as_ref().map_or("?", |id| id.value.as_str())
+            );
+            self.agent = status.slave_id.clone().or(self.agent.take());
+            self.phase = Phase::Running;
+            self.task_status(driver, status);
+        } else if self.phase == Phase::Reconciling {
+            println!("reconciled: the master does not know task {TASK_ID}; starting the scenario");
+            self.phase = Phase::Refining;
+        }
+    }
+
+    /// A status of the task (an update, or a reconciliation's answer).
+    fn task_status(&mut self, driver: &SchedulerDriver, status: TaskStatus) {
+        let state = status.state();
+        let message = status.message().to_string();
+        println!(
+            "status update: task {} is {state:?} {message}",
+            status.task_id.value
+        );
+        match state {
+            TaskState::TaskStaging | TaskState::TaskStarting | TaskState::TaskRunning => {}
+            TaskState::TaskFinished if self.cleanup => {
+                println!("task finished; waiting for the refined resources to unreserve them (--cleanup)");
+                self.phase = Phase::CleaningUp;
+            }
+            TaskState::TaskFinished => {
+                self.finish(driver, Ok(format!("task {TASK_ID} finished: {message}")))
+            }
+            _ => {
+                let reason = status
+                    .reason
+                    .map(|_| format!(" (reason {:?})", status.reason()))
+                    .unwrap_or_default();
+                self.finish(
+                    driver,
+                    Err(format!(
+                        "task {} ended {state:?}{reason}: {message}",
+                        status.task_id.value
+                    )),
+                );
+            }
         }
     }
 
@@ -194,7 +290,12 @@ impl RefinementScheduler {
 }
 
 impl Scheduler for RefinementScheduler {
-    fn registered(&mut self, _: &SchedulerDriver, framework_id: FrameworkId, master: MasterInfo) {
+    fn registered(
+        &mut self,
+        driver: &SchedulerDriver,
+        framework_id: FrameworkId,
+        master: MasterInfo,
+    ) {
         println!(
             "registered as framework {} with master {}:{} in role {ROLE}",
             framework_id.value,
@@ -207,6 +308,11 @@ impl Scheduler for RefinementScheduler {
                 Err(error) => eprintln!("main: could not store the framework id: {error}"),
             }
         }
+        if self.failing_over {
+            self.phase = Phase::Reconciling;
+            self.reconcile(driver);
+            return;
+        }
         log::info!(
             "waiting for offers holding resources reserved to {PARENT_ROLE} (none come unless \
              the cluster is reserved: cargo run --example reserve_cluster)"
@@ -214,12 +320,16 @@ impl Scheduler for RefinementScheduler {
         self.framework_id = Some(framework_id);
     }
 
-    fn reregistered(&mut self, _: &SchedulerDriver, master: MasterInfo) {
+    fn reregistered(&mut self, driver: &SchedulerDriver, master: MasterInfo) {
         println!(
             "re-registered with master {}:{}",
             master.hostname(),
             master.port
         );
+        // A new leading master may have missed updates: ask again.
+        if self.phase == Phase::Running {
+            self.reconcile(driver);
+        }
     }
 
     fn disconnected(&mut self, _: &SchedulerDriver) {
@@ -227,6 +337,15 @@ impl Scheduler for RefinementScheduler {
     }
 
     fn resource_offers(&mut self, driver: &SchedulerDriver, offers: Vec<Offer>) {
+        // Offers come every few seconds: the reconciler's clock ticks here.
+        if let Some(due) = self.reconciler.poll(Instant::now()) {
+            if let Some(asks) = due.request.filter(|asks| !asks.is_empty()) {
+                let _ = driver.reconcile_tasks(&asks);
+            }
+            if let Some(report) = due.gave_up {
+                self.reconciled(driver, report);
+            }
+        }
         for offer in offers {
             let (refined, parent) = scenario::reservations(offer.resources.clone());
             let ours = self
@@ -234,6 +353,8 @@ impl Scheduler for RefinementScheduler {
                 .as_ref()
                 .is_none_or(|agent| *agent == offer.slave_id);
             match self.phase {
+                // Nothing that could launch the task twice until reconciled.
+                Phase::Reconciling => Self::decline(driver, &offer, 1.0),
                 Phase::Refining if !refined.is_empty() => self.launch(driver, &offer, &refined),
                 Phase::Refining if !parent.is_empty() => self.refine(driver, &offer, &parent),
                 Phase::AwaitingRefined if ours && !refined.is_empty() => {
@@ -266,34 +387,13 @@ impl Scheduler for RefinementScheduler {
     }
 
     fn status_update(&mut self, driver: &SchedulerDriver, status: TaskStatus) {
-        let state = status.state();
-        let message = status.message().to_string();
-        println!(
-            "status update: task {} is {state:?} {message}",
-            status.task_id.value
-        );
-        match state {
-            TaskState::TaskStaging | TaskState::TaskStarting | TaskState::TaskRunning => {}
-            TaskState::TaskFinished if self.cleanup => {
-                println!("task finished; waiting for the refined resources to unreserve them (--cleanup)");
-                self.phase = Phase::CleaningUp;
+        match self.reconciler.observe(&status) {
+            Observed::Done(report) => return self.reconciled(driver, report),
+            Observed::Answer => return,
+            Observed::UnknownToFramework(status) => {
+                return println!("the master knows task {}, not ours", status.task_id.value)
             }
-            TaskState::TaskFinished => {
-                self.finish(driver, Ok(format!("task {TASK_ID} finished: {message}")))
-            }
-            _ => {
-                let reason = status
-                    .reason
-                    .map(|_| format!(" (reason {:?})", status.reason()))
-                    .unwrap_or_default();
-                self.finish(
-                    driver,
-                    Err(format!(
-                        "task {} ended {state:?}{reason}: {message}",
-                        status.task_id.value
-                    )),
-                );
-            }
+            _ => self.task_status(driver, status),
         }
     }
 
@@ -376,13 +476,17 @@ pub fn run(run: Run) -> Result<String, Failed> {
         Some(Err(error)) => return Err(Failed::usage(format!("--framework-store: {error}"))),
     };
     let mut framework = framework_info(principal.clone());
+    let mut failing_over = false;
     if let Some(store) = &store {
         // Within the hour a restart owns the framework and its tasks again.
         match store.prepare(&mut framework, FAILOVER_TIMEOUT) {
-            Ok(Some(id)) => println!(
-                "failing over to framework {} (from the framework store)",
-                id.value
-            ),
+            Ok(Some(id)) => {
+                println!(
+                    "failing over to framework {} (from the framework store)",
+                    id.value
+                );
+                failing_over = true;
+            }
             Ok(None) => {}
             Err(error) => {
                 return Err(Failed::run(format!(
@@ -391,13 +495,16 @@ pub fn run(run: Run) -> Result<String, Failed> {
             }
         }
     }
-    let scheduler = RefinementScheduler::new(
+    let mut scheduler = RefinementScheduler::new(
         run.executor,
         run.cleanup,
         principal,
         Arc::clone(&outcome),
         store.clone(),
     );
+    if failing_over {
+        scheduler = scheduler.failing_over();
+    }
     let mut builder = MesosSchedulerDriver::builder(scheduler, framework, run.master.clone());
     if let Some((principal, secret)) = run.credential {
         builder = builder.credential(Credential {

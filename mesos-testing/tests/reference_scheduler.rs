@@ -164,3 +164,65 @@ fn the_reference_scheduler_declines_what_it_cannot_use_and_reports_a_failed_task
         "{outcome:?}"
     );
 }
+
+fn reconciliation_answer(state: TaskState) -> mesos::proto::TaskStatus {
+    let mut status = mesos::proto::TaskStatus {
+        task_id: mesos::proto::TaskId {
+            value: scenario::TASK_ID.into(),
+        },
+        slave_id: Some(mesos::proto::SlaveId {
+            value: AGENT_0.into(),
+        }),
+        ..Default::default()
+    };
+    status.set_state(state);
+    status.set_reason(mesos::proto::task_status::Reason::Reconciliation);
+    status
+}
+
+fn failing_over() -> (SchedulerHarness, Outcome) {
+    let outcome = Outcome::default();
+    let executor = ExecutorSource::path(Path::new("/bin/true")).unwrap();
+    let scheduler =
+        RefinementScheduler::new(executor, false, None, outcome.clone(), None).failing_over();
+    (
+        SchedulerHarness::new(scheduler, framework_info(None)),
+        outcome,
+    )
+}
+
+#[test]
+fn failing_over_it_reconciles_first_and_waits_for_a_task_mesos_still_runs() {
+    let (mut harness, outcome) = failing_over();
+    harness.register();
+    let calls = harness.take_calls();
+    let [SchedulerCall::ReconcileTasks { statuses }] = calls.as_slice() else {
+        panic!("it asks about its task first: {calls:?}");
+    };
+    assert_eq!(statuses[0].task_id.value, scenario::TASK_ID);
+
+    // Until the master answers, nothing that could launch twice.
+    let offers = reference_cluster::offers();
+    harness.offers(offers.clone());
+    assert_eq!(harness.declined_offers().len(), offers.len());
+    assert!(harness.launched_tasks().is_empty());
+
+    harness.status_update(reconciliation_answer(TaskState::TaskRunning));
+    harness.offers([reference_cluster::offer_to(reference_cluster::ROLE, 0).unwrap()]);
+    assert!(harness.launched_tasks().is_empty(), "the task runs already");
+    harness.task_state(scenario::TASK_ID, AGENT_0, TaskState::TaskFinished);
+    assert!(harness.is_stopped());
+    assert!(matches!(&*outcome.lock().unwrap(), Some(Ok(_))));
+}
+
+#[test]
+fn failing_over_to_a_task_mesos_lost_it_starts_the_scenario_again() {
+    let (mut harness, _) = failing_over();
+    harness.register();
+    harness.status_update(reconciliation_answer(TaskState::TaskLost));
+    harness.take_calls();
+    let offers = reference_cluster::offers();
+    harness.offers(offers.clone());
+    let operations = accepted(&harness.take_calls(), &offers[0], &offers);
+    assert_eq!(operations[0].r#type(), OperationType::Reserve);
+}
