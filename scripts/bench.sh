@@ -76,7 +76,6 @@ storm_sizes=${BENCH_STORM_SIZES:-1000 10000}
 offer_seconds=${BENCH_OFFER_SECONDS:-2}
 state_seconds=${BENCH_STATE_SECONDS:-3}
 zk_port=${BENCH_ZK_PORT:-15181}
-zk_jar=${ZOOKEEPER_JAR:-/usr/share/java/zookeeper.jar}
 run_timeout=${BENCH_RUN_TIMEOUT:-180}
 reference=${BENCH_REFERENCE:-1}
 pin=${BENCH_PIN:-1}
@@ -95,6 +94,9 @@ wanted() { [[ $workloads == *" $1 "* ]]; }
 # find_mesos, mesos_cxx, mesos_link, die
 # shellcheck source=scripts/lib/mesos.sh
 . scripts/lib/mesos.sh
+# zookeeper_up, zookeeper_down
+# shellcheck source=scripts/lib/zookeeper.sh
+. scripts/lib/zookeeper.sh
 find_mesos
 
 # --- build both sides ----------------------------------------------------------
@@ -157,7 +159,6 @@ if [ "$pin" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
   pin_cluster=(taskset -c "$last_cpu")
 fi
 cluster_dir=
-zk_pid=
 cluster_up() {
   cluster_dir=$1
   MESOS_CLUSTER_DIR=$cluster_dir MESOS_AGENTS=$2 "${pin_cluster[@]}" scripts/local-cluster.sh up
@@ -166,41 +167,6 @@ cluster_down() {
   if [ -n "$cluster_dir" ]; then
     MESOS_CLUSTER_DIR=$cluster_dir scripts/local-cluster.sh down || true
     cluster_dir=
-  fi
-}
-# zookeeper_up DIR: a ZooKeeper server on 127.0.0.1:$zk_port with its data
-# in DIR, once it answers `ruok`; false (with the reason) if it can't start.
-zookeeper_up() {
-  local dir=$1 java i
-  java=${JAVA_HOME:+$JAVA_HOME/bin/java}
-  java=${java:-$(command -v java || true)}
-  if [ -z "$java" ] || [ ! -e "$zk_jar" ]; then
-    echo "bench: no java or no $zk_jar (set ZOOKEEPER_JAR): skipping state-zk" >&2
-    return 1
-  fi
-  mkdir -p "$dir/data"
-  printf 'tickTime=250\ninitLimit=10\nsyncLimit=5\ndataDir=%s\nclientPort=%s\nclientPortAddress=127.0.0.1\nmaxClientCnxns=0\nadmin.enableServer=false\n4lw.commands.whitelist=ruok\n' \
-    "$dir/data" "$zk_port" >"$dir/zoo.cfg"
-  # The jar's manifest names its dependencies, next to it.
-  "${pin_cluster[@]}" "$java" -Xmx256m -cp "$zk_jar:$(dirname "$zk_jar")/*" \
-    org.apache.zookeeper.server.ZooKeeperServerMain "$dir/zoo.cfg" >"$dir/zookeeper.out" 2>&1 &
-  zk_pid=$!
-  for ((i = 0; i < 300; i++)); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$zk_port" && printf ruok >&3 && [ "$(timeout 2 cat <&3)" = imok ]) 2>/dev/null; then
-      return 0
-    fi
-    kill -0 "$zk_pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  echo "bench: ZooKeeper did not start on port $zk_port (see $dir/zookeeper.out): skipping state-zk" >&2
-  zookeeper_down
-  return 1
-}
-zookeeper_down() {
-  if [ -n "$zk_pid" ]; then
-    kill "$zk_pid" 2>/dev/null || true
-    wait "$zk_pid" 2>/dev/null || true
-    zk_pid=
   fi
 }
 trap 'cluster_down; zookeeper_down' EXIT
@@ -309,9 +275,13 @@ if wanted state-zk || wanted state-leveldb || wanted log-append; then
   scratch=$base_dir/state
   rm -rf "$scratch"
   mkdir -p "$scratch"
-  if wanted state-zk && zookeeper_up "$scratch/zookeeper"; then
-    workload state-zk state-zk "127.0.0.1:$zk_port" "/bench/@RUN@" "$state_seconds"
-    zookeeper_down
+  if wanted state-zk; then
+    if zookeeper_up "$scratch/zookeeper" "$zk_port"; then
+      workload state-zk state-zk "127.0.0.1:$zk_port" "/bench/@RUN@" "$state_seconds"
+      zookeeper_down
+    else
+      echo "bench: skipping state-zk" >&2
+    fi
   fi
   workload state-leveldb state-leveldb "$scratch/@RUN@" "$state_seconds"
   workload log-append log-append "$scratch/@RUN@" "$state_seconds"
