@@ -388,10 +388,10 @@ impl Scheduler for RefinementScheduler {
 
     fn status_update(&mut self, driver: &SchedulerDriver, status: TaskStatus) {
         match self.reconciler.observe(&status) {
-            Observed::Done(report) => return self.reconciled(driver, report),
-            Observed::Answer => return,
+            Observed::Done(report) => self.reconciled(driver, report),
+            Observed::Answer => {} // more answers to come
             Observed::UnknownToFramework(status) => {
-                return println!("the master knows task {}, not ours", status.task_id.value)
+                println!("the master knows task {}, not ours", status.task_id.value)
             }
             _ => self.task_status(driver, status),
         }
