@@ -112,18 +112,7 @@ impl ExecutorHarness {
         let driver =
             MesosExecutorDriver::with_shim_api(executor, environment, &mesos_test_double::API)
                 .unwrap_or_else(|error| panic!("mesos-testing: cannot create the driver: {error}"));
-        let double = mesos_test_double::executor_created_here()
-            .expect("mesos-testing: the driver was created, so the double knows it");
-        double.driver.deliver_on_caller();
-        if let Err(error) = driver.start() {
-            panic!("mesos-testing: the driver did not start: {error}");
-        }
-        let recorder = Recorder::new(&double.driver);
-        Self {
-            driver,
-            double,
-            recorder,
-        }
+        Self::attached(driver, mesos_test_double::executor_created_here())
     }
 
     /// The driver handle, as the executor's callbacks get it.
@@ -216,4 +205,10 @@ impl ExecutorHarness {
     }
 }
 
-harness_basics!(ExecutorHarness, ExecutorDouble, ExecutorCall, typed);
+harness_basics!(
+    ExecutorHarness,
+    MesosExecutorDriver,
+    ExecutorDouble,
+    ExecutorCall,
+    typed
+);

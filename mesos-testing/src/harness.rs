@@ -11,8 +11,26 @@ use mesos_test_double::{Call, DriverDouble};
 /// dereferences to the handle), `double` and `recorder` fields: the
 /// status, the calls read back, and firing a callback.
 macro_rules! harness_basics {
-    ($harness:ty, $double:ty, $call:ty, $typed:path) => {
+    ($harness:ty, $owner:ty, $double:ty, $call:ty, $typed:path) => {
         impl $harness {
+            /// The harness around `driver`, just created on this thread
+            /// over the double (`found`: the double it created): callbacks
+            /// delivered on the caller's thread, the driver started.
+            fn attached(driver: $owner, found: Option<std::sync::Arc<$double>>) -> Self {
+                let double =
+                    found.expect("mesos-testing: the driver was created, so the double knows it");
+                double.driver.deliver_on_caller();
+                if let Err(error) = driver.start() {
+                    panic!("mesos-testing: the driver did not start: {error}");
+                }
+                let recorder = $crate::harness::Recorder::new(&double.driver);
+                Self {
+                    driver,
+                    double,
+                    recorder,
+                }
+            }
+
             /// The status: `Running` until the code under test stops or
             /// aborts its driver.
             pub fn status(&self) -> mesos::DriverStatus {

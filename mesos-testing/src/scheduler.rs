@@ -277,18 +277,7 @@ impl SchedulerHarness {
             .shim_api(&mesos_test_double::API)
             .build()
             .unwrap_or_else(|error| panic!("mesos-testing: cannot create the driver: {error}"));
-        let double = mesos_test_double::scheduler_created_here()
-            .expect("mesos-testing: the driver was created, so the double knows it");
-        double.driver.deliver_on_caller();
-        if let Err(error) = driver.start() {
-            panic!("mesos-testing: the driver did not start: {error}");
-        }
-        let recorder = Recorder::new(&double.driver);
-        Self {
-            driver,
-            double,
-            recorder,
-        }
+        Self::attached(driver, mesos_test_double::scheduler_created_here())
     }
 
     /// The driver handle, as the scheduler's callbacks get it: to call it
@@ -428,4 +417,10 @@ fn loopback_master() -> MasterInfo {
     }
 }
 
-harness_basics!(SchedulerHarness, SchedulerDouble, SchedulerCall, typed);
+harness_basics!(
+    SchedulerHarness,
+    MesosSchedulerDriver,
+    SchedulerDouble,
+    SchedulerCall,
+    typed
+);

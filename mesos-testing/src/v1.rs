@@ -114,18 +114,7 @@ impl V1SchedulerHarness {
             .shim_api(&mesos_test_double::API)
             .build()
             .unwrap_or_else(|error| panic!("mesos-testing: cannot create the scheduler: {error}"));
-        let double = mesos_test_double::v1_scheduler_created_here()
-            .expect("mesos-testing: the scheduler was created, so the double knows it");
-        double.driver.deliver_on_caller();
-        if let Err(error) = mesos.start() {
-            panic!("mesos-testing: the scheduler did not start: {error}");
-        }
-        let recorder = Recorder::new(&double.driver);
-        Self {
-            driver: mesos,
-            double,
-            recorder,
-        }
+        Self::attached(mesos, mesos_test_double::v1_scheduler_created_here())
     }
 
     /// The connection, as the scheduler's callbacks get it.
@@ -300,18 +289,7 @@ impl V1ExecutorHarness {
                 .unwrap_or_else(|error| {
                     panic!("mesos-testing: cannot create the executor: {error}")
                 });
-        let double = mesos_test_double::v1_executor_created_here()
-            .expect("mesos-testing: the executor was created, so the double knows it");
-        double.driver.deliver_on_caller();
-        if let Err(error) = mesos.start() {
-            panic!("mesos-testing: the executor did not start: {error}");
-        }
-        let recorder = Recorder::new(&double.driver);
-        Self {
-            driver: mesos,
-            double,
-            recorder,
-        }
+        Self::attached(mesos, mesos_test_double::v1_executor_created_here())
     }
 
     /// The connection, as the executor's callbacks get it.
@@ -352,6 +330,7 @@ impl V1ExecutorHarness {
 
 harness_basics!(
     V1SchedulerHarness,
+    v1::scheduler::Mesos,
     V1SchedulerDouble,
     V1SchedulerCall,
     scheduler_typed::typed
@@ -359,6 +338,7 @@ harness_basics!(
 
 harness_basics!(
     V1ExecutorHarness,
+    v1::executor::Mesos,
     V1ExecutorDouble,
     V1ExecutorCall,
     executor_typed::typed
