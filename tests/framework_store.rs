@@ -16,6 +16,32 @@ use support::{example_binary, run_example, Cluster};
 
 const AGENT_RESOURCES: &str = "cpus:1;mem:1024;disk:10000";
 
+/// A ZooKeeper for the store, and a four-agent cluster reserved by
+/// `reserve_cluster`; `None` (the test skipped) without Mesos or ZooKeeper.
+struct Setup {
+    _zookeeper: support::zookeeper::ZooKeeper,
+    store: String,
+    cluster: Cluster,
+    master: String,
+}
+
+fn setup(test: &str) -> Option<Setup> {
+    let (install, zookeeper_install) = support::require_mesos_and_zookeeper(test)?;
+    let zookeeper = zookeeper_install
+        .start(&support::scratch_dir(test))
+        .unwrap();
+    let store = format!("127.0.0.1:{}/framework-store", zookeeper.port);
+    let cluster = Cluster::start(&install, 4, AGENT_RESOURCES);
+    let master = cluster.master.clone();
+    assert!(run_example("reserve_cluster", &["--master", &master]).0);
+    Some(Setup {
+        _zookeeper: zookeeper,
+        store,
+        cluster,
+        master,
+    })
+}
+
 /// Runs `main` until it prints a line starting with `until`, then kills
 /// it; returns the id it registered as.
 fn run_and_die(master: &str, store: &str, until: &str) -> String {
@@ -44,16 +70,15 @@ fn run_and_die(master: &str, store: &str, until: &str) -> String {
 #[test]
 fn a_restarted_main_fails_over_to_the_framework_id_it_stored() {
     const TEST: &str = "a_restarted_main_fails_over_to_the_framework_id_it_stored";
-    let Some((install, zookeeper_install)) = support::require_mesos_and_zookeeper(TEST) else {
+    let Some(Setup {
+        _zookeeper,
+        store,
+        cluster,
+        master,
+    }) = setup(TEST)
+    else {
         return;
     };
-    let zookeeper = zookeeper_install
-        .start(&support::scratch_dir(TEST))
-        .unwrap();
-    let store = format!("127.0.0.1:{}/framework-store", zookeeper.port);
-    let cluster = Cluster::start(&install, 4, AGENT_RESOURCES);
-    let master = cluster.master.clone();
-    assert!(run_example("reserve_cluster", &["--master", &master]).0);
 
     let id = run_and_die(&master, &store, "framework id stored");
     let state = State::zookeeper(&ZooKeeper::parse(&store).unwrap()).unwrap();
@@ -117,16 +142,15 @@ fn tasks_of(cluster: &Cluster, id: &str) -> Vec<serde_json::Value> {
 fn a_main_killed_after_launching_reconciles_on_restart_and_launches_nothing_twice() {
     const TEST: &str =
         "a_main_killed_after_launching_reconciles_on_restart_and_launches_nothing_twice";
-    let Some((install, zookeeper_install)) = support::require_mesos_and_zookeeper(TEST) else {
+    let Some(Setup {
+        _zookeeper,
+        store,
+        cluster,
+        master,
+    }) = setup(TEST)
+    else {
         return;
     };
-    let zookeeper = zookeeper_install
-        .start(&support::scratch_dir(TEST))
-        .unwrap();
-    let store = format!("127.0.0.1:{}/framework-store", zookeeper.port);
-    let cluster = Cluster::start(&install, 4, AGENT_RESOURCES);
-    let master = cluster.master.clone();
-    assert!(run_example("reserve_cluster", &["--master", &master]).0);
 
     let id = run_and_die(&master, &store, "task refinement-task launched");
     let (ok, output) = run_example("main", &["--master", &master, "--framework-store", &store]);
