@@ -161,7 +161,8 @@ while [ $SECONDS -lt $end ]; do
       pid=$(an_executor || true)
       if [ -z "$pid" ]; then continue; fi
       name="executor pid $pid"
-      kill -9 "$pid" ;;
+      # It may have ended meanwhile (its task is short): then no kill.
+      kill -9 "$pid" 2>/dev/null || continue ;;
     scheduler)
       name="scheduler pid $framework_pid"
       kill -9 "$framework_pid"
