@@ -152,6 +152,10 @@ impl RefinementScheduler {
         } else if self.phase == Phase::Reconciling {
             println!("reconciled: the master does not know task {TASK_ID}; starting the scenario");
             self.phase = Phase::Refining;
+        } else if let Some(lost) = report.lost.into_iter().next() {
+            // Asked again while it ran (a new master): the task is gone,
+            // and the run ends as for any lost task.
+            self.task_status(driver, lost);
         }
     }
 
@@ -308,6 +312,7 @@ impl Scheduler for RefinementScheduler {
                 Err(error) => eprintln!("main: could not store the framework id: {error}"),
             }
         }
+        self.framework_id = Some(framework_id);
         if self.failing_over {
             self.phase = Phase::Reconciling;
             self.reconcile(driver);
@@ -317,7 +322,6 @@ impl Scheduler for RefinementScheduler {
             "waiting for offers holding resources reserved to {PARENT_ROLE} (none come unless \
              the cluster is reserved: cargo run --example reserve_cluster)"
         );
-        self.framework_id = Some(framework_id);
     }
 
     fn reregistered(&mut self, driver: &SchedulerDriver, master: MasterInfo) {

@@ -225,4 +225,31 @@ fn failing_over_to_a_task_mesos_lost_it_starts_the_scenario_again() {
     harness.offers(offers.clone());
     let operations = accepted(&harness.take_calls(), &offers[0], &offers);
     assert_eq!(operations[0].r#type(), OperationType::Reserve);
+
+    // Its executor names the framework it failed over to.
+    harness.offers([next_offer(&offers[0], &operations).unwrap()]);
+    let executor = harness.launched_tasks()[0].executor.clone().unwrap();
+    assert_eq!(executor.framework_id.unwrap().value, "framework-0");
+}
+
+#[test]
+fn a_task_a_new_master_answers_lost_ends_the_run() {
+    let (mut harness, outcome) = failing_over();
+    harness.register();
+    harness.status_update(reconciliation_answer(TaskState::TaskRunning));
+    harness.take_calls();
+
+    // A new leading master: asked again, it no longer knows the task.
+    harness.reregistered(mesos::proto::MasterInfo::default());
+    assert!(matches!(
+        harness.take_calls().as_slice(),
+        [SchedulerCall::ReconcileTasks { .. }]
+    ));
+    harness.status_update(reconciliation_answer(TaskState::TaskLost));
+    assert!(harness.is_stopped());
+    let outcome = outcome.lock().unwrap().clone();
+    assert!(
+        matches!(&outcome, Some(Err(message)) if message.contains("TaskLost")),
+        "{outcome:?}"
+    );
 }
