@@ -81,8 +81,6 @@ pub struct RefinementScheduler {
     agent: Option<SlaveId>,
     outcome: Outcome,
     store: Option<Arc<FrameworkIdStore>>,
-    /// Failing over to a stored framework id: reconcile first.
-    failing_over: bool,
     reconciler: Reconciler,
 }
 
@@ -107,7 +105,6 @@ impl RefinementScheduler {
             agent: None,
             outcome,
             store,
-            failing_over: false,
             reconciler: Reconciler::new(Backoff {
                 first: Duration::from_secs(2),
                 ..Backoff::default()
@@ -116,9 +113,9 @@ impl RefinementScheduler {
     }
 
     /// This run fails over to a framework a previous run registered: its
-    /// task may be running already.
+    /// task may be running already, so it reconciles before anything else.
     pub fn failing_over(mut self) -> Self {
-        self.failing_over = true;
+        self.phase = Phase::Reconciling;
         self
     }
 
@@ -313,8 +310,7 @@ impl Scheduler for RefinementScheduler {
             }
         }
         self.framework_id = Some(framework_id);
-        if self.failing_over {
-            self.phase = Phase::Reconciling;
+        if self.phase == Phase::Reconciling {
             self.reconcile(driver);
             return;
         }
