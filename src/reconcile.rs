@@ -54,7 +54,7 @@
 //! assert!(reconciler.poll(now + Duration::from_secs(1)).is_none()); // nothing due yet
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use crate::proto::task_status::Reason;
@@ -140,7 +140,7 @@ pub struct Reconciler {
     backoff: Backoff,
     phase: Phase,
     /// Every task the framework said it believes in (last `start`).
-    believed: BTreeMap<String, ()>,
+    believed: BTreeSet<String>,
     implicit_every: Option<Duration>,
     implicit_at: Option<Instant>,
 }
@@ -170,7 +170,7 @@ impl Reconciler {
                 ..backoff
             },
             phase: Phase::Idle,
-            believed: BTreeMap::new(),
+            believed: BTreeSet::new(),
             implicit_every: None,
             implicit_at: None,
         }
@@ -197,7 +197,7 @@ impl Reconciler {
             .into_iter()
             .map(|task| (task.task_id.value.clone(), task))
             .collect();
-        self.believed = pending.keys().map(|id| (id.clone(), ())).collect();
+        self.believed = pending.keys().cloned().collect();
         self.implicit_at = self.implicit_every.map(|period| now + period);
         if pending.is_empty() {
             self.phase = Phase::Idle;
@@ -231,7 +231,7 @@ impl Reconciler {
         if let Some(observed) = self.answer(status, true) {
             return observed;
         }
-        if self.believed.contains_key(&status.task_id.value) {
+        if self.believed.contains(&status.task_id.value) {
             Observed::Update // answered before; a later answer to a resend
         } else {
             Observed::UnknownToFramework(status.clone())
