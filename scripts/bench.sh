@@ -91,7 +91,7 @@ master=127.0.0.1:${MESOS_MASTER_PORT}
 # wanted NAME: whether BENCH_WORKLOADS lists NAME.
 wanted() { [[ $workloads == *" $1 "* ]]; }
 
-# find_mesos, mesos_cxx, mesos_link, die
+# find_mesos, mesos_cxx, mesos_link, cargo_target_dir, die
 # shellcheck source=scripts/lib/mesos.sh
 . scripts/lib/mesos.sh
 # zookeeper_up, zookeeper_down
@@ -105,8 +105,7 @@ cargo build --release -p mesos-bench
 if [ "$reference" = 1 ]; then
   cargo build --release --example main --example executor --example reserve_cluster
 fi
-target_dir=$(cargo metadata --format-version 1 --no-deps |
-  sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+target_dir=$(cargo_target_dir)
 rust_bench=$target_dir/release/bench
 cpp_bench=$target_dir/release/bench-cpp
 "$rust_bench" offers 0.01 >/dev/null 2>&1 ||

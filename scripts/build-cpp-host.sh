@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# find_mesos, mesos_cxx, mesos_link, die
+# find_mesos, mesos_cxx, mesos_link, cargo_target_dir, die
 # shellcheck source=scripts/lib/mesos.sh
 . scripts/lib/mesos.sh
 find_mesos
@@ -29,8 +29,7 @@ echo "build-cpp-host: building the Rust framework as a static library"
 native=$(cargo rustc --release -p mesos-reference-c --lib --crate-type staticlib -- \
   --print native-static-libs 2>&1 | tee /dev/stderr |
   sed -n 's/.*native-static-libs: //p' | tail -n 1)
-target_dir=$(cargo metadata --format-version 1 --no-deps |
-  sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+target_dir=$(cargo_target_dir)
 library=$target_dir/release/libmesos_reference.a
 [ -e "$library" ] || die "cargo did not produce $library"
 

@@ -41,7 +41,7 @@ if ! [[ $minutes =~ ^[0-9]+$ ]] || [ "$minutes" -eq 0 ]; then
   exit 2
 fi
 
-# find_mesos, die
+# find_mesos, cargo_target_dir, die
 # shellcheck source=scripts/lib/mesos.sh
 . scripts/lib/mesos.sh
 # zookeeper_up, zookeeper_down
@@ -66,8 +66,7 @@ cluster=scripts/local-cluster.sh
 
 echo "soak: building the soak framework (release)"
 cargo build --release -p mesos-tools --bin soak_framework
-target_dir=$(cargo metadata --format-version 1 --no-deps |
-  sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+target_dir=$(cargo_target_dir)
 framework_bin=$target_dir/release/soak_framework
 
 framework_pid=

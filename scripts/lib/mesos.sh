@@ -13,6 +13,8 @@
 #                     links INPUTS (objects, libraries) with libmesos, an
 #                     rpath to it, and the protobuf and glog libmesos was
 #                     built with when it does not carry them itself
+#   cargo_target_dir  prints cargo's target directory (CARGO_TARGET_DIR
+#                     or the workspace's), where the built binaries are
 
 die() { echo "${0##*/}: $*" >&2; exit 1; }
 
@@ -60,4 +62,9 @@ mesos_link() {
     "${CXX:-g++}" "$@" -o "$out" -L"$libdir" -Wl,-rpath,"$libdir" -lmesos -lprotobuf -lglog -pthread
     die "cannot link $out (see above)"
   }
+}
+
+cargo_target_dir() {
+  cargo metadata --format-version 1 --no-deps |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p'
 }
