@@ -237,12 +237,15 @@ const V1_HEADERS: &[&str] = &[
     "stout/option.hpp",
 ];
 
-/// Headers libmesos's State and Log headers include beyond the v0 ones.
+/// Headers libmesos's State, Log and leader-election headers include beyond
+/// the v0 ones.
 const STATE_HEADERS: &[&str] = &[
     "mesos/state/zookeeper.hpp",
     "zookeeper.h",
     "mesos/state/state.pb.h",
     "mesos/log/log.hpp",
+    "mesos/zookeeper/contender.hpp",
+    "mesos/zookeeper/detector.hpp",
     "process/future.hpp",
     "stout/uuid.hpp",
 ];
@@ -404,11 +407,12 @@ fn build_shim(libmesos: &Libmesos, sources: &[PathBuf], werror: bool) {
     build.define("MESOS_SHIM_V1", if v1.is_none() { "1" } else { "0" });
     let state = first_missing(&include_dirs, STATE_HEADERS);
     match &state {
-        None => println!("mesos-sys: State and replicated log: compiled"),
+        None => println!("mesos-sys: State, replicated log and leader election: compiled"),
         Some(missing) => println!(
-            "cargo:warning=mesos-sys: no State or replicated log in this build: {missing} is not \
-             in any header directory (see the v1 note: --enable-install-module-dependencies, \
-             or MESOS_INCLUDE_DIRS). Creating a State or Log reports this at run time."
+            "cargo:warning=mesos-sys: no State, replicated log or leader election in this build: \
+             {missing} is not in any header directory (see the v1 note: \
+             --enable-install-module-dependencies, or MESOS_INCLUDE_DIRS). Creating a State, Log \
+             or election reports this at run time."
         ),
     }
     build.define("MESOS_SHIM_STATE", if state.is_none() { "1" } else { "0" });

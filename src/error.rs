@@ -130,6 +130,14 @@ pub enum Error {
         /// The operation, e.g. `append to the log at /var/lib/log`.
         what: String,
     },
+    /// A candidate of a leader election does not lead: it was still
+    /// standing by when the wait ended, or it is out of the election.
+    NotLeading {
+        /// The election, e.g. `the election at ZooKeeper 127.0.0.1:2181/app/leader`.
+        election: String,
+        /// Why: who leads instead, or how the candidate left.
+        reason: String,
+    },
     /// Reading or writing a file failed (the framework-id file of
     /// [`failover::FrameworkIdStore::file`](crate::failover::FrameworkIdStore::file)).
     Io {
@@ -201,6 +209,9 @@ impl fmt::Display for Error {
                 "the {what} was refused: this writer is not the log's leader, another writer \
                  was elected; call start() again to compete"
             ),
+            Error::NotLeading { election, reason } => {
+                write!(f, "this instance does not lead {election}: {reason}")
+            }
             // The io error is the `source()`.
             Error::Io { what, .. } => write!(f, "could not {what}"),
         }

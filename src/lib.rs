@@ -13,6 +13,9 @@
 //!   feedback, inverse offers, task groups), over the same lifecycle;
 //! - [`state`] and [`log`]: libmesos's versioned key-value store and
 //!   replicated log, what Java frameworks persist through;
+//! - [`failover`], [`reconcile`] and [`election`]: keeping a framework
+//!   whole for months: its id across restarts, its tasks' states after
+//!   faults, and one instance leading while others stand by;
 //! - `stream` (feature `stream`): any driver's callbacks as an async
 //!   `Stream` of events.
 //!
@@ -33,6 +36,7 @@
 pub mod answer;
 mod completion;
 mod driver;
+pub mod election;
 pub mod error;
 pub mod executor;
 pub mod failover;

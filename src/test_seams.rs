@@ -188,3 +188,17 @@ pub mod state_log {
         Log::replicas_over(api, quorum, path.as_ref(), pids, true)
     }
 }
+
+/// Leader election over `api` (a test double) instead of libmesos.
+pub mod election {
+    use mesos_sys::ShimApi;
+
+    use crate::election::Election;
+    use crate::error::Result;
+    use crate::state::ZooKeeper;
+
+    /// `Election::zookeeper` over `api`.
+    pub fn zookeeper_election(api: &'static ShimApi, zookeeper: &ZooKeeper) -> Result<Election> {
+        Election::zookeeper_over(api, zookeeper)
+    }
+}

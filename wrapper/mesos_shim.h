@@ -1,7 +1,7 @@
 /*
  * mesos_shim.h: a C interface over libmesos's MesosSchedulerDriver and
  * MesosExecutorDriver, its v1 scheduler and executor libraries, its State
- * storages and its replicated log.
+ * storages, its replicated log and its ZooKeeper leader election.
  *
  * The shim only translates. Protobuf messages cross it as serialized bytes
  * (the same approach as the official Java binding over JNI); every decision
@@ -571,6 +571,89 @@ int32_t mesos_shim_log_writer_truncate(mesos_shim_log_writer *writer,
                                        uint64_t to,
                                        mesos_shim_future_callback done,
                                        void *context);
+
+/* ------------------------------------------------------------------------ */
+/* Leader election over ZooKeeper (zookeeper::Group, LeaderContender and     */
+/* LeaderDetector, as the Mesos masters elect their leader)                  */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Operations answer as State's do (mesos_shim_future_callback above), and
+ * every *_new returns NULL with MESOS_SHIM_UNAVAILABLE in a build without
+ * libprocess's and stout's headers.
+ *
+ * A group is a znode whose members are ephemeral, sequenced children: the
+ * member with the lowest sequence leads. A contender makes one membership
+ * holding `data`; a detector reports who holds the lowest. libmesos's
+ * group membership cannot cross this boundary, so a detector remembers
+ * the leader it last reported and answers only when that changes.
+ */
+typedef struct mesos_shim_group mesos_shim_group;
+typedef struct mesos_shim_contender mesos_shim_contender;
+typedef struct mesos_shim_detector mesos_shim_detector;
+
+/*
+ * A zookeeper::Group: `servers` host:port[,host:port...], the session
+ * `timeout_ns` (how long a member that stopped answering keeps its place),
+ * the `znode` of the group, and the digest credentials "user:password", or
+ * NULL for no authentication.
+ */
+mesos_shim_group *mesos_shim_group_new(mesos_shim_buf servers,
+                                       int64_t timeout_ns, mesos_shim_buf znode,
+                                       const mesos_shim_buf *digest);
+
+/* Deletes the group. Its contenders and detectors must be freed first. */
+void mesos_shim_group_free(mesos_shim_group *group);
+
+/*
+ * A zookeeper::LeaderContender in `group`, which must outlive it: its
+ * membership will hold `data`, in a znode named after `label` (NULL for
+ * libmesos's default).
+ */
+mesos_shim_contender *mesos_shim_contender_new(mesos_shim_group *group,
+                                               mesos_shim_buf data,
+                                               const mesos_shim_buf *label);
+
+/* Deletes the contender (waiting for its process); libmesos then cancels
+   its membership in the background. Pending operations are DISCARDED. */
+void mesos_shim_contender_free(mesos_shim_contender *contender);
+
+/* Joins the group, once. READY (no values) once a member; FAILED if it
+   could not join. */
+int32_t mesos_shim_contender_contend(mesos_shim_contender *contender,
+                                     mesos_shim_future_callback done,
+                                     void *context);
+
+/*
+ * READY (no values) when the membership ends: withdrawn, or lost with the
+ * ZooKeeper session. FAILED when it was never obtained or cannot be
+ * watched. MESOS_SHIM_BAD_ARGUMENT before mesos_shim_contender_contend.
+ */
+int32_t mesos_shim_contender_watch(mesos_shim_contender *contender,
+                                   mesos_shim_future_callback done,
+                                   void *context);
+
+/* Leaves the group. READY: one byte, 1 if a membership was cancelled. */
+int32_t mesos_shim_contender_withdraw(mesos_shim_contender *contender,
+                                      mesos_shim_future_callback done,
+                                      void *context);
+
+/* A zookeeper::LeaderDetector of `group`, which must outlive it. */
+mesos_shim_detector *mesos_shim_detector_new(mesos_shim_group *group);
+
+/* Deletes the detector (waiting for its process); a pending detect is
+   DISCARDED. */
+void mesos_shim_detector_free(mesos_shim_detector *detector);
+
+/*
+ * Answers when the leader differs from the one this detector last
+ * reported (at first, from none). READY: no values when the group has no
+ * leader (or its leader left before its data could be read), else one:
+ * the leader's data. One detect at a time per detector.
+ */
+int32_t mesos_shim_detector_detect(mesos_shim_detector *detector,
+                                   mesos_shim_future_callback done,
+                                   void *context);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -1,6 +1,6 @@
-// Stands in for the State and Log halves of the shim where they can't be
-// compiled: the install lacks the libprocess and stout headers that
-// libmesos's State and Log headers include (Mesos installs them with
+// Stands in for the State, Log and leader-election parts of the shim where
+// they can't be compiled: the install lacks the libprocess and stout
+// headers that libmesos's State, Log and ZooKeeper headers include (Mesos installs them with
 // --enable-install-module-dependencies). Every constructor returns NULL
 // with MESOS_SHIM_UNAVAILABLE and says why; every operation refuses.
 #if !MESOS_SHIM_STATE
@@ -11,10 +11,10 @@
 namespace {
 
 const char *const kWhy =
-    "this build of mesos-sys has no State or replicated log: the Mesos "
-    "install it was compiled against lacks libprocess's and stout's headers "
-    "(process/future.hpp, stout/uuid.hpp), which libmesos's State and Log "
-    "headers include. Reinstall Mesos configured with "
+    "this build of mesos-sys has no State, replicated log or leader "
+    "election: the Mesos install it was compiled against lacks libprocess's "
+    "and stout's headers (process/future.hpp, stout/uuid.hpp), which "
+    "libmesos's State, Log and ZooKeeper headers include. Reinstall Mesos configured with "
     "--enable-install-module-dependencies, or add their directories to "
     "MESOS_INCLUDE_DIRS, and rebuild.";
 
@@ -113,6 +113,38 @@ int32_t mesos_shim_log_writer_append(mesos_shim_log_writer *, mesos_shim_buf,
 }
 int32_t mesos_shim_log_writer_truncate(mesos_shim_log_writer *, uint64_t,
                                        mesos_shim_future_callback, void *) {
+  return unavailable();
+}
+
+mesos_shim_group *mesos_shim_group_new(mesos_shim_buf, int64_t, mesos_shim_buf,
+                                       const mesos_shim_buf *) {
+  return none<mesos_shim_group>();
+}
+void mesos_shim_group_free(mesos_shim_group *) {}
+mesos_shim_contender *mesos_shim_contender_new(mesos_shim_group *,
+                                               mesos_shim_buf,
+                                               const mesos_shim_buf *) {
+  return none<mesos_shim_contender>();
+}
+void mesos_shim_contender_free(mesos_shim_contender *) {}
+int32_t mesos_shim_contender_contend(mesos_shim_contender *,
+                                     mesos_shim_future_callback, void *) {
+  return unavailable();
+}
+int32_t mesos_shim_contender_watch(mesos_shim_contender *,
+                                   mesos_shim_future_callback, void *) {
+  return unavailable();
+}
+int32_t mesos_shim_contender_withdraw(mesos_shim_contender *,
+                                      mesos_shim_future_callback, void *) {
+  return unavailable();
+}
+mesos_shim_detector *mesos_shim_detector_new(mesos_shim_group *) {
+  return none<mesos_shim_detector>();
+}
+void mesos_shim_detector_free(mesos_shim_detector *) {}
+int32_t mesos_shim_detector_detect(mesos_shim_detector *,
+                                   mesos_shim_future_callback, void *) {
   return unavailable();
 }
 

@@ -696,3 +696,73 @@ unsafe extern "C" {
         context: *mut ::std::os::raw::c_void,
     ) -> i32;
 }
+#[repr(C)]
+#[derive(Debug)]
+pub struct mesos_shim_group {
+    _unused: [u8; 0],
+}
+#[repr(C)]
+#[derive(Debug)]
+pub struct mesos_shim_contender {
+    _unused: [u8; 0],
+}
+#[repr(C)]
+#[derive(Debug)]
+pub struct mesos_shim_detector {
+    _unused: [u8; 0],
+}
+unsafe extern "C" {
+    pub fn mesos_shim_group_new(
+        servers: mesos_shim_buf,
+        timeout_ns: i64,
+        znode: mesos_shim_buf,
+        digest: *const mesos_shim_buf,
+    ) -> *mut mesos_shim_group;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_group_free(group: *mut mesos_shim_group);
+}
+unsafe extern "C" {
+    pub fn mesos_shim_contender_new(
+        group: *mut mesos_shim_group,
+        data: mesos_shim_buf,
+        label: *const mesos_shim_buf,
+    ) -> *mut mesos_shim_contender;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_contender_free(contender: *mut mesos_shim_contender);
+}
+unsafe extern "C" {
+    pub fn mesos_shim_contender_contend(
+        contender: *mut mesos_shim_contender,
+        done: mesos_shim_future_callback,
+        context: *mut ::std::os::raw::c_void,
+    ) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_contender_watch(
+        contender: *mut mesos_shim_contender,
+        done: mesos_shim_future_callback,
+        context: *mut ::std::os::raw::c_void,
+    ) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_contender_withdraw(
+        contender: *mut mesos_shim_contender,
+        done: mesos_shim_future_callback,
+        context: *mut ::std::os::raw::c_void,
+    ) -> i32;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_detector_new(group: *mut mesos_shim_group) -> *mut mesos_shim_detector;
+}
+unsafe extern "C" {
+    pub fn mesos_shim_detector_free(detector: *mut mesos_shim_detector);
+}
+unsafe extern "C" {
+    pub fn mesos_shim_detector_detect(
+        detector: *mut mesos_shim_detector,
+        done: mesos_shim_future_callback,
+        context: *mut ::std::os::raw::c_void,
+    ) -> i32;
+}

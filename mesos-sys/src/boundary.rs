@@ -12,7 +12,8 @@
 //!
 //! - `functions`: every C function, as `c_name: kind::short_name: type;`
 //!   (the queries, the flat `state_log` section of State and Log
-//!   functions, and each driver kind's);
+//!   functions, the flat `election` section of leader-election ones, and
+//!   each driver kind's);
 //! - `scheduler calls` (or `executor calls`): `handle: H; free: F;
 //!   lifecycle {..} calls {..}`, the kind's driver calls with their
 //!   arguments and docs;
@@ -124,6 +125,39 @@ macro_rules! shim_boundary {
                 ) -> i32;
                 mesos_shim_log_writer_truncate = unsafe extern "C" fn(
                     *mut mesos_shim_log_writer, u64,
+                    mesos_shim_future_callback, *mut ::std::os::raw::c_void,
+                ) -> i32;
+            }
+
+            // Leader election over ZooKeeper: objects like State's, with
+            // operations answering through a `mesos_shim_future_callback`;
+            // the `mesos` crate's `election` module calls them by name.
+            election {
+                mesos_shim_group_new = unsafe extern "C" fn(
+                    mesos_shim_buf, i64, mesos_shim_buf, *const mesos_shim_buf,
+                ) -> *mut mesos_shim_group;
+                mesos_shim_group_free = unsafe extern "C" fn(*mut mesos_shim_group);
+                mesos_shim_contender_new = unsafe extern "C" fn(
+                    *mut mesos_shim_group, mesos_shim_buf, *const mesos_shim_buf,
+                ) -> *mut mesos_shim_contender;
+                mesos_shim_contender_free = unsafe extern "C" fn(*mut mesos_shim_contender);
+                mesos_shim_contender_contend = unsafe extern "C" fn(
+                    *mut mesos_shim_contender,
+                    mesos_shim_future_callback, *mut ::std::os::raw::c_void,
+                ) -> i32;
+                mesos_shim_contender_watch = unsafe extern "C" fn(
+                    *mut mesos_shim_contender,
+                    mesos_shim_future_callback, *mut ::std::os::raw::c_void,
+                ) -> i32;
+                mesos_shim_contender_withdraw = unsafe extern "C" fn(
+                    *mut mesos_shim_contender,
+                    mesos_shim_future_callback, *mut ::std::os::raw::c_void,
+                ) -> i32;
+                mesos_shim_detector_new =
+                    unsafe extern "C" fn(*mut mesos_shim_group) -> *mut mesos_shim_detector;
+                mesos_shim_detector_free = unsafe extern "C" fn(*mut mesos_shim_detector);
+                mesos_shim_detector_detect = unsafe extern "C" fn(
+                    *mut mesos_shim_detector,
                     mesos_shim_future_callback, *mut ::std::os::raw::c_void,
                 ) -> i32;
             }
@@ -456,6 +490,7 @@ macro_rules! shim_boundary {
     (@select (functions) $consumer:path; ($($extra:tt)*);
         queries { $($query:ident = $query_type:ty;)* }
         state_log { $($state_log:ident = $state_log_type:ty;)* }
+        election { $($election:ident = $election_type:ty;)* }
         $(
             $kind:ident {
                 handle: $handle:ident;
@@ -480,6 +515,7 @@ macro_rules! shim_boundary {
         $consumer! { $($extra)*
             $($query: queries::$query: $query_type;)*
             $($state_log: state_log::$state_log: $state_log_type;)*
+            $($election: election::$election: $election_type;)*
             $(
                 $new: $kind::new: $new_type;
                 $free: $kind::free: unsafe extern "C" fn(*mut $handle);
@@ -490,7 +526,8 @@ macro_rules! shim_boundary {
     };
     // One kind's section, then one view of it.
     (@select ($kind:ident $view:ident) $consumer:path; $extra:tt;
-        queries $queries:tt state_log $state_log:tt $($section:ident $body:tt)*) => {
+        queries $queries:tt state_log $state_log:tt election $election:tt
+        $($section:ident $body:tt)*) => {
         $crate::shim_boundary! { @pick $kind $view $consumer; $extra; $($section $body)* }
     };
     // The section named `$kind`: compared one by one, as macro_rules can

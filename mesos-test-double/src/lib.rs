@@ -18,7 +18,9 @@
 //! ([`DriverDouble::fatal_calls`]) and refused instead.
 //!
 //! State and Log work in memory (see the `state_log` module for the
-//! ZooKeeper servers that make a storage hang or fail).
+//! ZooKeeper servers that make a storage hang or fail), and so does leader
+//! election (the `election` module; [`expire_membership`] ends a member as
+//! a lost ZooKeeper session does).
 //!
 //! Messages are plain bytes here: this crate does not know the protobuf
 //! schema, tests encode and decode with the `mesos` crate.
@@ -30,6 +32,7 @@ mod entry_points;
 mod buffers;
 mod callbacks;
 mod driver;
+mod election;
 mod executor;
 mod queries;
 mod record;
@@ -41,6 +44,7 @@ mod v1_scheduler;
 mod wire;
 
 pub use driver::{Call, DriverDouble};
+pub use election::expire as expire_membership;
 pub use executor::{executor, executor_created_here, ExecutorDouble};
 pub use scheduler::{scheduler, scheduler_created_here, SchedulerDouble};
 pub use v1_executor::{v1_executor, v1_executor_created_here, V1ExecutorDouble};
@@ -51,7 +55,8 @@ use mesos_sys::ShimApi;
 pub(crate) use queries::set_last_error;
 
 /// The double's table, generated from the list: each query from
-/// [`queries`], State and Log from [`state_log`], each kind's functions
+/// [`queries`], State and Log from [`state_log`], leader election from
+/// [`election`], each kind's functions
 /// from its module.
 macro_rules! table {
     ($($function:ident: $kind:ident::$short:ident: $type:ty;)*) => {

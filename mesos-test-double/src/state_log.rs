@@ -24,13 +24,16 @@ use crate::buffers::{self, fail, ShimError};
 use crate::wire;
 
 /// A caller's callback and context, to be called once.
-struct Answer {
+pub(crate) struct Answer {
     done: unsafe extern "C" fn(*mut c_void, i32, *const mesos_shim_buf, usize),
     context: usize,
 }
 
 impl Answer {
-    fn new(done: mesos_shim_future_callback, context: *mut c_void) -> Result<Self, ShimError> {
+    pub(crate) fn new(
+        done: mesos_shim_future_callback,
+        context: *mut c_void,
+    ) -> Result<Self, ShimError> {
         let done =
             done.ok_or_else(|| fail(MESOS_SHIM_NULL_ARGUMENT, "the operation's callback is NULL"))?;
         Ok(Self {
@@ -40,7 +43,7 @@ impl Answer {
     }
 
     /// Calls back from a new thread with `outcome` and `values`.
-    fn send(self, outcome: u32, values: Vec<Vec<u8>>) {
+    pub(crate) fn send(self, outcome: u32, values: Vec<Vec<u8>>) {
         std::thread::spawn(move || {
             let views: Vec<mesos_shim_buf> =
                 values.iter().map(|value| buffers::view(value)).collect();
@@ -58,13 +61,13 @@ impl Answer {
         });
     }
 
-    fn ready(self, values: Vec<Vec<u8>>) -> i32 {
+    pub(crate) fn ready(self, values: Vec<Vec<u8>>) -> i32 {
         self.send(MESOS_SHIM_READY, values);
         MESOS_SHIM_OK
     }
 }
 
-fn flag(value: bool) -> Vec<Vec<u8>> {
+pub(crate) fn flag(value: bool) -> Vec<Vec<u8>> {
     vec![vec![u8::from(value)]]
 }
 
@@ -153,7 +156,7 @@ fn name_and_uuid(entry: &[u8]) -> Result<(String, Vec<u8>), ShimError> {
     }
 }
 
-fn answered(result: Result<i32, ShimError>) -> i32 {
+pub(crate) fn answered(result: Result<i32, ShimError>) -> i32 {
     result.unwrap_or_else(|code| code)
 }
 

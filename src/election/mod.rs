@@ -1,0 +1,119 @@
+//! Leader election over ZooKeeper: run two (or more) instances of a
+//! scheduler, one leading and the others standing by, so that one takes
+//! over when the leader dies.
+//!
+//! This is libmesos's own election, the one its masters use
+//! (`zookeeper::Group`, `LeaderContender` and `LeaderDetector` in
+//! `mesos/zookeeper/`): each instance joins a ZooKeeper group as an
+//! ephemeral, sequenced member, and the oldest member leads. When the
+//! leader withdraws, or dies and its ZooKeeper session expires (after the
+//! session timeout of [`ZooKeeper`]), the next oldest leads.
+//!
+//! # A candidate's standing
+//!
+//! ```text
+//!             joined               the leader is me
+//!   Joining ─────────▶ StandingBy ──────────────────▶ Leading
+//!      │  └─────────────── the leader is me ────────────▶ │
+//!      │                      │                           │ another leads, or
+//!      │ could not join       │ membership ended          │ membership ended
+//!      └──────────────────────┴───────────────────────────┴──▶ Out { reason }
+//! ```
+//!
+//! `Out` is final: a [`Candidate`] never leads twice. [`Candidate::lead`]
+//! waits for `Leading`; [`Candidate::wait_until_out`] for `Out`. The one
+//! function that decides each transition is in `candidate.rs`.
+//!
+//! # Standing by with a scheduler
+//!
+//! Lead first, then register, with the framework id in a
+//! [`FrameworkIdStore`](crate::failover::FrameworkIdStore) that every
+//! instance reads: the leader stores the id on registration, and the
+//! instance that leads next reads it back and fails over to the same
+//! framework (its `failover_timeout` must outlast the takeover). A leader
+//! that is out must stop acting at once, since another instance is
+//! about to register as the same framework: abort its driver and exit.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use mesos::election::Election;
+//! use mesos::failover::FrameworkIdStore;
+//! use mesos::state::ZooKeeper;
+//!
+//! let election = Election::zookeeper(&ZooKeeper::parse("127.0.0.1:2181/my-framework/leader")?)?;
+//! let candidate = election.join(&format!("scheduler on host-a, pid {}", std::process::id()))?;
+//! candidate.lead(None)?; // stands by while another instance leads
+//!
+//! let store = FrameworkIdStore::zookeeper("127.0.0.1:2181/my-framework/id")?;
+//! let mut framework = mesos::proto::FrameworkInfo::default();
+//! store.prepare(&mut framework, Duration::from_secs(3600))?; // the leader before us registered it
+//! // ... build and start the driver with `framework` ...
+//!
+//! std::thread::spawn(move || {
+//!     let reason = candidate.wait_until_out(None);
+//!     eprintln!("no longer leading ({reason:?}): exiting so that the next leader takes over");
+//!     std::process::exit(1);
+//! });
+//! # Ok::<(), mesos::Error>(())
+//! ```
+//!
+//! Why this and not "a second instance just registers with the same id":
+//! Mesos lets that happen (the first instance is told it failed over), so
+//! two live instances would take turns disconnecting each other. With the
+//! election only the leader registers.
+
+mod candidate;
+mod native;
+
+use std::sync::Arc;
+
+use mesos_sys::ShimApi;
+
+use crate::error::Result;
+use crate::ffi;
+use crate::state::ZooKeeper;
+
+pub use candidate::{Candidate, Standing};
+
+use native::NativeGroup;
+
+/// One ZooKeeper group to lead: every instance of a scheduler joins the
+/// same znode. Cheap to clone; the group is closed when the last clone
+/// and the last [`Candidate`] of it are dropped.
+#[derive(Clone)]
+pub struct Election {
+    group: Arc<NativeGroup>,
+}
+
+impl Election {
+    /// The group at `zookeeper`'s znode (created if absent). Its session
+    /// timeout is how long a dead leader keeps leading.
+    ///
+    /// ```no_run
+    /// use mesos::election::Election;
+    /// use mesos::state::ZooKeeper;
+    /// let election = Election::zookeeper(&ZooKeeper::new("127.0.0.1:2181", "/my-framework/leader"))?;
+    /// # Ok::<(), mesos::Error>(())
+    /// ```
+    pub fn zookeeper(zookeeper: &ZooKeeper) -> Result<Self> {
+        Self::zookeeper_over(ffi::native_api()?, zookeeper)
+    }
+
+    pub(crate) fn zookeeper_over(api: &'static ShimApi, zookeeper: &ZooKeeper) -> Result<Self> {
+        Ok(Self {
+            group: Arc::new(NativeGroup::zookeeper(api, zookeeper)?),
+        })
+    }
+
+    /// Joins as a candidate that others see as `name` (one line that tells
+    /// instances apart, e.g. `host:pid`); the candidate competes at once.
+    pub fn join(&self, name: &str) -> Result<Candidate> {
+        Candidate::join(&self.group, name)
+    }
+}
+
+impl std::fmt::Debug for Election {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Election({})", self.group.location())
+    }
+}
