@@ -16,6 +16,7 @@
 //! cargo run --example main -- [--master HOST:PORT] [--executor PATH | --executor-uri URI]
 //!                             [--cleanup] [--principal P --secret-file F] [--timeout SECS]
 //!                             [--framework-store HOST:PORT/ZNODE]
+//!                             [--leader-election HOST:PORT/ZNODE]
 //! ```
 //!
 //! `--framework-store` keeps the framework id in libmesos's State on
@@ -23,6 +24,13 @@
 //! back on the next start, which then fails over to the same framework
 //! (failover timeout one hour) instead of registering a new one, and
 //! forgotten once the scenario ends and tears the framework down.
+//!
+//! `--leader-election` (with `--framework-store`) runs it highly available:
+//! each instance joins libmesos's ZooKeeper leader election
+//! (`mesos::election`) and only the leader registers. Start two; when the
+//! leader dies its ZooKeeper session expires, the other leads, reads the
+//! id back and fails over. A leader that loses its place aborts its driver
+//! and exits 1.
 //!
 //! The binary is also its own custom executor: by default the task's
 //! executor is this program, which the agent starts with
@@ -76,6 +84,11 @@ struct Args {
     /// over to it on the next start.
     #[arg(long, value_name = "HOST:PORT/ZNODE")]
     framework_store: Option<String>,
+    /// Stand by until this instance leads the ZooKeeper election at
+    /// ZNODE; a second instance started the same way takes over when this
+    /// one dies.
+    #[arg(long, value_name = "HOST:PORT/ZNODE", requires = "framework_store")]
+    leader_election: Option<String>,
 }
 
 fn parse_options() -> Result<reference_scheduler::Run, String> {
@@ -94,6 +107,7 @@ fn parse_options() -> Result<reference_scheduler::Run, String> {
         cleanup: args.cleanup,
         timeout: Duration::from_secs(args.timeout),
         framework_store: args.framework_store,
+        leader_election: args.leader_election,
     })
 }
 

@@ -40,6 +40,11 @@ fn a_bad_command_line_exits_2_and_says_what_is_wrong() {
     for (name, args, problem) in [
         ("main", &["--no-such-flag"][..], "--no-such-flag"),
         ("main", &["--secret", "s3cret"], "--secret is not accepted"),
+        (
+            "main",
+            &["--leader-election", "127.0.0.1:2181/app/leader"],
+            "--framework-store",
+        ),
         ("reserve_cluster", &["--timeout"], "--timeout"),
         ("state", &["--zk", "127.0.0.1:2181", "get", "x"], "--znode"),
         (

@@ -83,6 +83,7 @@ fn run(master: &str, timeout: Duration) -> Result<String, (c_int, String)> {
             cleanup: false,
             timeout,
             framework_store: None,
+            leader_election: None,
         };
         // Its statuses are this header's: 1 for the run, 2 for what was given.
         reference_scheduler::run(run).map_err(|failed| (failed.code, failed.message))

@@ -22,8 +22,10 @@ use crate::executor_command::ExecutorSource;
 use crate::scenario::{
     self, portion, EXECUTOR_ID, EXECUTOR_SHARE, PARENT_ROLE, ROLE, TASK_ID, TASK_SHARE,
 };
+use mesos::election::{Candidate, Election};
 use mesos::failover::FrameworkIdStore;
 use mesos::reconcile::{Backoff, Observed, Reconciler, Report};
+use mesos::state::ZooKeeper;
 
 /// The framework as it registers: in [`ROLE`], with the capabilities
 /// hierarchical roles and refinement need, authenticated as `principal`.
@@ -440,6 +442,9 @@ pub struct Run {
     pub timeout: Duration,
     /// `HOST:PORT/ZNODE`: keep the framework id in State there.
     pub framework_store: Option<String>,
+    /// `HOST:PORT/ZNODE`: stand by until this instance leads the election
+    /// there (with a framework store, so the next leader fails over).
+    pub leader_election: Option<String>,
 }
 
 /// Why a run failed, and the exit status that says so: 2 for what the
@@ -474,6 +479,11 @@ pub fn run(run: Run) -> Result<String, Failed> {
         None => None,
         Some(Ok(store)) => Some(Arc::new(store)),
         Some(Err(error)) => return Err(Failed::usage(format!("--framework-store: {error}"))),
+    };
+    // Lead first: the id in the store is the previous leader's until then.
+    let candidate = match run.leader_election.as_deref() {
+        Some(location) => Some(lead_the_election(location)?),
+        None => None,
     };
     let mut framework = framework_info(principal.clone());
     let mut failing_over = false;
@@ -522,6 +532,13 @@ pub fn run(run: Run) -> Result<String, Failed> {
     scenario::give_up_after(run.timeout, &outcome, move || {
         let _ = handle.stop(false);
     });
+    if let Some(candidate) = candidate {
+        let handle = (*driver).clone();
+        step_down_when_out(candidate, &outcome, move || {
+            // Not stop(false): the framework is the next leader's now.
+            let _ = handle.abort();
+        });
+    }
 
     let ran = driver.run();
     let outcome = outcome.lock().unwrap().clone();
@@ -541,4 +558,52 @@ pub fn run(run: Run) -> Result<String, Failed> {
             "the driver ended ({status}) before the task finished"
         ))),
     }
+}
+
+/// Joins the election at `location` and waits, however long it takes,
+/// until this instance leads it.
+fn lead_the_election(location: &str) -> Result<Candidate, Failed> {
+    let election = ZooKeeper::parse(location)
+        .and_then(|zookeeper| Election::zookeeper(&zookeeper))
+        .map_err(|error| Failed::usage(format!("--leader-election: {error}")))?;
+    let name = format!("main pid {}", std::process::id());
+    let candidate = election
+        .join(&name)
+        .map_err(|error| Failed::usage(format!("--leader-election: {error}")))?;
+    println!("joined the leader election at {location} as {name}");
+    // Say who leads while standing by, then wait without a deadline.
+    if candidate.lead(Some(Duration::from_secs(2))).is_err() {
+        let leader = candidate.leader().unwrap_or_else(|| "nobody yet".into());
+        println!("standing by: {leader} leads");
+        candidate
+            .lead(None)
+            .map_err(|error| Failed::run(error.to_string()))?;
+    }
+    println!("leading the election at {location}");
+    Ok(candidate)
+}
+
+/// Once `candidate` is out of its election, ends the run (`abort`):
+/// another instance is about to register as this framework. Leaves the
+/// election once the run has ended otherwise.
+fn step_down_when_out(
+    candidate: Candidate,
+    outcome: &Outcome,
+    abort: impl FnOnce() + Send + 'static,
+) {
+    let outcome = Arc::clone(outcome);
+    std::thread::spawn(move || loop {
+        let out = candidate.wait_until_out(Some(Duration::from_secs(1)));
+        let mut outcome = outcome.lock().unwrap();
+        if outcome.is_some() {
+            return; // the run ended: dropping the candidate leaves
+        }
+        if let Some(reason) = out {
+            *outcome = Some(Err(format!(
+                "no longer leading ({reason}): stepping down for the next leader"
+            )));
+            abort();
+            return;
+        }
+    });
 }

@@ -13,6 +13,9 @@
 //! be for libmesos, a panic in a callback is caught and aborts the driver
 //! (and the harness raises it again in the test).
 //!
+//! [`election`] gives in-memory leader elections, for code that stands
+//! by and leads with `mesos::election`.
+//!
 //! [`offers`] builds realistic offers, with reservations, refinements and
 //! allocation roles; [`offers::reference_cluster`] is the four-agent
 //! cluster of the reference framework.
@@ -83,6 +86,7 @@ mod typed;
 #[macro_use]
 mod harness;
 
+pub mod election;
 mod executor;
 pub mod offers;
 mod recorded;

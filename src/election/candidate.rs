@@ -241,7 +241,11 @@ impl Candidate {
         let reason = match standing {
             Standing::Leading => return Ok(()),
             Standing::Out { reason } => reason,
-            _ => format!(
+            Standing::Joining => format!(
+                "still joining the group after {:?}: is ZooKeeper running and reachable?",
+                timeout.unwrap_or_default()
+            ),
+            Standing::StandingBy => format!(
                 "still standing by after {:?}; {} leads",
                 timeout.unwrap_or_default(),
                 self.leader().unwrap_or_else(|| "nobody".into())
