@@ -6,10 +6,12 @@
 # leading master, an executor or the scheduler process itself is killed
 # (and started again; the scheduler fails over to its framework id).
 #
-#   MESOS_HOME=/opt/mesos scripts/soak.sh --minutes 10 [--api v0|v1]
+#   MESOS_HOME=/opt/mesos scripts/soak.sh --minutes 10 [--api v0|v1] [--standby]
 #
 # --api picks the framework's driver: v0's MesosSchedulerDriver (default)
-# or the v1 scheduler library.
+# or the v1 scheduler library. --standby runs two scheduler instances in a
+# ZooKeeper leader election (mesos::election): killing the scheduler kills
+# the leader, the standby takes over, and the restarted one stands by.
 #
 # At the end the framework drains (launches nothing more, waits for its
 # tasks to end) and the soak prints, from the framework's ledger: tasks
@@ -27,11 +29,13 @@ cd "$(dirname "$0")/.."
 
 minutes=
 api=v0
+standby=0
 while [ $# -gt 0 ]; do
   case $1 in
     --minutes) minutes=${2:?--minutes needs a number}; shift 2 ;;
     --api) api=${2:?--api needs v0 or v1}; shift 2 ;;
-    -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --standby) standby=1; shift ;;
+    -h | --help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "soak: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -69,9 +73,13 @@ cargo build --release -p mesos-tools --bin soak_framework
 target_dir=$(cargo_target_dir)
 framework_bin=$target_dir/release/soak_framework
 
-framework_pid=
+# Every framework instance alive: one, or with --standby two.
+framework_pids=()
+election=()
+if [ "$standby" = 1 ]; then election=(--leader-election "127.0.0.1:$zk_port/soak/leader"); fi
 cleanup() {
-  if [ -n "$framework_pid" ]; then kill -9 "$framework_pid" 2>/dev/null || true; fi
+  local pid
+  for pid in ${framework_pids[@]+"${framework_pids[@]}"}; do kill -9 "$pid" 2>/dev/null || true; done
   "$cluster" down >/dev/null 2>&1 || true
   zookeeper_down
 }
@@ -89,8 +97,19 @@ rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$1/status" 2>/
 
 start_framework() {
   GLOG_minloglevel=1 "$framework_bin" --master "$MESOS_ZK" --work-dir "$work" --tasks "$tasks" --api "$api" \
-    >>"$dir/framework.log" 2>&1 &
-  framework_pid=$!
+    ${election[@]+"${election[@]}"} >>"$dir/framework.log" 2>&1 &
+  framework_pids+=("$!")
+}
+
+# The instance that leads: the last to write "started" in the ledger (an
+# instance standing by writes nothing until it leads).
+leading_pid() { awk '$2 == "started" { pid = substr($3, 5) } END { print pid }' "$ledger"; }
+
+# Forgets instance $1, which was killed.
+forget_framework() {
+  local pid alive=()
+  for pid in "${framework_pids[@]}"; do [ "$pid" = "$1" ] || alive+=("$pid"); done
+  framework_pids=(${alive[@]+"${alive[@]}"})
 }
 
 # The leading master's daemon name (master, master1, master2): any master
@@ -135,8 +154,10 @@ recovered_after() {
 
 start_framework
 sleep 15
+if [ "$standby" = 1 ]; then start_framework; sleep 5; fi
+framework_pid=$(leading_pid)
 rss_start=$(rss_kb "$framework_pid")
-echo "soak: framework up (pid $framework_pid, RSS $rss_start kB); chaos for $minutes min"
+echo "soak: framework up (pid $framework_pid leads, RSS $rss_start kB; instances ${framework_pids[*]}); chaos for $minutes min"
 
 end=$((SECONDS + minutes * 60))
 while [ $SECONDS -lt $end ]; do
@@ -163,9 +184,11 @@ while [ $SECONDS -lt $end ]; do
       # It may have ended meanwhile (its task is short): then no kill.
       kill -9 "$pid" 2>/dev/null || continue ;;
     scheduler)
+      framework_pid=$(leading_pid)
       name="scheduler pid $framework_pid"
-      kill -9 "$framework_pid"
+      kill -9 "$framework_pid" 2>/dev/null || true
       wait "$framework_pid" 2>/dev/null || true
+      forget_framework "$framework_pid"
       sleep 2
       start_framework ;;
   esac
@@ -174,15 +197,20 @@ while [ $SECONDS -lt $end ]; do
   echo "soak: killed $name; whole again after ${took} ms"
 done
 
+framework_pid=$(leading_pid)
 rss_end=$(rss_kb "$framework_pid")
 echo "soak: draining (no more launches; waiting for every task to end)"
 touch "$work/drain"
-for _ in $(seq 1 360); do kill -0 "$framework_pid" 2>/dev/null || break; sleep 0.5; done
-kill -0 "$framework_pid" 2>/dev/null && echo "soak: the framework did not drain within 180 s" >&2
+for pid in "${framework_pids[@]}"; do
+  for _ in $(seq 1 360); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -0 "$pid" 2>/dev/null && echo "soak: framework instance $pid did not drain within 180 s" >&2
+done
 
 # --- the ledger -----------------------------------------------------------------
 echo
-echo "soak ($api): $minutes min, $(wc -l <"$kills") kills, seed $seed; ledger $ledger"
+mode=$api
+if [ "$standby" = 1 ]; then mode="$api, with a standby"; fi
+echo "soak ($mode): $minutes min, $(wc -l <"$kills") kills, seed $seed; ledger $ledger"
 awk '
   $2 == "launched" { if (launched[$3]++) twice[$3] = 1; order[++n] = $3 }
   $2 == "state" {

@@ -12,6 +12,12 @@
 //! and started again on the same directory, it replays the ledger to know
 //! which tasks it believes in, fails over to its framework id, and
 //! reconciles them before launching anything.
+//!
+//! With `--leader-election` it first stands by until it leads that
+//! ZooKeeper election ([`mesos::election`]), and exits the moment it is out
+//! of it: `scripts/soak.sh --standby` runs two instances on one work
+//! directory, so the one that leads next replays the same ledger and fails
+//! over to the same id.
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
@@ -20,6 +26,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
+use mesos::election::{Candidate, Election, Standing};
 use mesos::failover::FrameworkIdStore;
 use mesos::proto::v1 as v1p;
 use mesos::proto::v1::scheduler as v1s;
@@ -28,6 +35,7 @@ use mesos::proto::{
     TaskState, TaskStatus,
 };
 use mesos::reconcile::{Backoff, Observed, Reconciler, Report};
+use mesos::state::ZooKeeper;
 use mesos::v1::scheduler as v1;
 use mesos::{operations, MesosSchedulerDriver, Resources, Scheduler, SchedulerDriver};
 
@@ -46,6 +54,10 @@ struct Args {
     /// Which scheduler API: v0 (MesosSchedulerDriver) or v1.
     #[arg(long, default_value = "v0", value_parser = ["v0", "v1"])]
     api: String,
+    /// Stand by until this instance leads the ZooKeeper election at
+    /// HOST:PORT/ZNODE (`scripts/soak.sh --standby` runs two instances).
+    #[arg(long, value_name = "HOST:PORT/ZNODE")]
+    leader_election: Option<String>,
 }
 
 const TASK_RESOURCES: &str = "cpus:0.1;mem:16";
@@ -386,6 +398,35 @@ impl v1::Scheduler for V1 {
     }
 }
 
+/// Stands by until this instance leads the election at `location` (or
+/// exits 0 when the soak drains meanwhile); then watches, on a thread, for
+/// the moment it is out, and exits at once: the next leader takes over.
+fn lead(location: &str, drain: &Path) -> std::sync::Arc<Candidate> {
+    let zookeeper = ZooKeeper::parse(location).expect("--leader-election HOST:PORT/ZNODE");
+    let election = Election::zookeeper(&zookeeper).expect("join the election");
+    let name = format!("soak_framework pid {}", std::process::id());
+    let mut candidate = election.join(&name).expect("join the election");
+    while let Err(error) = candidate.lead(Some(Duration::from_secs(1))) {
+        if drain.exists() {
+            std::process::exit(0);
+        }
+        if matches!(candidate.standing(), Standing::Out { .. }) {
+            // A standby's session can expire too: it competes again.
+            eprintln!("soak_framework: out before leading ({error}); joining again");
+            candidate = election.join(&name).expect("join the election");
+        }
+    }
+    let candidate = std::sync::Arc::new(candidate);
+    eprintln!("soak_framework: {name} leads {location}");
+    let watching = std::sync::Arc::clone(&candidate);
+    std::thread::spawn(move || {
+        let reason = watching.wait_until_out(None);
+        eprintln!("soak_framework: no longer leading ({reason:?}); exiting");
+        std::process::exit(3);
+    });
+    candidate
+}
+
 fn main() -> std::process::ExitCode {
     env_logger::init();
     let args = Args::parse();
@@ -395,6 +436,12 @@ fn main() -> std::process::ExitCode {
         .append(true)
         .open(&ledger_path)
         .unwrap_or_else(|error| panic!("open {}: {error}", ledger_path.display()));
+    let drain = args.work_dir.join("drain");
+    // Lead first: the id and the ledger are the previous leader's until then.
+    let _candidate = args
+        .leader_election
+        .as_deref()
+        .map(|location| lead(location, &drain));
     let store = FrameworkIdStore::file(args.work_dir.join("framework-id"));
     let mut framework = FrameworkInfo {
         user: String::new(),
@@ -420,7 +467,7 @@ fn main() -> std::process::ExitCode {
         run: SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
-        drain: args.work_dir.join("drain"),
+        drain,
     };
     soak.ledger.write(&format!(
         "started pid={} believed={} failover={}",
