@@ -100,15 +100,12 @@ fn a_restarted_main_fails_over_to_the_framework_id_it_stored() {
     assert!(output.contains("TaskFinished"), "{output}");
 
     // One framework in all, its task finished; the store is empty again.
-    let frameworks: serde_json::Value =
-        serde_json::from_str(&cluster.http().get("/master/frameworks").unwrap()).unwrap();
-    let ids: Vec<&str> = ["frameworks", "completed_frameworks"]
-        .iter()
-        .filter_map(|key| frameworks[key].as_array())
-        .flatten()
-        .filter_map(|framework| framework["id"].as_str())
-        .collect();
-    assert_eq!(ids, [id.as_str()], "{frameworks}");
+    assert_eq!(
+        cluster.framework_ids(),
+        [id.as_str()],
+        "{}",
+        cluster.frameworks()
+    );
     let after = state
         .fetch("framework-id", Duration::from_secs(30))
         .unwrap();
@@ -120,8 +117,7 @@ fn a_restarted_main_fails_over_to_the_framework_id_it_stored() {
 
 /// The tasks the master has for framework `id`, running and completed.
 fn tasks_of(cluster: &Cluster, id: &str) -> Vec<serde_json::Value> {
-    let frameworks: serde_json::Value =
-        serde_json::from_str(&cluster.http().get("/master/frameworks").unwrap()).unwrap();
+    let frameworks = cluster.frameworks();
     ["frameworks", "completed_frameworks"]
         .iter()
         .filter_map(|key| frameworks[key].as_array())

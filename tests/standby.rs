@@ -117,13 +117,10 @@ fn a_standby_main_takes_over_when_the_leading_one_dies() {
     }
 
     // One framework in all: the standby was the same framework.
-    let frameworks: serde_json::Value =
-        serde_json::from_str(&cluster.http().get("/master/frameworks").unwrap()).unwrap();
-    let ids: Vec<&str> = ["frameworks", "completed_frameworks"]
-        .iter()
-        .filter_map(|key| frameworks[key].as_array())
-        .flatten()
-        .filter_map(|framework| framework["id"].as_str())
-        .collect();
-    assert_eq!(ids, [id.as_str()], "{frameworks}");
+    assert_eq!(
+        cluster.framework_ids(),
+        [id.as_str()],
+        "{}",
+        cluster.frameworks()
+    );
 }

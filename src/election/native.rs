@@ -34,21 +34,11 @@ unsafe impl Sync for NativeGroup {}
 impl NativeGroup {
     pub(super) fn zookeeper(api: &'static ShimApi, zookeeper: &ZooKeeper) -> Result<Self> {
         zookeeper.check()?;
-        let digest = zookeeper.digest.as_deref().map(str::as_bytes).map(ffi::buf);
-        let digest_ptr = digest
-            .as_ref()
-            .map_or(std::ptr::null(), |digest| digest as *const _);
-        // SAFETY: every buffer borrows a string alive for the call, which
-        // is all the shim borrows them for; `digest_ptr` is NULL or points
-        // to `digest`, alive too.
-        let raw = unsafe {
-            (api.mesos_shim_group_new)(
-                ffi::buf(zookeeper.servers.as_bytes()),
-                zookeeper.timeout_ns(),
-                ffi::buf(zookeeper.znode.as_bytes()),
-                digest_ptr,
-            )
-        };
+        let raw = zookeeper.lend(|zk| {
+            // SAFETY: `lend` keeps every buffer (and the digest, or NULL)
+            // alive until this returns, which is all the shim borrows them for.
+            unsafe { (api.mesos_shim_group_new)(zk.servers, zk.timeout_ns, zk.znode, zk.digest) }
+        });
         if raw.is_null() {
             return Err(ffi::creation_error(api));
         }

@@ -41,23 +41,22 @@ impl NativeLog {
     ) -> Result<Self> {
         zookeeper.check()?;
         let text = path.to_string_lossy();
-        let digest = zookeeper.digest.as_deref().map(str::as_bytes).map(ffi::buf);
-        let digest_ptr = digest
-            .as_ref()
-            .map_or(std::ptr::null(), |digest| digest as *const _);
-        // SAFETY: every buffer borrows a string alive for the call, all the
-        // shim borrows them for; `digest_ptr` is NULL or points to `digest`.
-        let raw = unsafe {
-            (api.mesos_shim_log_zookeeper_new)(
-                quorum,
-                ffi::buf(text.as_bytes()),
-                ffi::buf(zookeeper.servers.as_bytes()),
-                zookeeper.timeout_ns(),
-                ffi::buf(zookeeper.znode.as_bytes()),
-                digest_ptr,
-                i32::from(auto_initialize),
-            )
-        };
+        let raw = zookeeper.lend(|zk| {
+            // SAFETY: `text` outlives the call, and `lend` keeps every
+            // ZooKeeper buffer (and the digest, or NULL) alive until this
+            // returns: all the shim borrows them for.
+            unsafe {
+                (api.mesos_shim_log_zookeeper_new)(
+                    quorum,
+                    ffi::buf(text.as_bytes()),
+                    zk.servers,
+                    zk.timeout_ns,
+                    zk.znode,
+                    zk.digest,
+                    i32::from(auto_initialize),
+                )
+            }
+        });
         let described = format!(
             "the log at {} (quorum {quorum}, {zookeeper})",
             path.display()

@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
+use mesos_sys::mesos_shim_buf;
+
 use crate::error::{Error, Result};
+use crate::ffi;
 
 /// A ZooKeeper ensemble and the znode under which a State's entries (or a
 /// Log's replica group) live.
@@ -83,9 +86,33 @@ impl ZooKeeper {
     }
 
     /// The session timeout in nanoseconds, as the shim takes it.
-    pub(crate) fn timeout_ns(&self) -> i64 {
+    fn timeout_ns(&self) -> i64 {
         i64::try_from(self.session_timeout.as_nanos()).unwrap_or(i64::MAX)
     }
+
+    /// Lends `call` this location as the shim's four ZooKeeper arguments
+    /// (every `*_zookeeper_new` and `mesos_shim_group_new` take them),
+    /// valid until it returns, which is all the shim borrows them for.
+    pub(crate) fn lend<T>(&self, call: impl FnOnce(ShimArguments) -> T) -> T {
+        let digest = self.digest.as_deref().map(str::as_bytes).map(ffi::buf);
+        call(ShimArguments {
+            servers: ffi::buf(self.servers.as_bytes()),
+            timeout_ns: self.timeout_ns(),
+            znode: ffi::buf(self.znode.as_bytes()),
+            digest: digest
+                .as_ref()
+                .map_or(std::ptr::null(), |digest| digest as *const _),
+        })
+    }
+}
+
+/// A [`ZooKeeper`] as the shim takes it; see [`ZooKeeper::lend`].
+pub(crate) struct ShimArguments {
+    pub(crate) servers: mesos_shim_buf,
+    pub(crate) timeout_ns: i64,
+    pub(crate) znode: mesos_shim_buf,
+    /// `user:password`, or NULL for no authentication.
+    pub(crate) digest: *const mesos_shim_buf,
 }
 
 fn invalid(reason: String) -> Error {

@@ -240,6 +240,26 @@ impl Cluster {
         http::Master::new(&self.master, None)
     }
 
+    /// The master's `/master/frameworks`, parsed.
+    pub fn frameworks(&self) -> serde_json::Value {
+        let body = self
+            .http()
+            .get("/master/frameworks")
+            .expect("GET /master/frameworks");
+        serde_json::from_str(&body).expect("/master/frameworks is JSON")
+    }
+
+    /// The id of every framework the master knows, active or completed.
+    pub fn framework_ids(&self) -> Vec<String> {
+        let frameworks = self.frameworks();
+        ["frameworks", "completed_frameworks"]
+            .iter()
+            .filter_map(|key| frameworks[key].as_array())
+            .flatten()
+            .filter_map(|framework| framework["id"].as_str().map(String::from))
+            .collect()
+    }
+
     /// The master's `/state`, parsed.
     pub fn state(&self) -> serde_json::Value {
         let body = self.http().get("/state").expect("GET /state");
