@@ -99,8 +99,9 @@ fn a_standby_main_takes_over_when_the_leading_one_dies() {
     first.wait().unwrap();
     let killed = Instant::now();
 
-    // The second instance saw the first lead before the kill; that line has
-    // been waiting in its channel since.
+    // The second instance names the first as leader whether it looked
+    // before the kill or after: the first's membership outlives the kill
+    // until its ZooKeeper session expires. The line waits in the channel.
     let mut second_seen = Vec::new();
     let standing_by = read_until(&second_lines, "standing by: ", &mut second_seen);
     assert_eq!(
