@@ -140,10 +140,6 @@ int32_t mesos_shim_executor_driver_join(mesos_shim_executor_driver *driver) {
   return guard([&] { return driver_of(driver, "executor").join(); });
 }
 
-int32_t mesos_shim_executor_driver_run(mesos_shim_executor_driver *driver) {
-  return guard([&] { return driver_of(driver, "executor").run(); });
-}
-
 int32_t mesos_shim_executor_driver_send_status_update(
     mesos_shim_executor_driver *driver, mesos_shim_buf status) {
   return guard([&] {

@@ -167,7 +167,6 @@ int32_t mesos_shim_scheduler_driver_stop(mesos_shim_scheduler_driver *driver,
                                          int32_t failover);
 int32_t mesos_shim_scheduler_driver_abort(mesos_shim_scheduler_driver *driver);
 int32_t mesos_shim_scheduler_driver_join(mesos_shim_scheduler_driver *driver);
-int32_t mesos_shim_scheduler_driver_run(mesos_shim_scheduler_driver *driver);
 
 /* requests: serialized mesos.Request messages. */
 int32_t mesos_shim_scheduler_driver_request_resources(
@@ -278,7 +277,6 @@ int32_t mesos_shim_executor_driver_start(mesos_shim_executor_driver *driver);
 int32_t mesos_shim_executor_driver_stop(mesos_shim_executor_driver *driver);
 int32_t mesos_shim_executor_driver_abort(mesos_shim_executor_driver *driver);
 int32_t mesos_shim_executor_driver_join(mesos_shim_executor_driver *driver);
-int32_t mesos_shim_executor_driver_run(mesos_shim_executor_driver *driver);
 
 /* status: serialized mesos.TaskStatus. */
 int32_t mesos_shim_executor_driver_send_status_update(
@@ -294,7 +292,7 @@ int32_t mesos_shim_executor_driver_send_framework_message(
 
 /*
  * libmesos's v1 libraries connect as soon as they are constructed and have
- * no start, stop or join. The shim gives them the same five lifecycle calls
+ * no start, stop or join. The shim gives them the same four lifecycle calls
  * as the drivers above, with the same statuses, so that one caller-side
  * lifecycle serves every kind:
  *
@@ -349,7 +347,6 @@ int32_t mesos_shim_v1_scheduler_start(mesos_shim_v1_scheduler *scheduler);
 int32_t mesos_shim_v1_scheduler_stop(mesos_shim_v1_scheduler *scheduler);
 int32_t mesos_shim_v1_scheduler_abort(mesos_shim_v1_scheduler *scheduler);
 int32_t mesos_shim_v1_scheduler_join(mesos_shim_v1_scheduler *scheduler);
-int32_t mesos_shim_v1_scheduler_run(mesos_shim_v1_scheduler *scheduler);
 
 /* call: serialized mesos.v1.scheduler.Call. */
 int32_t mesos_shim_v1_scheduler_send(mesos_shim_v1_scheduler *scheduler,
@@ -408,7 +405,6 @@ int32_t mesos_shim_v1_executor_start(mesos_shim_v1_executor *executor);
 int32_t mesos_shim_v1_executor_stop(mesos_shim_v1_executor *executor);
 int32_t mesos_shim_v1_executor_abort(mesos_shim_v1_executor *executor);
 int32_t mesos_shim_v1_executor_join(mesos_shim_v1_executor *executor);
-int32_t mesos_shim_v1_executor_run(mesos_shim_v1_executor *executor);
 
 /* call: serialized mesos.v1.executor.Call. */
 int32_t mesos_shim_v1_executor_send(mesos_shim_v1_executor *executor,

@@ -112,10 +112,6 @@ int32_t mesos_shim_scheduler_driver_join(mesos_shim_scheduler_driver *driver) {
   return guard([&] { return driver_of(driver, "scheduler").join(); });
 }
 
-int32_t mesos_shim_scheduler_driver_run(mesos_shim_scheduler_driver *driver) {
-  return guard([&] { return driver_of(driver, "scheduler").run(); });
-}
-
 int32_t mesos_shim_scheduler_driver_request_resources(
     mesos_shim_scheduler_driver *driver, const mesos_shim_buf *requests,
     size_t requests_len) {

@@ -1,4 +1,4 @@
-// What the v1 scheduler and executor halves of the shim share: the five
+// What the v1 scheduler and executor halves of the shim share: the four
 // lifecycle calls the drivers have (libmesos's v1 libraries have none), and
 // the gate every libmesos callback passes through. Only compiled where the
 // v1 headers are usable (MESOS_SHIM_V1).
@@ -133,12 +133,6 @@ public:
     changed_.wait(lock,
                   [this] { return status_ != MESOS_SHIM_DRIVER_RUNNING; });
     return status_;
-  }
-
-  // `start`, then `join` if it started.
-  template <typename Maker> int32_t run(Maker &maker) {
-    const int32_t started = start(maker);
-    return started == MESOS_SHIM_DRIVER_RUNNING ? join() : started;
   }
 
   // Runs `use(library)` if RUNNING; the status either way.

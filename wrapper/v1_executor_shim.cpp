@@ -130,13 +130,6 @@ int32_t mesos_shim_v1_executor_join(mesos_shim_v1_executor *executor) {
   return guard([&] { return handle_of(executor).object.join(); });
 }
 
-int32_t mesos_shim_v1_executor_run(mesos_shim_v1_executor *executor) {
-  return guard([&] {
-    mesos_shim_v1_executor &handle = handle_of(executor);
-    return handle.object.run(handle);
-  });
-}
-
 int32_t mesos_shim_v1_executor_send(mesos_shim_v1_executor *executor,
                                     mesos_shim_buf call) {
   return guard([&] {

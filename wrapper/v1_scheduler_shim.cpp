@@ -139,13 +139,6 @@ int32_t mesos_shim_v1_scheduler_join(mesos_shim_v1_scheduler *scheduler) {
   return guard([&] { return handle_of(scheduler).object.join(); });
 }
 
-int32_t mesos_shim_v1_scheduler_run(mesos_shim_v1_scheduler *scheduler) {
-  return guard([&] {
-    mesos_shim_v1_scheduler &handle = handle_of(scheduler);
-    return handle.object.run(handle);
-  });
-}
-
 int32_t mesos_shim_v1_scheduler_send(mesos_shim_v1_scheduler *scheduler,
                                      mesos_shim_buf call) {
   return guard([&] {

@@ -46,9 +46,6 @@ int32_t mesos_shim_v1_scheduler_abort(mesos_shim_v1_scheduler *) {
 int32_t mesos_shim_v1_scheduler_join(mesos_shim_v1_scheduler *) {
   return unavailable();
 }
-int32_t mesos_shim_v1_scheduler_run(mesos_shim_v1_scheduler *) {
-  return unavailable();
-}
 int32_t mesos_shim_v1_scheduler_send(mesos_shim_v1_scheduler *,
                                      mesos_shim_buf) {
   return unavailable();
@@ -78,9 +75,6 @@ int32_t mesos_shim_v1_executor_abort(mesos_shim_v1_executor *) {
   return unavailable();
 }
 int32_t mesos_shim_v1_executor_join(mesos_shim_v1_executor *) {
-  return unavailable();
-}
-int32_t mesos_shim_v1_executor_run(mesos_shim_v1_executor *) {
   return unavailable();
 }
 int32_t mesos_shim_v1_executor_send(mesos_shim_v1_executor *, mesos_shim_buf) {

@@ -164,9 +164,6 @@ unsafe extern "C" {
     pub fn mesos_shim_scheduler_driver_join(driver: *mut mesos_shim_scheduler_driver) -> i32;
 }
 unsafe extern "C" {
-    pub fn mesos_shim_scheduler_driver_run(driver: *mut mesos_shim_scheduler_driver) -> i32;
-}
-unsafe extern "C" {
     pub fn mesos_shim_scheduler_driver_request_resources(
         driver: *mut mesos_shim_scheduler_driver,
         requests: *const mesos_shim_buf,
@@ -352,9 +349,6 @@ unsafe extern "C" {
     pub fn mesos_shim_executor_driver_join(driver: *mut mesos_shim_executor_driver) -> i32;
 }
 unsafe extern "C" {
-    pub fn mesos_shim_executor_driver_run(driver: *mut mesos_shim_executor_driver) -> i32;
-}
-unsafe extern "C" {
     pub fn mesos_shim_executor_driver_send_status_update(
         driver: *mut mesos_shim_executor_driver,
         status: mesos_shim_buf,
@@ -426,9 +420,6 @@ unsafe extern "C" {
 }
 unsafe extern "C" {
     pub fn mesos_shim_v1_scheduler_join(scheduler: *mut mesos_shim_v1_scheduler) -> i32;
-}
-unsafe extern "C" {
-    pub fn mesos_shim_v1_scheduler_run(scheduler: *mut mesos_shim_v1_scheduler) -> i32;
 }
 unsafe extern "C" {
     pub fn mesos_shim_v1_scheduler_send(
@@ -510,9 +501,6 @@ unsafe extern "C" {
 }
 unsafe extern "C" {
     pub fn mesos_shim_v1_executor_join(executor: *mut mesos_shim_v1_executor) -> i32;
-}
-unsafe extern "C" {
-    pub fn mesos_shim_v1_executor_run(executor: *mut mesos_shim_v1_executor) -> i32;
 }
 unsafe extern "C" {
     pub fn mesos_shim_v1_executor_send(

@@ -1,5 +1,6 @@
-//! Raw bindings to `wrapper/mesos_shim.h`, a thin C shim over libmesos's
-//! `MesosSchedulerDriver` and `MesosExecutorDriver`.
+//! Raw bindings to `wrapper/mesos_shim.h`, a thin C shim over libmesos:
+//! its scheduler and executor drivers, the v1 scheduler and executor
+//! libraries, State, the replicated log and ZooKeeper leader election.
 //!
 //! Everything here is `unsafe` and follows the ownership rules written at the
 //! top of the header. The safe API lives in the `mesos` crate.
@@ -22,7 +23,6 @@ mod api;
 #[rustfmt::skip]
 #[allow(clippy::undocumented_unsafe_blocks)]
 mod bindings;
-pub mod boundary;
 
 pub use api::ShimApi;
 pub use bindings::*;
