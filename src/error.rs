@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::status::DriverStatus;
+use crate::driver::DriverStatus;
 
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -77,12 +77,17 @@ pub enum Error {
         /// prost's description.
         source: prost::DecodeError,
     },
-    /// No answer came in time (a call that waits for Mesos's answer).
+    /// No answer came in time: to a State or Log operation, a v1 call, a
+    /// candidate's wait to lead. The operation may still complete later;
+    /// nothing waits for it.
     TimedOut {
-        /// What was waited for, e.g. `the answer to a v1 call`.
-        what: &'static str,
-        /// How long.
+        /// What was waited for, e.g. `fetch of "framework-id" from ZooKeeper
+        /// 127.0.0.1:2181/marathon`.
+        what: String,
+        /// How long was waited.
         after: std::time::Duration,
+        /// What usually keeps such an answer from coming.
+        hint: &'static str,
     },
     /// An argument was refused before reaching Mesos.
     InvalidArgument {
@@ -101,16 +106,6 @@ pub enum Error {
     },
     /// A resources or reservation operation was refused.
     Resources(crate::resources::ResourcesError),
-    /// A State or Log operation got no answer in time. The operation may
-    /// still complete later; nothing waits for it.
-    NoAnswer {
-        /// The operation, e.g. `fetch of "framework-id" from ZooKeeper 127.0.0.1:2181/marathon`.
-        what: String,
-        /// How long was waited.
-        after: std::time::Duration,
-        /// What usually keeps such an operation unanswered.
-        hint: &'static str,
-    },
     /// libmesos failed a State or Log operation.
     OperationFailed {
         /// The operation.
@@ -176,10 +171,9 @@ impl fmt::Display for Error {
                 )
             }
             Error::Aborted { message: None } => write!(f, "the driver was aborted"),
-            Error::TimedOut { what, after } => write!(
-                f,
-                "no {what} within {after:?}: is the master reachable and answering?"
-            ),
+            Error::TimedOut { what, after, hint } => {
+                write!(f, "no answer to the {what} within {after:?}: {hint}")
+            }
             Error::CallbackPanicked { callback, message } => write!(
                 f,
                 "{callback} panicked ({message}); the driver was aborted and no further \
@@ -196,9 +190,6 @@ impl fmt::Display for Error {
             }
             // Transparent: the resources error speaks for itself.
             Error::Resources(error) => error.fmt(f),
-            Error::NoAnswer { what, after, hint } => {
-                write!(f, "no answer to the {what} within {after:?}: {hint}")
-            }
             Error::OperationFailed { what, message } => write!(f, "the {what} failed: {message}"),
             Error::Abandoned { what } => write!(
                 f,

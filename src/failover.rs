@@ -35,7 +35,8 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::proto::{FrameworkId, FrameworkInfo};
-use crate::state::{State, ZooKeeper};
+use crate::state::State;
+use crate::zookeeper::ZooKeeper;
 
 /// The State variable the id is kept in.
 const VARIABLE: &str = "framework-id";
@@ -214,7 +215,11 @@ mod tests {
 
     #[test]
     fn a_state_store_works_on_any_backend() {
-        let store = FrameworkIdStore::state(State::in_process(), "memory");
+        // SAFETY: the test double implements `mesos_shim.h` as the header
+        // says (the bare suite holds it to that).
+        let double = unsafe { crate::Shim::from_api(&mesos_test_double::API) };
+        let state = State::open(double, crate::state::Storage::InMemory).unwrap();
+        let store = FrameworkIdStore::state(state, "memory");
         let id = FrameworkId {
             value: "f-2".into(),
         };

@@ -29,48 +29,35 @@
 //!
 //! libmesos is found when `mesos-sys` is built (`MESOS_NATIVE_LIBRARY`,
 //! `MESOS_HOME`, or pkg-config `mesos`). Without it the crate still builds,
-//! and creating a driver returns [`Error::NativeUnavailable`].
+//! and creating a driver returns [`Error::NativeUnavailable`]. Every native
+//! object is made through a [`Shim`]: libmesos's, or in unit tests the
+//! testing kit's in-memory double.
 
 #![warn(missing_docs)]
 
-pub mod answer;
-mod completion;
+mod boundary;
 mod driver;
 pub mod election;
 pub mod error;
 pub mod executor;
 pub mod failover;
-mod ffi;
-mod from_list;
 pub mod log;
+mod master;
 pub mod operations;
-mod preconditions;
 pub mod proto;
 pub mod reconcile;
 pub mod resources;
 pub mod scheduler;
 pub mod state;
-mod status;
 #[cfg(feature = "stream")]
 pub mod stream;
 pub mod v1;
-#[doc(hidden)]
-pub mod __test_seams {
-    //! Not public API; see `src/test_seams.rs`.
-    pub use crate::test_seams::*;
-}
-mod test_seams;
+mod zookeeper;
 
-pub use answer::Completion;
+pub use boundary::{Completion, LibraryVersion, Shim};
+pub use driver::DriverStatus;
 pub use error::{Error, Result, ShimErrorKind};
-pub use executor::{Executor, ExecutorDriver, MesosExecutorDriver};
-pub use ffi::LibraryVersion;
+pub use executor::{Executor, ExecutorDriver, ExecutorDriverBuilder, MesosExecutorDriver};
 pub use resources::Resources;
 pub use scheduler::{MesosSchedulerDriver, Scheduler, SchedulerDriver, SchedulerDriverBuilder};
-pub use status::DriverStatus;
-
-/// The version of the native libmesos this build talks to, or
-/// [`Error::NativeUnavailable`] when it was built without one.
-pub fn native_library_version() -> Result<LibraryVersion> {
-    Ok(ffi::library_version(ffi::native_api()?))
-}
+pub use zookeeper::ZooKeeper;

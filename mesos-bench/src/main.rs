@@ -37,6 +37,9 @@
 //! `process_cpu_ns_per_callback` (storm) and `process_cpu_ns_per_op`
 //! (state and log).
 
+// Only the offer path needs it (and its own unit test).
+#[cfg(any(offer_path, test))]
+mod hook;
 #[cfg(offer_path)]
 mod offer_path;
 mod state_log;

@@ -16,12 +16,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use mesos::__test_seams::{CallbackHook, V1CallbackHook};
 use mesos::proto::v1::scheduler::event;
 use mesos::proto::{Offer, TaskStatus};
 use mesos::v1::scheduler::Connection;
 use mesos::{Scheduler, SchedulerDriver};
 use mesos_sys::{mesos_shim_scheduler_callbacks, mesos_shim_v1_scheduler_callbacks};
+
+use crate::hook::{Hook, V1Hook};
 
 const OFFERS: usize = 100;
 const RESOURCES_PER_OFFER: usize = 50;
@@ -85,8 +86,8 @@ struct Helper {
 /// Delivers the batch for at least `seconds`; returns the number of offers
 /// the Rust scheduler received and the time taken.
 pub fn run(seconds: f64) -> Result<(u64, f64), String> {
-    measure(seconds, |receiver, api| {
-        let hook = CallbackHook::new(receiver, api);
+    measure(seconds, |receiver| {
+        let hook = Hook::new(receiver)?;
         // SAFETY: the table is 'static and the user data lives in `hook`,
         // which `measure` keeps until the helper is freed.
         let path = unsafe {
@@ -103,14 +104,14 @@ pub fn run(seconds: f64) -> Result<(u64, f64), String> {
             bytes: mesos_bench_offer_path_bytes,
             free: mesos_bench_offer_path_free,
         };
-        (Box::new(hook), helper)
+        Ok((Box::new(hook), helper))
     })
 }
 
 /// [`run`] on the v1 API: one `OFFERS` event per delivery.
 pub fn run_v1(seconds: f64) -> Result<(u64, f64), String> {
-    measure(seconds, |receiver, api| {
-        let hook = V1CallbackHook::new(receiver, api);
+    measure(seconds, |receiver| {
+        let hook = V1Hook::new(receiver)?;
         // SAFETY: as in `run`.
         let path = unsafe {
             mesos_bench_offer_path_v1_new(
@@ -126,7 +127,7 @@ pub fn run_v1(seconds: f64) -> Result<(u64, f64), String> {
             bytes: mesos_bench_offer_path_v1_bytes,
             free: mesos_bench_offer_path_v1_free,
         };
-        (Box::new(hook), helper)
+        Ok((Box::new(hook), helper))
     })
 }
 
@@ -135,16 +136,14 @@ pub fn run_v1(seconds: f64) -> Result<(u64, f64), String> {
 /// is freed.
 fn measure(
     seconds: f64,
-    make: impl FnOnce(Receiver, &'static mesos_sys::ShimApi) -> (Box<dyn std::any::Any>, Helper),
+    make: impl FnOnce(Receiver) -> Result<(Box<dyn std::any::Any>, Helper), String>,
 ) -> Result<(u64, f64), String> {
-    let api = mesos_sys::native().ok_or(mesos_sys::NATIVE_UNAVAILABLE_REASON)?;
+    // The helper links libmesos's own forwarders.
+    mesos_sys::native().ok_or(mesos_sys::NATIVE_UNAVAILABLE_REASON)?;
     let received = Arc::new(AtomicU64::new(0));
-    let (hook, helper) = make(
-        Receiver {
-            offers: received.clone(),
-        },
-        api,
-    );
+    let (hook, helper) = make(Receiver {
+        offers: received.clone(),
+    })?;
     let result = time(helper, seconds, &received);
     drop(hook);
     result

@@ -19,7 +19,8 @@
 use std::time::{Duration, Instant};
 
 use mesos::log::Log;
-use mesos::state::{State, Variable, ZooKeeper};
+use mesos::state::{State, Variable};
+use mesos::ZooKeeper;
 
 use crate::{cpu_time, fail, report};
 

@@ -30,6 +30,11 @@ pub(crate) struct Callbacks<C> {
 }
 
 impl<C: Send + Sync + 'static> Callbacks<C> {
+    /// The binding's table, and the user data it gave with it.
+    pub(crate) fn binding(&self) -> (&C, *mut c_void) {
+        (&self.table, self.user_data.0)
+    }
+
     pub(crate) fn new(table: C, user_data: *mut c_void) -> Arc<Self> {
         Arc::new(Self {
             table,

@@ -283,17 +283,6 @@ impl DriverDouble {
         *status
     }
 
-    /// `start` then `join`. The call is recorded once the driver started,
-    /// so a test that waits for `run` can fire callbacks right away.
-    pub(crate) fn run(self: &Arc<Self>) -> i32 {
-        let status = self.start();
-        self.record("run", Vec::new());
-        if status != RUNNING {
-            return status;
-        }
-        self.join()
-    }
-
     /// Calls that need a running driver return its status otherwise; the
     /// double records only accepted calls.
     pub(crate) fn accept(&self, name: &'static str, args: Vec<Vec<u8>>) -> i32 {
@@ -341,6 +330,9 @@ impl DriverDouble {
 /// libmesos answers by killing the process. The generated entry points
 /// (`entry_points.rs`) go through here.
 pub(crate) trait KindDouble {
+    /// The kind, for errors: `scheduler`, `v1 executor`...
+    const WHAT: &'static str;
+
     fn driver(&self) -> &Arc<DriverDouble>;
 
     /// Why libmesos would kill the process on call `name` (`"free"` for the
@@ -354,9 +346,8 @@ pub(crate) trait KindDouble {
         false
     }
 
-    /// `start`, `stop`, `abort`, `join` and `run`: recorded (`run` once the
-    /// driver started, so that a test waiting for it can fire callbacks),
-    /// then libmesos's status machine.
+    /// `start`, `stop`, `abort` and `join`: recorded, then libmesos's
+    /// status machine.
     fn lifecycle(&self, name: &'static str, args: Vec<Vec<u8>>) -> i32 {
         let driver = self.driver();
         if driver.start_failed.load(Ordering::SeqCst) && name == "stop" {
@@ -367,13 +358,10 @@ pub(crate) trait KindDouble {
         if let Some(reason) = self.fatal(name, &args) {
             return driver.fatal(reason);
         }
-        let starts = matches!(name, "start" | "run") && driver.status() == NOT_STARTED;
+        let starts = name == "start" && driver.status() == NOT_STARTED;
         if starts && self.start_fails() {
             driver.record(name, args);
             return ABORTED;
-        }
-        if name == "run" {
-            return driver.run();
         }
         driver.record(name, args);
         match name {

@@ -39,7 +39,7 @@ pub struct ExecutorDouble {
 }
 
 impl ExecutorDouble {
-    fn fire(
+    pub(crate) fn fire(
         self: &Arc<Self>,
         event: impl FnOnce(&mesos_shim_executor_callbacks, *mut c_void) + Send + 'static,
     ) {
@@ -53,9 +53,9 @@ impl ExecutorDouble {
     }
 }
 
-mesos_sys::shim_boundary!(executor callbacks => fire_methods, ExecutorDouble;);
-
 impl KindDouble for ExecutorDouble {
+    const WHAT: &'static str = "executor";
+
     fn driver(&self) -> &Arc<DriverDouble> {
         &self.driver
     }
@@ -75,14 +75,6 @@ impl KindDouble for ExecutorDouble {
         }
     }
 }
-
-driver_handle! {
-    pointer: mesos_shim_executor_driver,
-    double: ExecutorDouble,
-    what: "executor",
-}
-
-mesos_sys::shim_boundary!(executor calls => entry_points, ExecutorDouble;);
 
 pub(crate) unsafe extern "C" fn new(
     callbacks: *const mesos_shim_executor_callbacks,
@@ -112,7 +104,7 @@ pub(crate) unsafe extern "C" fn new(
         callbacks: Callbacks::new(*table, user_data),
     });
     EXECUTORS.insert(key, Arc::clone(&double));
-    into_pointer(double)
+    crate::handle::into_pointer(double)
 }
 
 /// An executor's `NAME=VALUE` environment as the shim checks it, and the

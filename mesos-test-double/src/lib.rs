@@ -25,15 +25,13 @@
 //! Messages are plain bytes here: this crate does not know the protobuf
 //! schema, tests encode and decode with the `mesos` crate.
 
-// First: the modules below use its macros.
-#[macro_use]
-mod entry_points;
-
 mod buffers;
 mod callbacks;
 mod driver;
 mod election;
+mod entry_points;
 mod executor;
+mod handle;
 mod queries;
 mod record;
 mod registry;
@@ -54,21 +52,10 @@ use mesos_sys::ShimApi;
 
 pub(crate) use queries::set_last_error;
 
-/// The double's table, generated from the list: each query from
-/// [`queries`], State and Log from [`state_log`], leader election from
-/// [`election`], each kind's functions
-/// from its module.
-macro_rules! table {
-    ($($function:ident: $kind:ident::$short:ident: $type:ty;)*) => {
-        const TABLE: ShimApi = ShimApi {
-            $($function: $kind::$short,)*
-        };
-    };
-}
+use entry_points::TABLE;
 
-mesos_sys::shim_boundary!(functions => table);
-
-/// The double, as a table the `mesos` crate's drivers accept.
+/// The double, as a table the `mesos` crate's drivers accept (through
+/// `mesos::Shim::from_api`).
 pub static API: ShimApi = TABLE;
 
 /// The same double, claiming to be a libmesos older than the shim, to test

@@ -49,7 +49,14 @@ pub struct SchedulerDouble {
 }
 
 impl SchedulerDouble {
-    fn fire(
+    /// The callback table the binding gave `new`, and its user data: to
+    /// call the binding's callbacks as libmesos would, without the double
+    /// (the benchmarks drive them from C++). Valid while the driver lives.
+    pub fn binding_callbacks(&self) -> (&mesos_shim_scheduler_callbacks, *mut c_void) {
+        self.callbacks.binding()
+    }
+
+    pub(crate) fn fire(
         self: &Arc<Self>,
         event: impl FnOnce(&mesos_shim_scheduler_callbacks, *mut c_void) + Send + 'static,
     ) {
@@ -63,9 +70,9 @@ impl SchedulerDouble {
     }
 }
 
-mesos_sys::shim_boundary!(scheduler callbacks => fire_methods, SchedulerDouble;);
-
 impl KindDouble for SchedulerDouble {
+    const WHAT: &'static str = "scheduler";
+
     fn driver(&self) -> &Arc<DriverDouble> {
         &self.driver
     }
@@ -120,14 +127,6 @@ fn count(recorded: &[u8]) -> usize {
         .and_then(|text| text.parse().ok())
         .unwrap_or(0)
 }
-
-driver_handle! {
-    pointer: mesos_shim_scheduler_driver,
-    double: SchedulerDouble,
-    what: "scheduler",
-}
-
-mesos_sys::shim_boundary!(scheduler calls => entry_points, SchedulerDouble;);
 
 pub(crate) unsafe extern "C" fn new(
     callbacks: *const mesos_shim_scheduler_callbacks,
@@ -194,5 +193,5 @@ pub(crate) unsafe extern "C" fn new(
         callbacks: Callbacks::new(*table, user_data),
     });
     SCHEDULERS.insert(name, Arc::clone(&double));
-    into_pointer(double)
+    crate::handle::into_pointer(double)
 }

@@ -42,7 +42,7 @@ pub struct V1ExecutorDouble {
 }
 
 impl V1ExecutorDouble {
-    fn fire(
+    pub(crate) fn fire(
         self: &Arc<Self>,
         event: impl FnOnce(&mesos_shim_v1_executor_callbacks, *mut c_void) + Send + 'static,
     ) {
@@ -50,9 +50,9 @@ impl V1ExecutorDouble {
     }
 }
 
-mesos_sys::shim_boundary!(v1_executor callbacks => fire_methods, V1ExecutorDouble;);
-
 impl KindDouble for V1ExecutorDouble {
+    const WHAT: &'static str = "v1 executor";
+
     fn driver(&self) -> &Arc<DriverDouble> {
         &self.driver
     }
@@ -70,14 +70,6 @@ impl KindDouble for V1ExecutorDouble {
             .map(|variable| format!("v1 executor made without {variable}"))
     }
 }
-
-driver_handle! {
-    pointer: mesos_shim_v1_executor,
-    double: V1ExecutorDouble,
-    what: "v1 executor",
-}
-
-mesos_sys::shim_boundary!(v1_executor calls => entry_points, V1ExecutorDouble;);
 
 pub(crate) unsafe extern "C" fn new(
     callbacks: *const mesos_shim_v1_executor_callbacks,
@@ -108,5 +100,5 @@ pub(crate) unsafe extern "C" fn new(
         callbacks: Callbacks::new(*table, user_data),
     });
     EXECUTORS.insert(key, Arc::clone(&double));
-    into_pointer(double)
+    crate::handle::into_pointer(double)
 }

@@ -42,7 +42,14 @@ pub struct V1SchedulerDouble {
 }
 
 impl V1SchedulerDouble {
-    fn fire(
+    /// The callback table the binding gave `new`, and its user data: to
+    /// call the binding's callbacks as libmesos would, without the double
+    /// (the benchmarks drive them from C++). Valid while the driver lives.
+    pub fn binding_callbacks(&self) -> (&mesos_shim_v1_scheduler_callbacks, *mut c_void) {
+        self.callbacks.binding()
+    }
+
+    pub(crate) fn fire(
         self: &Arc<Self>,
         event: impl FnOnce(&mesos_shim_v1_scheduler_callbacks, *mut c_void) + Send + 'static,
     ) {
@@ -50,9 +57,9 @@ impl V1SchedulerDouble {
     }
 }
 
-mesos_sys::shim_boundary!(v1_scheduler callbacks => fire_methods, V1SchedulerDouble;);
-
 impl KindDouble for V1SchedulerDouble {
+    const WHAT: &'static str = "v1 scheduler";
+
     fn driver(&self) -> &Arc<DriverDouble> {
         &self.driver
     }
@@ -75,14 +82,6 @@ impl KindDouble for V1SchedulerDouble {
         None
     }
 }
-
-driver_handle! {
-    pointer: mesos_shim_v1_scheduler,
-    double: V1SchedulerDouble,
-    what: "v1 scheduler",
-}
-
-mesos_sys::shim_boundary!(v1_scheduler calls => entry_points, V1SchedulerDouble;);
 
 pub(crate) unsafe extern "C" fn new(
     callbacks: *const mesos_shim_v1_scheduler_callbacks,
@@ -126,5 +125,5 @@ pub(crate) unsafe extern "C" fn new(
         callbacks: Callbacks::new(*table, user_data),
     });
     SCHEDULERS.insert(master, Arc::clone(&double));
-    into_pointer(double)
+    crate::handle::into_pointer(double)
 }

@@ -7,19 +7,19 @@
 //! use std::time::Duration;
 //! use mesos::election::Standing;
 //!
-//! let timeout = Some(Duration::from_secs(5));
+//! let timeout = Duration::from_secs(5);
 //! let first = mesos_testing::election::election("/doc/leader").join("first").unwrap();
 //! first.lead(timeout).unwrap();
 //! let second = mesos_testing::election::election("/doc/leader").join("second").unwrap();
 //!
 //! assert!(mesos_testing::election::expire("/doc/leader", "first"));
-//! assert!(first.wait_until_out(timeout).is_some());
+//! assert!(first.wait_until_out(timeout).is_ok());
 //! second.lead(timeout).unwrap();
 //! assert_eq!(second.standing(), Standing::Leading);
 //! ```
 
 use mesos::election::Election;
-use mesos::state::ZooKeeper;
+use mesos::ZooKeeper;
 
 /// The servers every in-memory election claims; only the znode matters.
 const SERVERS: &str = "in-memory:2181";
@@ -29,7 +29,7 @@ const SERVERS: &str = "in-memory:2181";
 /// its reason: a test's own mistake.
 pub fn election(znode: &str) -> Election {
     let location = ZooKeeper::new(SERVERS, znode);
-    mesos::__test_seams::election::zookeeper_election(&mesos_test_double::API, &location)
+    Election::open(crate::shim(), &location)
         .unwrap_or_else(|error| panic!("election at {znode}: {error}"))
 }
 

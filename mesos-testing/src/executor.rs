@@ -5,65 +5,12 @@
 
 use std::sync::Arc;
 
-use mesos::__test_seams::ExecutorDriverSeam;
-use mesos::proto::{ExecutorInfo, FrameworkInfo, SlaveInfo, TaskId, TaskInfo, TaskStatus};
+use mesos::proto::{ExecutorInfo, FrameworkInfo, SlaveInfo, TaskStatus};
 use mesos::{Executor, ExecutorDriver, MesosExecutorDriver};
 use mesos_test_double::ExecutorDouble;
-use prost::Message;
 
 use crate::harness::Recorder;
-
-/// One call an executor made on its driver, with its arguments typed.
-// Not boxed: tests match on these, and a few hundred bytes per recorded
-// call do not matter.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ExecutorCall {
-    /// `send_status_update`.
-    SendStatusUpdate {
-        /// The update sent.
-        status: TaskStatus,
-    },
-    /// `send_framework_message`.
-    SendFrameworkMessage {
-        /// The message.
-        data: Vec<u8>,
-    },
-    /// `stop`.
-    Stop,
-    /// `abort`.
-    Abort,
-}
-
-/// One function per call of the list's executor section: the typed call.
-mod executor_call {
-    use super::*;
-
-    pub(super) fn start() -> Option<ExecutorCall> {
-        None
-    }
-    pub(super) fn join() -> Option<ExecutorCall> {
-        None
-    }
-    pub(super) fn run() -> Option<ExecutorCall> {
-        None
-    }
-    pub(super) fn stop() -> Option<ExecutorCall> {
-        Some(ExecutorCall::Stop)
-    }
-    pub(super) fn abort() -> Option<ExecutorCall> {
-        Some(ExecutorCall::Abort)
-    }
-    pub(super) fn send_status_update(status: TaskStatus) -> Option<ExecutorCall> {
-        Some(ExecutorCall::SendStatusUpdate { status })
-    }
-    pub(super) fn send_framework_message(data: Vec<u8>) -> Option<ExecutorCall> {
-        Some(ExecutorCall::SendFrameworkMessage { data })
-    }
-}
-
-mesos_sys::shim_boundary!(executor calls => typed_calls, executor_call => ExecutorCall;);
+use crate::ExecutorCall;
 
 /// An [`Executor`] under test: a started driver over the in-process double
 /// of libmesos. Each method fires one callback on the calling thread and
@@ -87,7 +34,7 @@ mesos_sys::shim_boundary!(executor calls => typed_calls, executor_call => Execut
 ///
 /// let harness = ExecutorHarness::new(Done);
 /// harness.register();
-/// harness.launch_task(TaskInfo { name: "t".into(), ..Default::default() });
+/// harness.launch_task(&TaskInfo { name: "t".into(), ..Default::default() });
 /// assert_eq!(harness.status_updates()[0].state(), TaskState::TaskFinished);
 /// ```
 pub struct ExecutorHarness {
@@ -109,9 +56,11 @@ impl ExecutorHarness {
             ("MESOS_EXECUTOR_ID", "executor-0"),
             ("MESOS_DIRECTORY", sandbox.as_str()),
         ];
-        let driver =
-            MesosExecutorDriver::with_shim_api(executor, environment, &mesos_test_double::API)
-                .unwrap_or_else(|error| panic!("mesos-testing: cannot create the driver: {error}"));
+        let driver = MesosExecutorDriver::builder(executor)
+            .environment(environment)
+            .shim(crate::shim())
+            .build()
+            .unwrap_or_else(|error| panic!("mesos-testing: cannot create the driver: {error}"));
         Self::attached(driver, mesos_test_double::executor_created_here())
     }
 
@@ -144,48 +93,7 @@ impl ExecutorHarness {
             }),
             ..Default::default()
         };
-        self.registered(executor, framework, agent);
-    }
-
-    /// Fires `registered`.
-    pub fn registered(&self, executor: ExecutorInfo, framework: FrameworkInfo, agent: SlaveInfo) {
-        self.fire(|double| {
-            double.registered(
-                executor.encode_to_vec(),
-                framework.encode_to_vec(),
-                agent.encode_to_vec(),
-            )
-        });
-    }
-
-    /// Fires `reregistered`.
-    pub fn reregistered(&self, agent: SlaveInfo) {
-        self.fire(|double| double.reregistered(agent.encode_to_vec()));
-    }
-
-    /// Fires `disconnected`.
-    pub fn disconnected(&self) {
-        self.fire(|double| double.disconnected());
-    }
-
-    /// Fires `launch_task`.
-    pub fn launch_task(&self, task: TaskInfo) {
-        self.fire(|double| double.launch_task(task.encode_to_vec()));
-    }
-
-    /// Fires `kill_task`.
-    pub fn kill_task(&self, task_id: &TaskId) {
-        self.fire(|double| double.kill_task(task_id.encode_to_vec()));
-    }
-
-    /// Fires `framework_message`.
-    pub fn framework_message(&self, data: &[u8]) {
-        self.fire(|double| double.framework_message(data.to_vec()));
-    }
-
-    /// Fires `shutdown`.
-    pub fn shutdown(&self) {
-        self.fire(|double| double.shutdown());
+        self.registered(&executor, &framework, &agent);
     }
 
     /// Fires `error(message)`; the driver is aborted after it.
@@ -210,5 +118,5 @@ harness_basics!(
     MesosExecutorDriver,
     ExecutorDouble,
     ExecutorCall,
-    typed
+    crate::calls::typed_executor
 );

@@ -54,7 +54,7 @@ macro_rules! harness_basics {
 
             /// Fires one callback with `event`, then raises a panic of the
             /// code under test here.
-            fn fire(&self, event: impl FnOnce(&std::sync::Arc<$double>)) {
+            pub(crate) fn fire(&self, event: impl FnOnce(&std::sync::Arc<$double>)) {
                 event(&self.double);
                 $crate::harness::raise_callback_panic(self.driver.status(), || self.driver.join());
             }

@@ -14,7 +14,8 @@
 //! (and the harness raises it again in the test).
 //!
 //! [`election`] gives in-memory leader elections, for code that stands
-//! by and leads with `mesos::election`.
+//! by and leads with `mesos::election`; [`state()`] and [`log()`] an
+//! in-memory State and replicated log.
 //!
 //! [`offers`] builds realistic offers, with reservations, refinements and
 //! allocation roles; [`offers::reference_cluster`] is the four-agent
@@ -71,9 +72,10 @@
 //! ));
 //! ```
 //!
-//! The calls' names and arguments come from the same list the binding's
-//! driver calls are generated from, so every call the driver has is
-//! recorded, with nothing to keep in step by hand.
+//! The typed calls and the harnesses' methods that fire each callback are
+//! generated from the same list as the binding's driver calls, so every
+//! call and callback the driver has is here, with nothing to keep in step
+//! by hand.
 //!
 //! # What it does not do
 //!
@@ -82,10 +84,10 @@
 //! master's behaviour run against a real cluster (`scripts/local-cluster.sh`).
 
 #[macro_use]
-mod typed;
-#[macro_use]
 mod harness;
 
+mod callbacks;
+mod calls;
 pub mod election;
 mod executor;
 pub mod offers;
@@ -93,5 +95,46 @@ mod recorded;
 mod scheduler;
 pub mod v1;
 
-pub use executor::{ExecutorCall, ExecutorHarness};
-pub use scheduler::{SchedulerCall, SchedulerHarness};
+pub use calls::{ExecutorCall, SchedulerCall};
+pub use executor::ExecutorHarness;
+pub use scheduler::SchedulerHarness;
+
+use mesos::log::{Log, Replicas};
+use mesos::state::{State, Storage};
+use mesos::Shim;
+
+/// The in-process double of libmesos, as a [`Shim`] the crate's
+/// constructors take (`builder(..).shim(..)`, `State::open`, `Log::open`,
+/// `Election::open`): for building what the harnesses don't.
+pub fn shim() -> Shim {
+    // SAFETY: the double implements every function of `mesos_shim.h` as
+    // the header says (the crate's own FFI suites hold it to that, and its
+    // table is generated from the same list as the crate's calls).
+    unsafe { Shim::from_api(&mesos_test_double::API) }
+}
+
+/// A [`State`] in this process's memory, with the same operations and the
+/// same compare-and-swap as libmesos's: for unit tests of code that takes
+/// a `State`. Every call gives a new, empty store.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let state = mesos_testing::state();
+/// let timeout = Duration::from_secs(5);
+/// let empty = state.fetch("framework-id", timeout).unwrap();
+/// let stored = state.store(&empty.mutate(b"f-1".to_vec()), timeout).unwrap();
+/// assert_eq!(stored.unwrap().value(), b"f-1");
+/// ```
+pub fn state() -> State {
+    State::open(shim(), Storage::InMemory)
+        .unwrap_or_else(|error| panic!("mesos-testing: cannot open an in-memory State: {error}"))
+}
+
+/// A one-replica [`Log`] in this process's memory, with the same API and
+/// leadership rules as libmesos's: a second writer's `start` displaces the
+/// first. Every call gives a new, empty log.
+pub fn log() -> Log {
+    Log::open(shim(), 1, "in-memory", Replicas::Pids(Vec::new()), true)
+        .unwrap_or_else(|error| panic!("mesos-testing: cannot open an in-memory Log: {error}"))
+}

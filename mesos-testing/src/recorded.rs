@@ -86,11 +86,9 @@ impl<'a> Args<'a> {
             .collect()
     }
 
-    /// A completion argument (v1 `call_with`): recorded as a marker; the
-    /// double answers it itself. `T`, the answer's type, is what the list
-    /// gives every kind of argument; nothing here needs it.
-    #[allow(clippy::extra_unused_type_parameters)]
-    pub(crate) fn completion<T>(&mut self) {
+    /// A completion argument (v1 `call_async`): recorded as a marker; the
+    /// double answers it itself.
+    pub(crate) fn completion(&mut self) {
         self.take();
     }
 

@@ -28,14 +28,14 @@
 
 use std::sync::Arc;
 
-use mesos::__test_seams::{V1ExecutorSeam, V1SchedulerBuilderSeam};
 use mesos::proto::v1::executor as v1_executor;
-use mesos::proto::v1::scheduler::{event, ApiResult, Call, Event};
+use mesos::proto::v1::scheduler::{event, Call, Event};
 use mesos::proto::v1::{AgentId, FrameworkId, Offer, OfferId, TaskId, TaskState, TaskStatus};
 use mesos::v1;
 use mesos_test_double::{V1ExecutorDouble, V1SchedulerDouble};
 use prost::Message;
 
+pub use crate::calls::{V1ExecutorCall, V1SchedulerCall};
 use crate::harness::Recorder;
 
 /// A v0 message as its v1 twin: the two schemas are wire-compatible, so
@@ -43,59 +43,6 @@ use crate::harness::Recorder;
 pub fn to_v1<V0: Message, V1: Message + Default>(message: &V0) -> V1 {
     V1::decode(message.encode_to_vec().as_slice())
         .expect("mesos-testing: the v0 and v1 schemas are wire-compatible")
-}
-
-/// One thing a v1 scheduler did with its connection.
-// Not boxed, as ExecutorCall.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum V1SchedulerCall {
-    /// A call sent without waiting (`Connection::send` and the typed calls).
-    Send(Call),
-    /// A call whose answer was awaited (`Connection::call`); the double
-    /// answers it with an empty `ApiResult`.
-    Request(Call),
-    /// `reconnect`.
-    Reconnect,
-    /// `stop`.
-    Stop,
-    /// `abort`.
-    Abort,
-}
-
-mod v1_scheduler_call {
-    use super::*;
-
-    pub(super) fn start() -> Option<V1SchedulerCall> {
-        None
-    }
-    pub(super) fn join() -> Option<V1SchedulerCall> {
-        None
-    }
-    pub(super) fn run() -> Option<V1SchedulerCall> {
-        None
-    }
-    pub(super) fn stop() -> Option<V1SchedulerCall> {
-        Some(V1SchedulerCall::Stop)
-    }
-    pub(super) fn abort() -> Option<V1SchedulerCall> {
-        Some(V1SchedulerCall::Abort)
-    }
-    pub(super) fn send(call: Call) -> Option<V1SchedulerCall> {
-        Some(V1SchedulerCall::Send(call))
-    }
-    pub(super) fn call_with(call: Call, _done: ()) -> Option<V1SchedulerCall> {
-        Some(V1SchedulerCall::Request(call))
-    }
-    pub(super) fn reconnect() -> Option<V1SchedulerCall> {
-        Some(V1SchedulerCall::Reconnect)
-    }
-}
-
-mod scheduler_typed {
-    use super::*;
-    mesos_sys::shim_boundary!(v1_scheduler calls => typed_calls, v1_scheduler_call => V1SchedulerCall;);
 }
 
 /// A v1 [`Scheduler`](v1::scheduler::Scheduler) under test (heartbeat
@@ -111,7 +58,7 @@ impl V1SchedulerHarness {
     pub fn new(scheduler: impl v1::scheduler::Scheduler + 'static) -> Self {
         let mesos = v1::scheduler::Mesos::builder(scheduler, "mesos-testing")
             .heartbeats(None)
-            .shim_api(&mesos_test_double::API)
+            .shim(crate::shim())
             .build()
             .unwrap_or_else(|error| panic!("mesos-testing: cannot create the scheduler: {error}"));
         Self::attached(mesos, mesos_test_double::v1_scheduler_created_here())
@@ -120,25 +67,6 @@ impl V1SchedulerHarness {
     /// The connection, as the scheduler's callbacks get it.
     pub fn connection(&self) -> &v1::scheduler::Connection {
         &self.driver
-    }
-
-    /// Fires `connected`.
-    pub fn connected(&self) {
-        self.fire(|double| double.connected());
-    }
-
-    /// Fires `disconnected`.
-    pub fn disconnected(&self) {
-        self.fire(|double| double.disconnected());
-    }
-
-    /// Fires `received` with `events`, as one batch.
-    pub fn received(&self, events: impl IntoIterator<Item = Event>) {
-        let events = events
-            .into_iter()
-            .map(|event| event.encode_to_vec())
-            .collect();
-        self.fire(|double| double.received(events));
     }
 
     /// Fires `connected`, then a `SUBSCRIBED` event for `framework_id`.
@@ -213,54 +141,11 @@ impl V1SchedulerHarness {
         self.calls()
             .into_iter()
             .filter_map(|call| match call {
-                V1SchedulerCall::Send(call) | V1SchedulerCall::Request(call) => Some(call),
+                V1SchedulerCall::Send { call } | V1SchedulerCall::CallAsync { call } => Some(call),
                 _ => None,
             })
             .collect()
     }
-}
-
-/// One thing a v1 executor did with its connection.
-// Not boxed, as ExecutorCall.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum V1ExecutorCall {
-    /// A call sent to the agent.
-    Send(v1_executor::Call),
-    /// `stop`.
-    Stop,
-    /// `abort`.
-    Abort,
-}
-
-mod v1_executor_call {
-    use super::*;
-
-    pub(super) fn start() -> Option<V1ExecutorCall> {
-        None
-    }
-    pub(super) fn join() -> Option<V1ExecutorCall> {
-        None
-    }
-    pub(super) fn run() -> Option<V1ExecutorCall> {
-        None
-    }
-    pub(super) fn stop() -> Option<V1ExecutorCall> {
-        Some(V1ExecutorCall::Stop)
-    }
-    pub(super) fn abort() -> Option<V1ExecutorCall> {
-        Some(V1ExecutorCall::Abort)
-    }
-    pub(super) fn send(call: v1_executor::Call) -> Option<V1ExecutorCall> {
-        Some(V1ExecutorCall::Send(call))
-    }
-}
-
-mod executor_typed {
-    use super::*;
-    use mesos::proto::v1::executor::Call;
-    mesos_sys::shim_boundary!(v1_executor calls => typed_calls, v1_executor_call => V1ExecutorCall;);
 }
 
 /// A v1 [`Executor`](v1::executor::Executor) under test, in the
@@ -284,11 +169,11 @@ impl V1ExecutorHarness {
             ("MESOS_EXECUTOR_ID", "executor-0"),
             ("MESOS_DIRECTORY", sandbox.as_str()),
         ];
-        let mesos =
-            v1::executor::Mesos::with_shim_api(executor, environment, &mesos_test_double::API)
-                .unwrap_or_else(|error| {
-                    panic!("mesos-testing: cannot create the executor: {error}")
-                });
+        let mesos = v1::executor::Mesos::builder(executor)
+            .environment(environment)
+            .shim(crate::shim())
+            .build()
+            .unwrap_or_else(|error| panic!("mesos-testing: cannot create the executor: {error}"));
         Self::attached(mesos, mesos_test_double::v1_executor_created_here())
     }
 
@@ -297,31 +182,12 @@ impl V1ExecutorHarness {
         &self.driver
     }
 
-    /// Fires `connected`.
-    pub fn connected(&self) {
-        self.fire(|double| double.connected());
-    }
-
-    /// Fires `disconnected`.
-    pub fn disconnected(&self) {
-        self.fire(|double| double.disconnected());
-    }
-
-    /// Fires `received` with `events`, as one batch.
-    pub fn received(&self, events: impl IntoIterator<Item = v1_executor::Event>) {
-        let events = events
-            .into_iter()
-            .map(|event| event.encode_to_vec())
-            .collect();
-        self.fire(|double| double.received(events));
-    }
-
     /// The calls sent to the agent so far, in order.
     pub fn sent(&self) -> Vec<v1_executor::Call> {
         self.calls()
             .into_iter()
             .filter_map(|call| match call {
-                V1ExecutorCall::Send(call) => Some(call),
+                V1ExecutorCall::Send { call } => Some(call),
                 _ => None,
             })
             .collect()
@@ -333,7 +199,7 @@ harness_basics!(
     v1::scheduler::Mesos,
     V1SchedulerDouble,
     V1SchedulerCall,
-    scheduler_typed::typed
+    crate::calls::typed_v1_scheduler
 );
 
 harness_basics!(
@@ -341,5 +207,5 @@ harness_basics!(
     v1::executor::Mesos,
     V1ExecutorDouble,
     V1ExecutorCall,
-    executor_typed::typed
+    crate::calls::typed_v1_executor
 );

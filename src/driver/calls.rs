@@ -9,10 +9,8 @@ use super::failure::Failure;
 use super::object::{Handle, Kind, Shared};
 use super::on_thread;
 use super::state::Event;
+use super::status::DriverStatus;
 use crate::error::{Error, Result};
-use crate::ffi;
-use crate::preconditions;
-use crate::status::DriverStatus;
 
 impl<K: Kind> Handle<K> {
     /// The status as of the last call (or failure).
@@ -47,7 +45,7 @@ impl<K: Kind> Handle<K> {
         native_stop: impl FnOnce(*mut K::Raw) -> i32,
     ) -> Result<DriverStatus> {
         let state = self.shared.lifecycle.state();
-        if preconditions::has_no_process(state) {
+        if state.has_no_process() {
             return Ok(state.status());
         }
         let code = native_stop(self.shared.live()?);
@@ -64,7 +62,7 @@ impl<K: Kind> Handle<K> {
     pub(crate) fn join(&self) -> Result<DriverStatus> {
         let shared = &*self.shared;
         let state = shared.lifecycle.state();
-        if preconditions::has_no_process(state) {
+        if state.has_no_process() {
             return self.finished(state.status());
         }
         let raw = shared.live()?;
@@ -154,7 +152,7 @@ impl<K: Kind> Handle<K> {
 const RUNNING: i32 = mesos_sys::MESOS_SHIM_DRIVER_RUNNING as i32;
 
 fn shim_error<K: Kind>(shared: &Shared<K>, code: i32) -> Error {
-    ffi::shim_error(shared.api, code)
+    crate::boundary::shim_error(shared.api, code)
 }
 
 /// Runs one callback: `body` decodes its arguments and calls the user's

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
 use super::state::{Event, State};
-use crate::status::DriverStatus;
+use super::status::DriverStatus;
 
 /// One driver's state and the waits around it.
 pub(crate) struct Lifecycle {

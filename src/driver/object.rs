@@ -20,7 +20,6 @@ use super::lifecycle::Lifecycle;
 use super::on_thread::{self, DriverId};
 use super::state::State;
 use crate::error::{Error, Result};
-use crate::ffi;
 
 /// One kind of native object (scheduler driver, executor driver...): its
 /// types and the shim functions the generic lifecycle calls. The
@@ -37,11 +36,15 @@ pub(crate) trait Kind: Sized + Send + Sync + 'static {
 
     fn from_handle(handle: Handle<Self>) -> Self;
     fn handle(&self) -> &Handle<Self>;
-    /// The shim's functions the lifecycle calls for this kind.
+    /// The shim's functions the lifecycle calls for this kind (generated,
+    /// in the kind's `driver_calls.rs`).
     fn natives(api: &ShimApi) -> Natives<Self::Raw>;
     /// Whether libmesos can delete the C++ object in `state`; `false`
-    /// leaks it (see [`crate::preconditions`]).
-    fn may_delete_native(state: State) -> bool;
+    /// leaks it. Most kinds can be deleted in any state.
+    fn may_delete_native(state: State) -> bool {
+        let _ = state;
+        true
+    }
 }
 
 /// The shim functions every kind has, with the same shape.
@@ -225,7 +228,7 @@ impl<K: Kind> Owner<K> {
         let raw = on_thread::starting(shared.id(), || native_new(owner.user_data()));
         if raw.is_null() {
             // Dropping `owner` frees the state: no C++ object holds it.
-            return Err(ffi::creation_error(api));
+            return Err(crate::boundary::creation_error(api));
         }
         shared.raw.store(raw, Ordering::Release);
         Ok(owner)

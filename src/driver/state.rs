@@ -3,7 +3,7 @@
 //! threads; [`Lifecycle`](super::lifecycle::Lifecycle) stores it and says
 //! who may send which [`Event`].
 
-use crate::status::DriverStatus;
+use super::status::DriverStatus;
 
 /// Where a driver is, as the binding knows it (see the diagram in the
 /// [module docs](super)).
@@ -98,6 +98,14 @@ impl State {
         }
     }
 
+    /// Whether the driver failed to start, and so has no libmesos process:
+    /// libmesos's `stop` would then mark it stopped, and a later `join`
+    /// fails a `CHECK` on the missing process (killing the process). `stop`
+    /// and `join` answer for libmesos in this state.
+    pub(crate) fn has_no_process(self) -> bool {
+        self == State::FailedToStart
+    }
+
     /// Whether libmesos's `start` ever ran on a not-started driver (so that
     /// libmesos created the driver's process).
     pub(crate) fn was_started(self) -> bool {
@@ -174,6 +182,107 @@ mod tests {
         State::Detached(DriverStatus::Aborted),
         State::Detached(DriverStatus::Stopped),
     ];
+
+    /// The transition table in the module docs (`src/driver/mod.rs`), row
+    /// by row: `(from, event, to)`.
+    fn documented_transitions() -> Vec<(State, Event, State)> {
+        let docs = include_str!("mod.rs");
+        let rows: Vec<_> = docs
+            .lines()
+            .filter_map(|line| line.strip_prefix("//! | "))
+            .filter(|row| !row.starts_with("from |") && !row.starts_with("---"))
+            .map(|row| {
+                let cells: Vec<&str> = row.split(" | ").map(str::trim).collect();
+                (state(cells[0]), event(cells[1]), state(cells[2]))
+            })
+            .collect();
+        assert!(
+            rows.len() > 10,
+            "the table was not found in the module docs"
+        );
+        rows
+    }
+
+    fn status(name: &str) -> Option<DriverStatus> {
+        Some(match name {
+            "NotStarted" => DriverStatus::NotStarted,
+            "Running" => DriverStatus::Running,
+            "Aborted" => DriverStatus::Aborted,
+            "Stopped" => DriverStatus::Stopped,
+            "shim error" => return None,
+            other => panic!("the table names no status `{other}`"),
+        })
+    }
+
+    fn state(name: &str) -> State {
+        if let Some(status) = name.strip_prefix("Detached(") {
+            return State::Detached(self::status(status.trim_end_matches(')')).unwrap());
+        }
+        match name {
+            "NotStarted" => State::NotStarted,
+            "Starting" => State::Starting,
+            "Running" => State::Running,
+            "Stopped" => State::Stopped,
+            "Aborted" => State::Aborted,
+            "FailedToStart" => State::FailedToStart,
+            other => panic!("the table names no state `{other}`"),
+        }
+    }
+
+    fn event(name: &str) -> Event {
+        let argument = |prefix: &str| {
+            name.strip_prefix(prefix)
+                .map(|rest| rest.trim_end_matches(')'))
+        };
+        if let Some(returned) = argument("StartReturned(") {
+            return Event::StartReturned(status(returned));
+        }
+        if let Some(reported) = argument("Reported(") {
+            return Event::Reported(status(reported).unwrap());
+        }
+        match name {
+            "StartBegins" => Event::StartBegins,
+            "ErrorDuringStart" => Event::ErrorDuringStart,
+            "Failed" => Event::Failed,
+            "Detach" => Event::Detach,
+            other => panic!("the table names no event `{other}`"),
+        }
+    }
+
+    const EVENTS: [Event; 13] = [
+        Event::StartBegins,
+        Event::StartReturned(None),
+        Event::StartReturned(Some(DriverStatus::NotStarted)),
+        Event::StartReturned(Some(DriverStatus::Running)),
+        Event::StartReturned(Some(DriverStatus::Aborted)),
+        Event::StartReturned(Some(DriverStatus::Stopped)),
+        Event::ErrorDuringStart,
+        Event::Reported(DriverStatus::NotStarted),
+        Event::Reported(DriverStatus::Running),
+        Event::Reported(DriverStatus::Aborted),
+        Event::Reported(DriverStatus::Stopped),
+        Event::Failed,
+        Event::Detach,
+    ];
+
+    #[test]
+    fn the_documented_table_is_what_after_decides() {
+        let table = documented_transitions();
+        for from in ALL {
+            for event in EVENTS {
+                let documented = table
+                    .iter()
+                    .find(|(f, e, _)| *f == from && *e == event)
+                    .map(|(_, _, to)| *to);
+                assert_eq!(
+                    from.after(event),
+                    documented,
+                    "{from:?} on {event:?}: the table in src/driver/mod.rs and State::after \
+                     disagree"
+                );
+            }
+        }
+    }
 
     #[test]
     fn every_state_survives_packing() {

@@ -2,11 +2,12 @@
 //! two threads that wait on libmesos's answers, and the one function,
 //! [`next`], that decides each change of [`Standing`].
 
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::native::{NativeContender, NativeDetector, NativeGroup};
+use crate::boundary::{Completion, Described, Promise};
 use crate::error::{Error, Result};
 
 /// How long the candidate's threads wait for an answer: until it comes,
@@ -97,33 +98,63 @@ fn fresh_token() -> String {
 struct Shared {
     /// This candidate's data, as the group stores it.
     me: Vec<u8>,
+    /// e.g. `the election at ZooKeeper 127.0.0.1:2181/app/leader`.
+    election: String,
     now: Mutex<Now>,
-    changed: Condvar,
 }
 
 struct Now {
     standing: Standing,
     /// The name of the leader last detected.
     leader: Option<String>,
+    /// Answered once this candidate leads, or is out.
+    leads: Vec<Promise<()>>,
+    /// Answered once this candidate is out.
+    outs: Vec<Promise<String>>,
 }
 
 impl Shared {
     fn apply(&self, event: Event) {
-        let mut now = self.now.lock().unwrap();
+        let mut now = self
+            .now
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Event::LeaderIs(leader) = &event {
             now.leader = leader.as_deref().map(name_of);
         }
         let after = next(&now.standing, &event, &self.me);
-        if after != now.standing {
-            log::info!("election: {:?} -> {after:?} ({event:?})", now.standing);
-            now.standing = after;
+        if after == now.standing {
+            return;
         }
-        drop(now);
-        self.changed.notify_all();
+        log::info!("election: {:?} -> {after:?} ({event:?})", now.standing);
+        now.standing = after.clone();
+        match after {
+            Standing::Leading => now.leads.drain(..).for_each(|lead| lead.keep(Ok(()))),
+            Standing::Out { reason } => {
+                for lead in now.leads.drain(..) {
+                    lead.keep(Err(self.not_leading(reason.clone())));
+                }
+                for out in now.outs.drain(..) {
+                    out.keep(Ok(reason.clone()));
+                }
+            }
+            Standing::Joining | Standing::StandingBy => {}
+        }
+    }
+
+    fn not_leading(&self, reason: String) -> Error {
+        Error::NotLeading {
+            election: self.election.clone(),
+            reason,
+        }
     }
 
     fn is_out(&self) -> bool {
-        matches!(self.now.lock().unwrap().standing, Standing::Out { .. })
+        let now = self
+            .now
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        matches!(now.standing, Standing::Out { .. })
     }
 }
 
@@ -132,8 +163,6 @@ impl Shared {
 /// or dropping it) ends its membership, so another instance can lead.
 pub struct Candidate {
     name: String,
-    /// e.g. `the election at ZooKeeper 127.0.0.1:2181/app/leader`.
-    election: String,
     shared: Arc<Shared>,
     /// Freed first on drop; the detection thread starts each detection
     /// under this lock, so it never starts one on a freed detector.
@@ -159,11 +188,13 @@ impl Candidate {
         let detector = NativeDetector::new(group)?;
         let shared = Arc::new(Shared {
             me,
+            election: format!("the election at {}", group.location()),
             now: Mutex::new(Now {
                 standing: Standing::Joining,
                 leader: None,
+                leads: Vec::new(),
+                outs: Vec::new(),
             }),
-            changed: Condvar::new(),
         });
         let joined = contender.contend();
         let ended = contender.watch();
@@ -205,7 +236,6 @@ impl Candidate {
             })?;
         Ok(Self {
             name: name.to_string(),
-            election: format!("the election at {}", group.location()),
             shared,
             detector,
             contender: Some(contender),
@@ -220,77 +250,107 @@ impl Candidate {
 
     /// Where it stands now.
     pub fn standing(&self) -> Standing {
-        self.shared.now.lock().unwrap().standing.clone()
+        self.now().standing.clone()
     }
 
     /// The name of the instance that leads, as last detected (this one's
     /// own when it leads); `None` before the first detection or while
     /// nobody leads.
     pub fn leader(&self) -> Option<String> {
-        self.shared.now.lock().unwrap().leader.clone()
+        self.now().leader.clone()
     }
 
-    /// Waits until this candidate leads (`timeout` `None`: however long
-    /// that takes). [`Error::NotLeading`] when it is out of the election,
-    /// or still standing by when `timeout` ends; the error names the
-    /// leader.
-    pub fn lead(&self, timeout: Option<Duration>) -> Result<()> {
-        let standing = self.wait_for(timeout, |standing| {
-            matches!(standing, Standing::Leading | Standing::Out { .. })
-        });
-        let reason = match standing {
-            Standing::Leading => return Ok(()),
-            Standing::Out { reason } => reason,
-            Standing::Joining => format!(
-                "still joining the group after {:?}: is ZooKeeper running and reachable?",
-                timeout.unwrap_or_default()
-            ),
-            Standing::StandingBy => format!(
-                "still standing by after {:?}; {} leads",
-                timeout.unwrap_or_default(),
-                self.leader().unwrap_or_else(|| "nobody".into())
-            ),
-        };
-        Err(Error::NotLeading {
-            election: self.election.clone(),
-            reason,
-        })
-    }
-
-    /// Waits until this candidate is out of the election, and says why;
-    /// `None` when `timeout` ends first. A leader calls it (on a thread of
-    /// its own) to learn that it must stop acting as one.
-    pub fn wait_until_out(&self, timeout: Option<Duration>) -> Option<String> {
-        match self.wait_for(timeout, |standing| matches!(standing, Standing::Out { .. })) {
-            Standing::Out { reason } => Some(reason),
-            _ => None,
+    /// Answered once this candidate leads: `Ok`, or [`Error::NotLeading`]
+    /// (with the reason) once it is out of the election instead.
+    pub fn lead_async(&self) -> Completion<()> {
+        let mut now = self.now();
+        match &now.standing {
+            Standing::Leading => Completion::ready(Ok(())),
+            Standing::Out { reason } => {
+                Completion::ready(Err(self.shared.not_leading(reason.clone())))
+            }
+            Standing::Joining | Standing::StandingBy => {
+                let (promise, completion) = Completion::promised(Described {
+                    what: format!("wait to lead {}", self.shared.election),
+                    hint: "another instance leads",
+                });
+                now.leads.push(promise);
+                completion
+            }
         }
+    }
+
+    /// Waits up to `timeout` until this candidate leads
+    /// (`Duration::MAX`: however long that takes). [`Error::NotLeading`]
+    /// when it is out of the election, or still joining or standing by
+    /// when `timeout` ends; the error says why, and names the leader.
+    pub fn lead(&self, timeout: Duration) -> Result<()> {
+        self.lead_async()
+            .wait(timeout)
+            .map_err(|error| match error {
+                Error::TimedOut { .. } => self.shared.not_leading(match self.standing() {
+                    Standing::Joining => format!(
+                        "still joining the group after {timeout:?}: is ZooKeeper running and \
+                         reachable?"
+                    ),
+                    _ => format!(
+                        "still standing by after {timeout:?}; {} leads",
+                        self.leader().unwrap_or_else(|| "nobody".into())
+                    ),
+                }),
+                other => other,
+            })
+    }
+
+    /// Answered once this candidate is out of the election, with why. A
+    /// leader awaits it (or waits on it, on a thread of its own) to learn
+    /// that it must stop acting as one.
+    pub fn out_async(&self) -> Completion<String> {
+        let mut now = self.now();
+        match &now.standing {
+            Standing::Out { reason } => Completion::ready(Ok(reason.clone())),
+            _ => {
+                let (promise, completion) = Completion::promised(Described {
+                    what: format!(
+                        "end of this candidate's membership in {}",
+                        self.shared.election
+                    ),
+                    hint: "it is still a member",
+                });
+                now.outs.push(promise);
+                completion
+            }
+        }
+    }
+
+    /// Waits up to `timeout` (`Duration::MAX`: however long that takes)
+    /// until this candidate is out of the election, and says why;
+    /// [`Error::TimedOut`] while it is still a member.
+    pub fn wait_until_out(&self, timeout: Duration) -> Result<String> {
+        self.out_async().wait(timeout)
     }
 
     /// Leaves the election, so that another instance leads at once
-    /// (dropping the candidate leaves too, without waiting to know). Whether
-    /// a membership was cancelled.
-    pub fn withdraw(self, timeout: Duration) -> Result<bool> {
+    /// (dropping the candidate leaves too, without waiting to know); the
+    /// candidate is then out. Answered with whether a membership was
+    /// cancelled.
+    pub fn withdraw_async(&self) -> Completion<bool> {
         match &self.contender {
-            Some(contender) => contender.withdraw().wait(timeout),
-            None => Ok(false),
+            Some(contender) => contender.withdraw(),
+            None => Completion::ready(Ok(false)),
         }
     }
 
-    fn wait_for(&self, timeout: Option<Duration>, done: impl Fn(&Standing) -> bool) -> Standing {
-        let now = self.shared.now.lock().unwrap();
-        let waiting = |now: &mut Now| !done(&now.standing);
-        let now = match timeout {
-            None => self.shared.changed.wait_while(now, waiting).unwrap(),
-            Some(timeout) => {
-                self.shared
-                    .changed
-                    .wait_timeout_while(now, timeout, waiting)
-                    .unwrap()
-                    .0
-            }
-        };
-        now.standing.clone()
+    /// [`withdraw_async`](Self::withdraw_async), waiting up to `timeout`.
+    pub fn withdraw(&self, timeout: Duration) -> Result<bool> {
+        self.withdraw_async().wait(timeout)
+    }
+
+    fn now(&self) -> std::sync::MutexGuard<'_, Now> {
+        self.shared
+            .now
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -327,7 +387,7 @@ impl std::fmt::Debug for Candidate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Candidate")
             .field("name", &self.name)
-            .field("election", &self.election)
+            .field("election", &self.shared.election)
             .field("standing", &self.standing())
             .finish_non_exhaustive()
     }

@@ -20,8 +20,9 @@
 //!      └──────────────────────┴───────────────────────────┴──▶ Out { reason }
 //! ```
 //!
-//! `Out` is final: a [`Candidate`] never leads twice. [`Candidate::lead`]
-//! waits for `Leading`; [`Candidate::wait_until_out`] for `Out`. The one
+//! `Out` is final: a [`Candidate`] never leads twice.
+//! [`Candidate::lead_async`] is answered at `Leading` ([`Candidate::lead`]
+//! waits for it); [`Candidate::out_async`] at `Out`. The one
 //! function that decides each transition is in `candidate.rs`.
 //!
 //! # Standing by with a scheduler
@@ -38,11 +39,11 @@
 //! use std::time::Duration;
 //! use mesos::election::Election;
 //! use mesos::failover::FrameworkIdStore;
-//! use mesos::state::ZooKeeper;
+//! use mesos::ZooKeeper;
 //!
 //! let election = Election::zookeeper(&ZooKeeper::parse("127.0.0.1:2181/my-framework/leader")?)?;
 //! let candidate = election.join(&format!("scheduler on host-a, pid {}", std::process::id()))?;
-//! candidate.lead(None)?; // stands by while another instance leads
+//! candidate.lead(Duration::MAX)?; // stands by while another instance leads
 //!
 //! let store = FrameworkIdStore::zookeeper("127.0.0.1:2181/my-framework/id")?;
 //! let mut framework = mesos::proto::FrameworkInfo::default();
@@ -50,7 +51,7 @@
 //! // ... build and start the driver with `framework` ...
 //!
 //! std::thread::spawn(move || {
-//!     let reason = candidate.wait_until_out(None);
+//!     let reason = candidate.wait_until_out(Duration::MAX);
 //!     eprintln!("no longer leading ({reason:?}): exiting so that the next leader takes over");
 //!     std::process::exit(1);
 //! });
@@ -67,11 +68,9 @@ mod native;
 
 use std::sync::Arc;
 
-use mesos_sys::ShimApi;
-
+use crate::boundary::Shim;
 use crate::error::Result;
-use crate::ffi;
-use crate::state::ZooKeeper;
+use crate::zookeeper::ZooKeeper;
 
 pub use candidate::{Candidate, Standing};
 
@@ -91,17 +90,20 @@ impl Election {
     ///
     /// ```no_run
     /// use mesos::election::Election;
-    /// use mesos::state::ZooKeeper;
+    /// use mesos::ZooKeeper;
     /// let election = Election::zookeeper(&ZooKeeper::new("127.0.0.1:2181", "/my-framework/leader"))?;
     /// # Ok::<(), mesos::Error>(())
     /// ```
     pub fn zookeeper(zookeeper: &ZooKeeper) -> Result<Self> {
-        Self::zookeeper_over(ffi::native_api()?, zookeeper)
+        Self::open(Shim::native()?, zookeeper)
     }
 
-    pub(crate) fn zookeeper_over(api: &'static ShimApi, zookeeper: &ZooKeeper) -> Result<Self> {
+    /// The group at `zookeeper`'s znode, made through `shim`: what
+    /// [`zookeeper`](Self::zookeeper) does with libmesos's. Unit tests open
+    /// one on the testing kit's in-memory double (`mesos_testing::election()`).
+    pub fn open(shim: Shim, zookeeper: &ZooKeeper) -> Result<Self> {
         Ok(Self {
-            group: Arc::new(NativeGroup::zookeeper(api, zookeeper)?),
+            group: Arc::new(NativeGroup::zookeeper(shim.api(), zookeeper)?),
         })
     }
 

@@ -6,10 +6,9 @@ use std::sync::Arc;
 
 use mesos_sys::{mesos_shim_contender, mesos_shim_detector, mesos_shim_group, ShimApi};
 
-use crate::answer::{decode, Completion, Described, Refusal};
+use crate::boundary::{answers as decode, buf, creation_error, Completion, Described, Refusal};
 use crate::error::Result;
-use crate::ffi;
-use crate::state::ZooKeeper;
+use crate::zookeeper::ZooKeeper;
 
 /// What keeps an election's operation unanswered.
 const HINT: &str = "is ZooKeeper running and reachable at those servers? libmesos keeps retrying \
@@ -40,7 +39,7 @@ impl NativeGroup {
             unsafe { (api.mesos_shim_group_new)(zk.servers, zk.timeout_ns, zk.znode, zk.digest) }
         });
         if raw.is_null() {
-            return Err(ffi::creation_error(api));
+            return Err(creation_error(api));
         }
         Ok(Self {
             api,
@@ -87,11 +86,10 @@ impl NativeContender {
     pub(super) fn new(group: &Arc<NativeGroup>, data: &[u8]) -> Result<Self> {
         // SAFETY: `group.raw` is live (the Arc), `data` outlives the call,
         // and NULL asks for libmesos's default label.
-        let raw = unsafe {
-            (group.api.mesos_shim_contender_new)(group.raw, ffi::buf(data), std::ptr::null())
-        };
+        let raw =
+            unsafe { (group.api.mesos_shim_contender_new)(group.raw, buf(data), std::ptr::null()) };
         if raw.is_null() {
-            return Err(ffi::creation_error(group.api));
+            return Err(creation_error(group.api));
         }
         Ok(Self {
             raw,
@@ -160,7 +158,7 @@ impl NativeDetector {
         // SAFETY: `group.raw` is live (the Arc).
         let raw = unsafe { (group.api.mesos_shim_detector_new)(group.raw) };
         if raw.is_null() {
-            return Err(ffi::creation_error(group.api));
+            return Err(creation_error(group.api));
         }
         Ok(Self {
             raw,

@@ -1,19 +1,18 @@
 //! `MesosExecutorDriver`: owns a libmesos executor driver and the boxed
 //! user executor; `ExecutorDriver`: the handle the calls go through. The
-//! calls themselves come from the boundary's list (see
-//! [`crate::from_list`]).
+//! calls themselves are in `driver_calls.rs`, generated from the boundary
+//! list.
 
 use std::ops::Deref;
 
 use mesos_sys::ShimApi;
 
 use super::callbacks::CALLBACKS;
+use super::environment;
 use super::Executor;
-use crate::driver::{Handle, Owner};
+use crate::boundary::{EncodedList, Shim};
+use crate::driver::{Handle, Kind, Natives, Owner, State};
 use crate::error::Result;
-use crate::ffi::{self, EncodedList};
-use crate::preconditions;
-use crate::proto::TaskStatus;
 
 /// The executor driver calls, as a handle: what a
 /// [`MesosExecutorDriver`] dereferences to and what every [`Executor`]
@@ -22,6 +21,33 @@ use crate::proto::TaskStatus;
 #[derive(Clone)]
 pub struct ExecutorDriver {
     handle: Handle<ExecutorDriver>,
+}
+
+impl Kind for ExecutorDriver {
+    type Raw = mesos_sys::mesos_shim_executor_driver;
+    type User = dyn Executor;
+    type Settings = ();
+    const OWNER: &'static str = "MesosExecutorDriver";
+
+    fn from_handle(handle: Handle<Self>) -> Self {
+        Self { handle }
+    }
+
+    fn handle(&self) -> &Handle<Self> {
+        &self.handle
+    }
+
+    fn natives(api: &ShimApi) -> Natives<Self::Raw> {
+        super::driver_calls::natives(api)
+    }
+
+    /// libmesos's `~MesosExecutorDriver` dereferences the driver's process,
+    /// which only `start` creates: deleting a driver that never started
+    /// crashes. Such a driver is leaked instead (it holds no thread and
+    /// will never call back).
+    fn may_delete_native(state: State) -> bool {
+        state.was_started()
+    }
 }
 
 /// An executor driver connected to the agent that launched this process.
@@ -51,20 +77,34 @@ pub struct MesosExecutorDriver {
     owner: Owner<ExecutorDriver>,
 }
 
+/// Options of a [`MesosExecutorDriver`]; see [`MesosExecutorDriver::builder`].
+pub struct ExecutorDriverBuilder {
+    executor: Box<dyn Executor>,
+    environment: Option<Vec<String>>,
+    shim: Option<Shim>,
+}
+
 impl MesosExecutorDriver {
-    /// Creates a driver configured from this process's `MESOS_*`
-    /// environment variables (set by the agent).
-    ///
-    /// Fails with [`Error::InvalidArgument`](crate::Error::InvalidArgument)
-    /// when the variables an agent sets are missing or malformed (libmesos
-    /// would exit the process).
+    /// A driver configured from this process's `MESOS_*` environment
+    /// variables (set by the agent): `builder(executor).build()`.
     pub fn new(executor: impl Executor + 'static) -> Result<Self> {
-        Self::create(Box::new(executor), None, ffi::native_api()?)
+        Self::builder(executor).build()
     }
 
-    /// Creates a driver configured from the given `NAME=VALUE` variables
-    /// instead of the process environment (safer when other threads may
-    /// change the environment).
+    /// Starts building a driver for `executor`.
+    pub fn builder(executor: impl Executor + 'static) -> ExecutorDriverBuilder {
+        ExecutorDriverBuilder {
+            executor: Box::new(executor),
+            environment: None,
+            shim: None,
+        }
+    }
+}
+
+impl ExecutorDriverBuilder {
+    /// Read the agent's variables from these `NAME=VALUE` pairs instead of
+    /// the process environment (safer when other threads may change the
+    /// environment).
     ///
     /// ```no_run
     /// # use mesos::proto::{TaskId, TaskInfo};
@@ -76,31 +116,41 @@ impl MesosExecutorDriver {
     /// # }
     /// let agent_environment: Vec<(String, String)> =
     ///     std::env::vars().filter(|(name, _)| name.starts_with("MESOS_")).collect();
-    /// let driver = MesosExecutorDriver::with_environment(Noop, agent_environment)?;
+    /// let driver = MesosExecutorDriver::builder(Noop).environment(agent_environment).build()?;
     /// # Ok::<(), mesos::Error>(())
     /// ```
-    pub fn with_environment<K: AsRef<str>, V: AsRef<str>>(
-        executor: impl Executor + 'static,
+    pub fn environment<K: AsRef<str>, V: AsRef<str>>(
+        mut self,
         environment: impl IntoIterator<Item = (K, V)>,
-    ) -> Result<Self> {
-        Self::create(
-            Box::new(executor),
-            Some(entries(environment)),
-            ffi::native_api()?,
-        )
+    ) -> Self {
+        self.environment = Some(environment::entries(environment));
+        self
     }
 
-    /// Creates the driver over `api` (the real shim, or a test double
-    /// through [`crate::__test_seams`]).
-    pub(crate) fn create(
-        executor: Box<dyn Executor>,
-        environment: Option<Vec<String>>,
-        api: &'static ShimApi,
-    ) -> Result<Self> {
-        ffi::check_library_version(api)?;
-        preconditions::executor::agent_environment(environment.as_deref())?;
-        let environment = environment.as_ref().map(EncodedList::strings);
-        let owner = Owner::create(api, executor, (), |user_data| {
+    /// Make the driver through `shim` instead of libmesos's
+    /// ([`Shim::native`]): the testing kit's double, for unit tests.
+    pub fn shim(mut self, shim: Shim) -> Self {
+        self.shim = Some(shim);
+        self
+    }
+
+    /// Creates the driver (not started yet).
+    ///
+    /// Fails with [`Error::InvalidArgument`](crate::Error::InvalidArgument)
+    /// when the variables an agent sets are missing or malformed (libmesos
+    /// would exit the process), and as
+    /// [`SchedulerDriverBuilder::build`](crate::SchedulerDriverBuilder::build)
+    /// does without a usable libmesos.
+    pub fn build(self) -> Result<MesosExecutorDriver> {
+        let shim = match self.shim {
+            Some(shim) => shim,
+            None => Shim::native()?,
+        };
+        shim.check_version()?;
+        let api = shim.api();
+        environment::agent_environment(self.environment.as_deref())?;
+        let environment = self.environment.as_ref().map(EncodedList::strings);
+        let owner = Owner::create(api, self.executor, (), |user_data| {
             // SAFETY: the callback table is static; the user data outlives
             // the C++ driver (its last handle deletes the driver before the
             // shared half is freed); the environment array lives until the
@@ -116,7 +166,7 @@ impl MesosExecutorDriver {
                 )
             }
         })?;
-        Ok(Self { owner })
+        Ok(MesosExecutorDriver { owner })
     }
 }
 
@@ -127,20 +177,3 @@ impl Deref for MesosExecutorDriver {
         self.owner.handle()
     }
 }
-
-/// `NAME=VALUE` entries for the shim.
-pub(crate) fn entries<K: AsRef<str>, V: AsRef<str>>(
-    environment: impl IntoIterator<Item = (K, V)>,
-) -> Vec<String> {
-    environment
-        .into_iter()
-        .map(|(k, v)| format!("{}={}", k.as_ref(), v.as_ref()))
-        .collect()
-}
-
-mesos_sys::shim_boundary!(executor calls => crate::from_list::driver_calls, ExecutorDriver {
-    user: dyn Executor,
-    settings: (),
-    owner: "MesosExecutorDriver",
-    preconditions: executor,
-};);

@@ -3,9 +3,10 @@
 
 mod callbacks;
 mod driver;
+mod driver_calls;
+pub(crate) mod environment;
 
-pub(crate) use driver::entries;
-pub use driver::{ExecutorDriver, MesosExecutorDriver};
+pub use driver::{ExecutorDriver, ExecutorDriverBuilder, MesosExecutorDriver};
 
 use crate::proto::{ExecutorInfo, FrameworkInfo, SlaveInfo, TaskId, TaskInfo};
 

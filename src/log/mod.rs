@@ -14,19 +14,23 @@
 //! writer that another writer has since displaced gets
 //! [`Error::LostLeadership`] from `append` and `truncate`, never a hang;
 //! `start` again to compete. An operation without a quorum answers
-//! [`Error::NoAnswer`] once its timeout passes. Every operation also has a
+//! [`Error::TimedOut`] once its timeout passes. Every operation also has a
 //! form that returns a [`Completion`] (`append_async`...).
 //!
-//! [`Log::in_process`] is a one-replica log in memory, with no libmesos,
-//! and the same API and leadership rules: for users' unit tests (Aurora
+//! Each constructor is [`Log::open`] on libmesos's [`Shim`]. Unit tests
+//! open a log on the testing kit's in-memory double instead
+//! (`mesos_testing::log()`), with the same API and leadership rules (Aurora
 //! had to write its own, as libmesos's could not be mocked: MESOS-796).
 //!
 //! ```
+//! # // The testing kit's in-memory double, as a unit test would use it.
+//! # let shim = unsafe { mesos::Shim::from_api(&mesos_test_double::API) };
 //! use std::time::Duration;
-//! use mesos::log::Log;
+//! use mesos::log::{Log, Replicas};
 //!
-//! let log = Log::in_process(); // or Log::replicas(1, "/var/lib/app/log", &[], true)
-//! let timeout = Duration::from_secs(1);
+//! // Or Log::replicas(1, "/var/lib/app/log", &[] as &[&str], true) on libmesos.
+//! let log = Log::open(shim, 1, "/var/lib/app/log", Replicas::Pids(vec![]), true)?;
+//! let timeout = Duration::from_secs(5);
 //! let writer = log.writer()?;
 //! writer.start(timeout)?;
 //! let first = writer.append(b"one", timeout)?;
@@ -44,7 +48,6 @@
 //! # Ok::<(), mesos::Error>(())
 //! ```
 
-mod in_process;
 mod native;
 mod position;
 
@@ -52,16 +55,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mesos_sys::ShimApi;
-
-use crate::answer::Completion;
+use crate::boundary::{Completion, Shim};
 use crate::error::{Error, Result};
-use crate::ffi;
-use crate::state::ZooKeeper;
+use crate::zookeeper::ZooKeeper;
 
 pub use position::{Entry, Position};
 
-use in_process::{InProcessLog, InProcessWriter};
 use native::{NativeLog, NativeReader, NativeWriter};
 
 /// One replica of a replicated log (see the [module docs](self)). Cheap to
@@ -69,15 +68,49 @@ use native::{NativeLog, NativeReader, NativeWriter};
 /// [`State`](crate::state::State) over it are dropped.
 #[derive(Clone)]
 pub struct Log {
-    inner: Arc<Backend>,
+    native: Arc<NativeLog>,
 }
 
-enum Backend {
-    Native(NativeLog),
-    InProcess(Arc<InProcessLog>),
+/// How a replica finds the log's other replicas (see [`Log::open`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Replicas {
+    /// Through their group in ZooKeeper.
+    ZooKeeper(ZooKeeper),
+    /// Their pids (`log-replica(1)@host:port`); none for a log of its own.
+    Pids(Vec<String>),
 }
 
 impl Log {
+    /// A replica at `path` in a log of quorum `quorum`, finding the others
+    /// as `replicas` says, made through `shim`: what every other
+    /// constructor does with libmesos's ([`Shim::native`]). With
+    /// `auto_initialize`, libmesos initializes the log when every replica
+    /// is empty.
+    pub fn open(
+        shim: Shim,
+        quorum: u32,
+        path: impl AsRef<Path>,
+        replicas: Replicas,
+        auto_initialize: bool,
+    ) -> Result<Self> {
+        let path = path.as_ref();
+        let native = match &replicas {
+            Replicas::ZooKeeper(zookeeper) => {
+                let quorum = check_quorum(quorum, None)?;
+                NativeLog::zookeeper(shim.api(), quorum, path, zookeeper, auto_initialize)?
+            }
+            Replicas::Pids(pids) => {
+                let quorum = check_quorum(quorum, Some(pids.len() + 1))?;
+                let pids: Vec<&str> = pids.iter().map(String::as_str).collect();
+                NativeLog::replicas(shim.api(), quorum, path, &pids, auto_initialize)?
+            }
+        };
+        Ok(Self {
+            native: Arc::new(native),
+        })
+    }
+
     /// A replica at `path` in a log of quorum `quorum`, finding the other
     /// replicas through `zookeeper`.
     pub fn zookeeper(
@@ -86,15 +119,8 @@ impl Log {
         zookeeper: &ZooKeeper,
         auto_initialize: bool,
     ) -> Result<Self> {
-        let quorum = check_quorum(quorum, None)?;
-        let log = NativeLog::zookeeper(
-            ffi::native_api()?,
-            quorum,
-            path.as_ref(),
-            zookeeper,
-            auto_initialize,
-        )?;
-        Ok(Self::native(log))
+        let replicas = Replicas::ZooKeeper(zookeeper.clone());
+        Self::open(Shim::native()?, quorum, path, replicas, auto_initialize)
     }
 
     /// A replica at `path` in a log of quorum `quorum`, whose other
@@ -106,55 +132,20 @@ impl Log {
         pids: &[impl AsRef<str>],
         auto_initialize: bool,
     ) -> Result<Self> {
-        Self::replicas_over(
-            ffi::native_api()?,
-            quorum,
-            path.as_ref(),
-            pids,
-            auto_initialize,
-        )
-    }
-
-    pub(crate) fn replicas_over(
-        api: &'static ShimApi,
-        quorum: u32,
-        path: &Path,
-        pids: &[impl AsRef<str>],
-        auto_initialize: bool,
-    ) -> Result<Self> {
-        let quorum = check_quorum(quorum, Some(pids.len() + 1))?;
-        let pids: Vec<&str> = pids.iter().map(AsRef::as_ref).collect();
-        Ok(Self::native(NativeLog::replicas(
-            api,
+        let pids = pids.iter().map(|pid| pid.as_ref().to_string()).collect();
+        Self::open(
+            Shim::native()?,
             quorum,
             path,
-            &pids,
+            Replicas::Pids(pids),
             auto_initialize,
-        )?))
-    }
-
-    /// A one-replica log in this process's memory, with no libmesos.
-    pub fn in_process() -> Self {
-        Self {
-            inner: Arc::new(Backend::InProcess(Arc::default())),
-        }
-    }
-
-    fn native(log: NativeLog) -> Self {
-        Self {
-            inner: Arc::new(Backend::Native(log)),
-        }
+        )
     }
 
     /// A reader of this log.
     pub fn reader(&self) -> Result<Reader> {
         Ok(Reader {
-            inner: match &*self.inner {
-                Backend::Native(log) => {
-                    ReaderBackend::Native(NativeReader::new(log, self.clone())?)
-                }
-                Backend::InProcess(log) => ReaderBackend::InProcess(Arc::clone(log)),
-            },
+            native: NativeReader::new(&self.native, self.clone())?,
         })
     }
 
@@ -162,39 +153,21 @@ impl Log {
     /// it.
     pub fn writer(&self) -> Result<Writer> {
         Ok(Writer {
-            inner: match &*self.inner {
-                Backend::Native(log) => {
-                    WriterBackend::Native(NativeWriter::new(log, self.clone())?)
-                }
-                Backend::InProcess(log) => {
-                    WriterBackend::InProcess(InProcessWriter::new(Arc::clone(log)))
-                }
-            },
+            native: NativeWriter::new(&self.native, self.clone())?,
         })
     }
 
-    /// The shim's log, for a State over it; the in-process log has none.
+    /// The shim's log, for a State over it.
     pub(crate) fn native_handle(
         &self,
-    ) -> Result<(&'static mesos_sys::ShimApi, *mut mesos_sys::mesos_shim_log)> {
-        match &*self.inner {
-            Backend::Native(log) => Ok(log.raw()),
-            Backend::InProcess(_) => Err(Error::InvalidArgument {
-                what: "log",
-                reason: "an in-process log cannot back libmesos's LogStorage; use \
-                         State::in_process() for tests"
-                    .into(),
-            }),
-        }
+    ) -> (&'static mesos_sys::ShimApi, *mut mesos_sys::mesos_shim_log) {
+        self.native.raw()
     }
 }
 
 impl std::fmt::Display for Log {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &*self.inner {
-            Backend::Native(log) => log.fmt(f),
-            Backend::InProcess(_) => write!(f, "the in-process log"),
-        }
+        self.native.fmt(f)
     }
 }
 
@@ -226,12 +199,7 @@ fn check_quorum(quorum: u32, replicas: Option<usize>) -> Result<i32> {
 
 /// Reads a [`Log`]: entries between two positions, and the log's ends.
 pub struct Reader {
-    inner: ReaderBackend,
-}
-
-enum ReaderBackend {
-    Native(NativeReader),
-    InProcess(Arc<InProcessLog>),
+    native: NativeReader,
 }
 
 impl Reader {
@@ -243,10 +211,7 @@ impl Reader {
 
     /// [`read`](Self::read), answered later.
     pub fn read_async(&self, from: Position, to: Position) -> Completion<Vec<Entry>> {
-        match &self.inner {
-            ReaderBackend::Native(reader) => reader.read(from, to),
-            ReaderBackend::InProcess(log) => Completion::ready(log.read(from, to)),
-        }
+        self.native.read(from, to)
     }
 
     /// The first readable position (after truncations).
@@ -256,10 +221,7 @@ impl Reader {
 
     /// [`beginning`](Self::beginning), answered later.
     pub fn beginning_async(&self) -> Completion<Position> {
-        match &self.inner {
-            ReaderBackend::Native(reader) => reader.beginning(),
-            ReaderBackend::InProcess(log) => Completion::ready(Ok(log.beginning())),
-        }
+        self.native.beginning()
     }
 
     /// The last written position, as this replica knows it.
@@ -269,10 +231,7 @@ impl Reader {
 
     /// [`ending`](Self::ending), answered later.
     pub fn ending_async(&self) -> Completion<Position> {
-        match &self.inner {
-            ReaderBackend::Native(reader) => reader.ending(),
-            ReaderBackend::InProcess(log) => Completion::ready(Ok(log.ending())),
-        }
+        self.native.ending()
     }
 
     /// Brings this replica up to date with a quorum, and gives the last
@@ -286,21 +245,13 @@ impl Reader {
 
     /// [`catchup`](Self::catchup), answered later.
     pub fn catchup_async(&self) -> Completion<Position> {
-        match &self.inner {
-            ReaderBackend::Native(reader) => reader.catchup(),
-            ReaderBackend::InProcess(log) => Completion::ready(Ok(log.ending())),
-        }
+        self.native.catchup()
     }
 }
 
 /// Writes a [`Log`], once elected by [`start`](Self::start).
 pub struct Writer {
-    inner: WriterBackend,
-}
-
-enum WriterBackend {
-    Native(NativeWriter),
-    InProcess(InProcessWriter),
+    native: NativeWriter,
 }
 
 impl Writer {
@@ -313,10 +264,7 @@ impl Writer {
 
     /// [`start`](Self::start), answered later.
     pub fn start_async(&self) -> Completion<Position> {
-        match &self.inner {
-            WriterBackend::Native(writer) => writer.start(),
-            WriterBackend::InProcess(writer) => Completion::ready(writer.start()),
-        }
+        self.native.start()
     }
 
     /// Appends `data`; its position. [`Error::LostLeadership`] when
@@ -327,10 +275,7 @@ impl Writer {
 
     /// [`append`](Self::append), answered later.
     pub fn append_async(&self, data: &[u8]) -> Completion<Position> {
-        match &self.inner {
-            WriterBackend::Native(writer) => writer.append(data),
-            WriterBackend::InProcess(writer) => Completion::ready(writer.append(data)),
-        }
+        self.native.append(data)
     }
 
     /// Removes the entries before `to` (the log then begins at `to`); the
@@ -341,10 +286,7 @@ impl Writer {
 
     /// [`truncate`](Self::truncate), answered later.
     pub fn truncate_async(&self, to: Position) -> Completion<Position> {
-        match &self.inner {
-            WriterBackend::Native(writer) => writer.truncate(to),
-            WriterBackend::InProcess(writer) => Completion::ready(writer.truncate(to)),
-        }
+        self.native.truncate(to)
     }
 }
 

@@ -6,10 +6,9 @@ use std::time::Duration;
 use mesos_sys::{mesos_shim_log, mesos_shim_log_reader, mesos_shim_log_writer, ShimApi};
 
 use super::{lost_leadership, Entry, Log, Position};
-use crate::answer::{Completion, Decode, Described, Refusal};
+use crate::boundary::{buf, creation_error, Completion, Decode, Described, EncodedList, Refusal};
 use crate::error::Result;
-use crate::ffi;
-use crate::state::ZooKeeper;
+use crate::zookeeper::ZooKeeper;
 
 const HINT: &str = "does the log reach a quorum of initialized replicas? (each replica needs \
      `mesos-log initialize --path=DIR` once, or auto-initialization; with ZooKeeper, are enough \
@@ -48,7 +47,7 @@ impl NativeLog {
             unsafe {
                 (api.mesos_shim_log_zookeeper_new)(
                     quorum,
-                    ffi::buf(text.as_bytes()),
+                    buf(text.as_bytes()),
                     zk.servers,
                     zk.timeout_ns,
                     zk.znode,
@@ -72,13 +71,13 @@ impl NativeLog {
         auto_initialize: bool,
     ) -> Result<Self> {
         let text = path.to_string_lossy();
-        let pids_list = ffi::EncodedList::strings(pids.iter());
+        let pids_list = EncodedList::strings(pids.iter());
         // SAFETY: `text` and the list outlive the call, which only borrows
         // them; the list's pointer and length describe its buffers.
         let raw = unsafe {
             (api.mesos_shim_log_replicas_new)(
                 quorum,
-                ffi::buf(text.as_bytes()),
+                buf(text.as_bytes()),
                 pids_list.as_ptr(),
                 pids_list.len(),
                 i32::from(auto_initialize),
@@ -94,7 +93,7 @@ impl NativeLog {
 
     fn made(api: &'static ShimApi, raw: *mut mesos_shim_log, described: String) -> Result<Self> {
         if raw.is_null() {
-            return Err(ffi::creation_error(api));
+            return Err(creation_error(api));
         }
         Ok(Self {
             api,
@@ -224,7 +223,7 @@ impl<R> Attached<R> {
         // SAFETY: `native.raw` is live; `log` keeps it so until this drops.
         let raw = unsafe { make(native.raw) };
         if raw.is_null() {
-            return Err(ffi::creation_error(native.api));
+            return Err(creation_error(native.api));
         }
         Ok(Self {
             api: native.api,
@@ -349,7 +348,7 @@ impl NativeWriter {
         Completion::start(self.0.api, described, decode, |done, context| {
             // SAFETY: as in `start`; `data` outlives the call.
             unsafe {
-                (self.0.api.mesos_shim_log_writer_append)(self.0.raw, ffi::buf(data), done, context)
+                (self.0.api.mesos_shim_log_writer_append)(self.0.raw, buf(data), done, context)
             }
         })
     }

@@ -1,7 +1,7 @@
 //! `MesosSchedulerDriver`: owns a libmesos scheduler driver and the boxed
 //! user scheduler it calls into; `SchedulerDriver`: the handle every driver
-//! call goes through, lent to callbacks. The calls themselves come from the
-//! boundary's list (see [`crate::from_list`]).
+//! call goes through, lent to callbacks. The calls themselves are in
+//! `driver_calls.rs`, generated from the boundary list.
 
 use std::ops::Deref;
 
@@ -10,14 +10,10 @@ use prost::Message;
 
 use super::callbacks::CALLBACKS;
 use super::Scheduler;
-use crate::driver::{Handle, Owner};
+use crate::boundary::{buf, EncodedList, Shim};
+use crate::driver::{Handle, Kind, Natives, Owner};
 use crate::error::Result;
-use crate::ffi::{self, buf, EncodedList};
-use crate::proto::scheduler::OfferConstraints;
-use crate::proto::{
-    offer, Credential, ExecutorId, Filters, FrameworkInfo, OfferId, Request, SlaveId, TaskId,
-    TaskInfo, TaskStatus,
-};
+use crate::proto::{Credential, FrameworkInfo};
 
 /// The driver calls, as a handle.
 ///
@@ -38,6 +34,25 @@ use crate::proto::{
 #[derive(Clone)]
 pub struct SchedulerDriver {
     handle: Handle<SchedulerDriver>,
+}
+
+impl Kind for SchedulerDriver {
+    type Raw = mesos_sys::mesos_shim_scheduler_driver;
+    type User = dyn Scheduler;
+    type Settings = SchedulerSettings;
+    const OWNER: &'static str = "MesosSchedulerDriver";
+
+    fn from_handle(handle: Handle<Self>) -> Self {
+        Self { handle }
+    }
+
+    fn handle(&self) -> &Handle<Self> {
+        &self.handle
+    }
+
+    fn natives(api: &ShimApi) -> Natives<Self::Raw> {
+        super::driver_calls::natives(api)
+    }
 }
 
 /// A scheduler driver connected to a Mesos master through libmesos.
@@ -93,7 +108,7 @@ pub struct SchedulerDriverBuilder {
     credential: Option<Credential>,
     implicit_acknowledgements: bool,
     suppressed_roles: Option<Vec<String>>,
-    pub(crate) api: Option<&'static ShimApi>,
+    shim: Option<Shim>,
 }
 
 /// What a scheduler driver's calls need to know of how it was built.
@@ -122,6 +137,13 @@ impl SchedulerDriverBuilder {
         self
     }
 
+    /// Make the driver through `shim` instead of libmesos's
+    /// ([`Shim::native`]): the testing kit's double, for unit tests.
+    pub fn shim(mut self, shim: Shim) -> Self {
+        self.shim = Some(shim);
+        self
+    }
+
     /// Creates the driver (not started yet).
     ///
     /// Fails with [`Error::NativeUnavailable`](crate::Error::NativeUnavailable) when this build has no
@@ -130,12 +152,13 @@ impl SchedulerDriverBuilder {
     /// with a NUL byte, and [`Error::Shim`](crate::Error::Shim) (with the shim's own error
     /// kind) when libmesos refuses the framework info.
     pub fn build(self) -> Result<MesosSchedulerDriver> {
-        let api = match self.api {
-            Some(api) => api,
-            None => ffi::native_api()?,
+        let shim = match self.shim {
+            Some(shim) => shim,
+            None => Shim::native()?,
         };
-        ffi::check_library_version(api)?;
-        let master = ffi::master_string(self.master)?;
+        shim.check_version()?;
+        let api = shim.api();
+        let master = crate::master::master_string(self.master)?;
         let framework = self.framework.encode_to_vec();
         let credential = self.credential.map(|c| c.encode_to_vec());
         let credential_buf = credential.as_deref().map(buf);
@@ -185,7 +208,7 @@ impl MesosSchedulerDriver {
             credential: None,
             implicit_acknowledgements: true,
             suppressed_roles: None,
-            api: None,
+            shim: None,
         }
     }
 }
@@ -197,10 +220,3 @@ impl Deref for MesosSchedulerDriver {
         self.owner.handle()
     }
 }
-
-mesos_sys::shim_boundary!(scheduler calls => crate::from_list::driver_calls, SchedulerDriver {
-    user: dyn Scheduler,
-    settings: SchedulerSettings,
-    owner: "MesosSchedulerDriver",
-    preconditions: scheduler,
-};);

@@ -3,14 +3,11 @@
 
 mod callbacks;
 mod driver;
+mod driver_calls;
+mod preconditions;
 
 pub(crate) use driver::SchedulerSettings;
 pub use driver::{MesosSchedulerDriver, SchedulerDriver, SchedulerDriverBuilder};
-
-/// The callback table every scheduler driver hands the shim.
-pub(crate) fn callback_table() -> &'static mesos_sys::mesos_shim_scheduler_callbacks {
-    &callbacks::CALLBACKS
-}
 
 use crate::proto::{ExecutorId, FrameworkId, MasterInfo, Offer, OfferId, SlaveId, TaskStatus};
 

@@ -10,7 +10,9 @@
 //! | LevelDB | [`State::leveldb`] | `LevelDBStorage` |
 //! | the replicated log | [`State::over_log`] | `LogStorage` |
 //! | memory, in libmesos | [`State::in_memory`] | `InMemoryStorage` |
-//! | memory, no libmesos | [`State::in_process`] | none: for users' tests |
+//!
+//! Each is [`State::open`] on libmesos's [`Shim`]; unit tests open one on
+//! the testing kit's double instead (`mesos_testing::state()`).
 //!
 //! The data is libmesos's own: every variable is the `Entry` message
 //! (name, version uuid, value) that libmesos's `State` stores, so a Rust
@@ -23,43 +25,40 @@
 //! Every operation has two forms: one that waits with a timeout
 //! ([`State::fetch`]), and one that returns a [`Completion`] to `.await` or
 //! to wait on later ([`State::fetch_async`]). Neither can hang or crash on
-//! an operation libmesos never answers: see [`crate::answer`].
+//! an operation libmesos never answers: see [`Completion`].
 //!
 //! ```
+//! # // The testing kit's in-memory double, as a unit test would use it.
+//! # let shim = unsafe { mesos::Shim::from_api(&mesos_test_double::API) };
 //! use std::time::Duration;
-//! use mesos::state::State;
+//! use mesos::state::{State, Storage};
 //!
-//! let state = State::in_process(); // State::zookeeper(...) for the real thing
-//! let timeout = Duration::from_millis(500);
+//! let state = State::open(shim, Storage::InMemory)?; // State::zookeeper(...) for real
+//! let timeout = Duration::from_secs(5);
 //! let empty = state.fetch("framework-id", timeout).unwrap();
 //! let stored = state.store(&empty.mutate(b"f-1".to_vec()), timeout).unwrap().unwrap();
 //! assert_eq!(stored.value(), b"f-1");
 //! // A store from a stale version is refused: compare-and-swap.
 //! assert!(state.store(&empty.mutate(b"f-2".to_vec()), timeout).unwrap().is_none());
 //! assert_eq!(state.names(timeout).unwrap(), ["framework-id"]);
+//! # Ok::<(), mesos::Error>(())
 //! ```
 
 mod entry;
-mod in_process;
 mod native;
 mod variable;
-mod zookeeper;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use mesos_sys::ShimApi;
-
-use crate::answer::Completion;
+use crate::boundary::{Completion, Shim};
 use crate::error::{Error, Result};
-use crate::ffi;
+use crate::zookeeper::ZooKeeper;
 
 pub use variable::Variable;
-pub use zookeeper::ZooKeeper;
 
 use entry::Entry;
-use in_process::InProcessStorage;
 use native::NativeStorage;
 
 /// A versioned key-value store over one backend (see the [module
@@ -68,68 +67,65 @@ use native::NativeStorage;
 /// [`Error::Abandoned`]). Safe to use from any thread.
 #[derive(Clone)]
 pub struct State {
-    storage: Arc<Storage>,
+    storage: Arc<NativeStorage>,
 }
 
-/// Where the entries live.
-enum Storage {
-    Native(NativeStorage),
-    InProcess(InProcessStorage),
+/// Where a [`State`] keeps its entries (see [`State::open`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Storage {
+    /// ZooKeeper (libmesos's `ZooKeeperStorage`): the entries are the
+    /// children of the location's znode.
+    ZooKeeper(ZooKeeper),
+    /// A LevelDB database in this directory (created if absent).
+    LevelDb(PathBuf),
+    /// libmesos's `InMemoryStorage`: gone when the last clone drops.
+    InMemory,
 }
 
 impl State {
+    /// Over `storage`, made through `shim`: what every other constructor
+    /// does with libmesos's ([`Shim::native`]).
+    pub fn open(shim: Shim, storage: Storage) -> Result<Self> {
+        let storage = match storage {
+            Storage::ZooKeeper(zookeeper) => NativeStorage::zookeeper(shim.api(), &zookeeper)?,
+            Storage::LevelDb(path) => NativeStorage::leveldb(shim.api(), &path)?,
+            Storage::InMemory => NativeStorage::in_memory(shim.api())?,
+        };
+        Ok(Self {
+            storage: Arc::new(storage),
+        })
+    }
+
     /// Over ZooKeeper (libmesos's `ZooKeeperStorage`, what Java's
     /// `ZooKeeperState` wraps): the entries are the children of `znode`.
     ///
     /// ```no_run
-    /// use mesos::state::{State, ZooKeeper};
+    /// use mesos::state::State;
+    /// use mesos::ZooKeeper;
     /// let state = State::zookeeper(&ZooKeeper::new("127.0.0.1:2181", "/marathon/state"))?;
     /// # Ok::<(), mesos::Error>(())
     /// ```
     pub fn zookeeper(zookeeper: &ZooKeeper) -> Result<Self> {
-        Self::zookeeper_over(ffi::native_api()?, zookeeper)
-    }
-
-    pub(crate) fn zookeeper_over(api: &'static ShimApi, zookeeper: &ZooKeeper) -> Result<Self> {
-        Ok(Self::native(NativeStorage::zookeeper(api, zookeeper)?))
+        Self::open(Shim::native()?, Storage::ZooKeeper(zookeeper.clone()))
     }
 
     /// Over a LevelDB database in the directory `path` (created if absent).
     pub fn leveldb(path: impl AsRef<Path>) -> Result<Self> {
-        Ok(Self::native(NativeStorage::leveldb(
-            ffi::native_api()?,
-            path.as_ref(),
-        )?))
+        Self::open(Shim::native()?, Storage::LevelDb(path.as_ref().into()))
     }
 
     /// Over libmesos's `InMemoryStorage`: gone when the last clone drops.
     pub fn in_memory() -> Result<Self> {
-        Self::in_memory_over(ffi::native_api()?)
-    }
-
-    pub(crate) fn in_memory_over(api: &'static ShimApi) -> Result<Self> {
-        Ok(Self::native(NativeStorage::in_memory(api)?))
+        Self::open(Shim::native()?, Storage::InMemory)
     }
 
     /// Over the replicated log `log` (libmesos's `LogStorage`), which this
-    /// state keeps open.
+    /// state keeps open; made through the log's own shim.
     pub fn over_log(log: &crate::log::Log) -> Result<Self> {
-        Ok(Self::native(NativeStorage::over_log(log)?))
-    }
-
-    /// In this process, with no libmesos: the same operations and the same
-    /// compare-and-swap, answered at once. For users' unit tests of code
-    /// that takes a `State`; not shared with any other process.
-    pub fn in_process() -> Self {
-        Self {
-            storage: Arc::new(Storage::InProcess(InProcessStorage::default())),
-        }
-    }
-
-    fn native(storage: NativeStorage) -> Self {
-        Self {
-            storage: Arc::new(Storage::Native(storage)),
-        }
+        Ok(Self {
+            storage: Arc::new(NativeStorage::over_log(log)?),
+        })
     }
 
     /// The variable `name`: its value and version, or an empty value with
@@ -145,10 +141,7 @@ impl State {
         }
         let fresh = Entry::fresh(name);
         let answer = move |stored: Option<Entry>| Variable::from(stored.unwrap_or(fresh));
-        match &*self.storage {
-            Storage::Native(storage) => storage.get(name, answer),
-            Storage::InProcess(storage) => Completion::ready(Ok(answer(storage.get(name)))),
-        }
+        self.storage.get(name, answer)
     }
 
     /// Stores `variable` if its version is still the stored one (or the
@@ -164,12 +157,7 @@ impl State {
         let (entry, expected) = variable.next_version();
         let stored = entry.clone();
         let answer = move |done: bool| done.then(|| Variable::from(stored));
-        match &*self.storage {
-            Storage::Native(storage) => storage.set(entry, expected, answer),
-            Storage::InProcess(storage) => {
-                Completion::ready(Ok(answer(storage.set(entry, expected))))
-            }
-        }
+        self.storage.set(entry, expected, answer)
     }
 
     /// Removes `variable` if its version is still the stored one: `true`
@@ -181,10 +169,7 @@ impl State {
     /// [`expunge`](Self::expunge), answered later.
     pub fn expunge_async(&self, variable: &Variable) -> Completion<bool> {
         let entry = variable.entry().clone();
-        match &*self.storage {
-            Storage::Native(storage) => storage.expunge(entry),
-            Storage::InProcess(storage) => Completion::ready(Ok(storage.expunge(&entry))),
-        }
+        self.storage.expunge(entry)
     }
 
     /// The names of every stored variable, sorted.
@@ -194,19 +179,13 @@ impl State {
 
     /// [`names`](Self::names), answered later.
     pub fn names_async(&self) -> Completion<Vec<String>> {
-        match &*self.storage {
-            Storage::Native(storage) => storage.names(),
-            Storage::InProcess(storage) => Completion::ready(Ok(storage.names())),
-        }
+        self.storage.names()
     }
 }
 
 impl std::fmt::Debug for State {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &*self.storage {
-            Storage::Native(storage) => write!(f, "State({})", storage.backend()),
-            Storage::InProcess(_) => write!(f, "State(in process)"),
-        }
+        write!(f, "State({})", self.storage.backend())
     }
 }
 

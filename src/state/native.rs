@@ -7,10 +7,9 @@ use mesos_sys::{mesos_shim_storage, ShimApi};
 use prost::Message;
 
 use super::entry::Entry;
-use super::zookeeper::ZooKeeper;
-use crate::answer::{decode, Completion, Described, Refusal};
+use crate::boundary::{answers as decode, buf, creation_error, Completion, Described, Refusal};
 use crate::error::Result;
-use crate::ffi;
+use crate::zookeeper::ZooKeeper;
 
 /// What keeps a ZooKeeper operation unanswered.
 const ZOOKEEPER_HINT: &str = "is ZooKeeper running and reachable at those servers? libmesos keeps \
@@ -59,7 +58,7 @@ impl NativeStorage {
     pub(super) fn leveldb(api: &'static ShimApi, path: &Path) -> Result<Self> {
         let text = path.to_string_lossy();
         // SAFETY: `text` outlives the call, which only borrows it.
-        let raw = unsafe { (api.mesos_shim_storage_leveldb_new)(ffi::buf(text.as_bytes())) };
+        let raw = unsafe { (api.mesos_shim_storage_leveldb_new)(buf(text.as_bytes())) };
         Self::made(
             api,
             raw,
@@ -76,7 +75,7 @@ impl NativeStorage {
     }
 
     pub(super) fn over_log(log: &crate::log::Log) -> Result<Self> {
-        let (api, raw_log) = log.native_handle()?;
+        let (api, raw_log) = log.native_handle();
         // SAFETY: `raw_log` is a live log, kept open by the clone stored
         // below for as long as this storage lives (it is dropped after
         // `raw` is freed: see `Drop`).
@@ -92,7 +91,7 @@ impl NativeStorage {
         log: Option<crate::log::Log>,
     ) -> Result<Self> {
         if raw.is_null() {
-            return Err(ffi::creation_error(api));
+            return Err(creation_error(api));
         }
         Ok(Self {
             api,
@@ -134,12 +133,7 @@ impl NativeStorage {
             // SAFETY: `raw` is live while `self` is; `name` outlives the
             // call; `done` and `context` come from `Completion::start`.
             unsafe {
-                (self.api.mesos_shim_storage_get)(
-                    self.raw,
-                    ffi::buf(name.as_bytes()),
-                    done,
-                    context,
-                )
+                (self.api.mesos_shim_storage_get)(self.raw, buf(name.as_bytes()), done, context)
             }
         })
     }
@@ -158,8 +152,8 @@ impl NativeStorage {
             unsafe {
                 (self.api.mesos_shim_storage_set)(
                     self.raw,
-                    ffi::buf(&bytes),
-                    ffi::buf(&expected),
+                    buf(&bytes),
+                    buf(&expected),
                     done,
                     context,
                 )
@@ -177,7 +171,7 @@ impl NativeStorage {
             |done, context| {
                 // SAFETY: as in `get`.
                 unsafe {
-                    (self.api.mesos_shim_storage_expunge)(self.raw, ffi::buf(&bytes), done, context)
+                    (self.api.mesos_shim_storage_expunge)(self.raw, buf(&bytes), done, context)
                 }
             },
         )

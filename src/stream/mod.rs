@@ -18,7 +18,7 @@
 //! let driver = MesosSchedulerDriver::builder(scheduler, framework, "127.0.0.1:5050").build()?;
 //! driver.start()?;
 //! while let Some(event) = events.recv().await {
-//!     if let SchedulerEvent::Offers(offers) = event {
+//!     if let SchedulerEvent::ResourceOffers { offers } = event {
 //!         for offer in offers {
 //!             driver.decline_offer(&offer.id, &Default::default())?;
 //!         }
@@ -59,12 +59,11 @@
 
 mod channel;
 mod events;
+mod forward;
 
 pub use channel::Recv;
-pub use events::{
-    executor, scheduler, v1_executor, v1_scheduler, Events, ExecutorEvent, Forward, SchedulerEvent,
-    V1Event,
-};
+pub use events::{ExecutorEvent, SchedulerEvent, V1ExecutorEvent, V1SchedulerEvent};
+pub use forward::{executor, scheduler, v1_executor, v1_scheduler, Events, Forward};
 
 /// A capacity that absorbs a burst of offers and updates without making
 /// the callback thread wait, at a few kilobytes per queued event.

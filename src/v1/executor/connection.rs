@@ -1,7 +1,7 @@
 //! [`Mesos`], which owns a libmesos v1 executor and the user's executor it
 //! calls, and [`Connection`], the handle every call goes through. The
-//! lifecycle calls and the raw `send` come from the boundary's list (see
-//! [`crate::from_list`]); the typed calls are in `calls.rs`.
+//! lifecycle calls and the raw `send` are in `driver_calls.rs`, generated
+//! from the boundary list; the typed calls are in `calls.rs`.
 
 use std::ops::Deref;
 
@@ -9,12 +9,12 @@ use mesos_sys::ShimApi;
 
 use super::callbacks::CALLBACKS;
 use super::dispatch::Dispatcher;
+use super::environment::agent_environment;
 use super::Executor;
-use crate::driver::{Handle, Owner};
+use crate::boundary::{EncodedList, Shim};
+use crate::driver::{Handle, Kind, Natives, Owner};
 use crate::error::Result;
-use crate::ffi::{self, EncodedList};
-use crate::preconditions;
-use crate::proto::v1::executor::Call;
+use crate::executor::environment::{entries, variable};
 use crate::proto::v1::{ExecutorId, FrameworkId};
 
 /// The calls of a v1 executor, as a handle: [`Mesos`] dereferences to it,
@@ -24,6 +24,25 @@ use crate::proto::v1::{ExecutorId, FrameworkId};
 #[derive(Clone)]
 pub struct Connection {
     handle: Handle<Connection>,
+}
+
+impl Kind for Connection {
+    type Raw = mesos_sys::mesos_shim_v1_executor;
+    type User = Dispatcher;
+    type Settings = V1ExecutorSettings;
+    const OWNER: &'static str = "v1::executor::Mesos";
+
+    fn from_handle(handle: Handle<Self>) -> Self {
+        Self { handle }
+    }
+
+    fn handle(&self) -> &Handle<Self> {
+        &self.handle
+    }
+
+    fn natives(api: &ShimApi) -> Natives<Self::Raw> {
+        super::driver_calls::natives(api)
+    }
 }
 
 /// A v1 executor connected to its agent through libmesos. Made inside a
@@ -37,6 +56,13 @@ pub struct Mesos {
     owner: Owner<Connection>,
 }
 
+/// Options of a v1 executor's [`Mesos`]; see [`Mesos::builder`].
+pub struct MesosBuilder {
+    executor: Box<dyn Executor>,
+    environment: Option<Vec<String>>,
+    shim: Option<Shim>,
+}
+
 /// The ids every executor call carries, read from the agent's variables
 /// when the executor is made.
 pub(crate) struct V1ExecutorSettings {
@@ -46,35 +72,52 @@ pub(crate) struct V1ExecutorSettings {
 
 impl Mesos {
     /// An executor configured by this process's environment, as the agent
-    /// set it. Fails with [`Error::InvalidArgument`](crate::Error::InvalidArgument)
-    /// outside an agent (where libmesos would exit the process).
+    /// set it: `builder(executor).build()`.
     pub fn new(executor: impl Executor + 'static) -> Result<Self> {
-        Self::create(Box::new(executor), None, ffi::native_api()?)
+        Self::builder(executor).build()
     }
 
-    /// An executor configured from the given `NAME=VALUE` variables
-    /// instead of the process environment.
-    pub fn with_environment<K: AsRef<str>, V: AsRef<str>>(
-        executor: impl Executor + 'static,
+    /// Starts building an executor for `executor`.
+    pub fn builder(executor: impl Executor + 'static) -> MesosBuilder {
+        MesosBuilder {
+            executor: Box::new(executor),
+            environment: None,
+            shim: None,
+        }
+    }
+}
+
+impl MesosBuilder {
+    /// Read the agent's variables from these `NAME=VALUE` pairs instead of
+    /// the process environment.
+    pub fn environment<K: AsRef<str>, V: AsRef<str>>(
+        mut self,
         environment: impl IntoIterator<Item = (K, V)>,
-    ) -> Result<Self> {
-        Self::create(
-            Box::new(executor),
-            Some(crate::executor::entries(environment)),
-            ffi::native_api()?,
-        )
+    ) -> Self {
+        self.environment = Some(entries(environment));
+        self
     }
 
-    /// Creates the executor over `api` (the real shim, or a test double
-    /// through [`crate::__test_seams`]).
-    pub(crate) fn create(
-        executor: Box<dyn Executor>,
-        environment: Option<Vec<String>>,
-        api: &'static ShimApi,
-    ) -> Result<Self> {
-        ffi::check_library_version(api)?;
-        let lookup = |name: &str| preconditions::variable(environment.as_deref(), name);
-        preconditions::v1_executor::agent_environment(lookup)?;
+    /// Make the executor through `shim` instead of libmesos's
+    /// ([`Shim::native`]): the testing kit's double, for unit tests.
+    pub fn shim(mut self, shim: Shim) -> Self {
+        self.shim = Some(shim);
+        self
+    }
+
+    /// Creates the executor (not connected yet). Fails with
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) outside an
+    /// agent (where libmesos would exit the process).
+    pub fn build(self) -> Result<Mesos> {
+        let shim = match self.shim {
+            Some(shim) => shim,
+            None => Shim::native()?,
+        };
+        shim.check_version()?;
+        let api = shim.api();
+        let environment = self.environment;
+        let lookup = |name: &str| variable(environment.as_deref(), name);
+        agent_environment(lookup)?;
         let settings = V1ExecutorSettings {
             executor_id: ExecutorId {
                 value: lookup("MESOS_EXECUTOR_ID").unwrap_or_default(),
@@ -84,7 +127,9 @@ impl Mesos {
             },
         };
         let encoded = environment.as_ref().map(EncodedList::strings);
-        let dispatcher = Box::new(Dispatcher { executor });
+        let dispatcher = Box::new(Dispatcher {
+            executor: self.executor,
+        });
         let owner = Owner::create(api, dispatcher, settings, |user_data| {
             // SAFETY: the callback table is static; the user data outlives
             // the C++ object (its last handle deletes it before the shared
@@ -101,7 +146,7 @@ impl Mesos {
                 )
             }
         })?;
-        Ok(Self { owner })
+        Ok(Mesos { owner })
     }
 }
 
@@ -118,10 +163,3 @@ impl Connection {
         crate::driver::Kind::handle(self).settings()
     }
 }
-
-mesos_sys::shim_boundary!(v1_executor calls => crate::from_list::driver_calls, Connection {
-    user: Dispatcher,
-    settings: V1ExecutorSettings,
-    owner: "v1::executor::Mesos",
-    preconditions: v1_executor,
-};);

@@ -38,8 +38,10 @@ mod callbacks;
 mod calls;
 mod connection;
 mod dispatch;
+mod driver_calls;
+mod environment;
 
-pub use connection::{Connection, Mesos};
+pub use connection::{Connection, Mesos, MesosBuilder};
 
 use crate::proto::v1::executor::{event, Event};
 

@@ -102,18 +102,9 @@ impl Connection {
     /// answers is [`Error::TimedOut`](crate::Error::TimedOut), and the
     /// answer is dropped if it comes later. Don't call it from inside a
     /// callback with a long timeout: events wait meanwhile.
+    /// [`call_async`](Self::call_async) does not wait.
     pub fn call(&self, call: &Call, timeout: std::time::Duration) -> Result<ApiResult> {
-        let (answer, waiting) = std::sync::mpsc::sync_channel(1);
-        self.call_with(call, move |result| {
-            let _ = answer.send(result);
-        })?;
-        match waiting.recv_timeout(timeout) {
-            Ok(result) => result,
-            Err(_) => Err(crate::Error::TimedOut {
-                what: "answer to a v1 call",
-                after: timeout,
-            }),
-        }
+        self.call_async(call).wait(timeout)
     }
 
     /// Tears the framework down: the master kills its tasks and forgets

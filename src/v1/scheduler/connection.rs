@@ -1,8 +1,8 @@
 //! [`Mesos`], which owns a libmesos v1 scheduler and the user's scheduler
 //! it calls, its builder, and [`Connection`], the handle every call goes
-//! through. The lifecycle calls and the raw `send`/`reconnect` come from
-//! the boundary's list (see [`crate::from_list`]); the typed calls are in
-//! `calls.rs`.
+//! through. The lifecycle calls and the raw `send`/`call_async`/`reconnect`
+//! are in `driver_calls.rs`, generated from the boundary list; the typed
+//! calls are in `calls.rs`.
 
 use std::ops::Deref;
 use std::sync::Mutex;
@@ -15,10 +15,9 @@ use super::dispatch::Dispatcher;
 use super::monitor;
 use super::subscription::{Heartbeats, Subscription};
 use super::Scheduler;
-use crate::driver::{Handle, Owner};
+use crate::boundary::{buf, Shim};
+use crate::driver::{Handle, Kind, Natives, Owner};
 use crate::error::{Error, Result};
-use crate::ffi::{self, buf};
-use crate::proto::v1::scheduler::{ApiResult, Call};
 use crate::proto::v1::{Credential, FrameworkId};
 
 /// The calls of a v1 scheduler, as a handle.
@@ -36,6 +35,25 @@ use crate::proto::v1::{Credential, FrameworkId};
 #[derive(Clone)]
 pub struct Connection {
     handle: Handle<Connection>,
+}
+
+impl Kind for Connection {
+    type Raw = mesos_sys::mesos_shim_v1_scheduler;
+    type User = Dispatcher;
+    type Settings = V1SchedulerSettings;
+    const OWNER: &'static str = "v1::scheduler::Mesos";
+
+    fn from_handle(handle: Handle<Self>) -> Self {
+        Self { handle }
+    }
+
+    fn handle(&self) -> &Handle<Self> {
+        &self.handle
+    }
+
+    fn natives(api: &ShimApi) -> Natives<Self::Raw> {
+        super::driver_calls::natives(api)
+    }
 }
 
 /// A v1 scheduler connected to a Mesos master through libmesos.
@@ -61,7 +79,7 @@ pub struct MesosBuilder {
     master: String,
     credential: Option<Credential>,
     heartbeats: Option<Heartbeats>,
-    pub(crate) api: Option<&'static ShimApi>,
+    shim: Option<Shim>,
 }
 
 /// What a v1 scheduler's calls learn as it runs.
@@ -93,6 +111,13 @@ impl MesosBuilder {
         self
     }
 
+    /// Make the scheduler through `shim` instead of libmesos's
+    /// ([`Shim::native`]): the testing kit's double, for unit tests.
+    pub fn shim(mut self, shim: Shim) -> Self {
+        self.shim = Some(shim);
+        self
+    }
+
     /// Creates the scheduler (not connected yet).
     ///
     /// Fails with [`Error::NativeUnavailable`] when this build has no
@@ -103,12 +128,13 @@ impl MesosBuilder {
     /// when `mesos-sys` was built against an install without the v1
     /// headers. A master libmesos can't use is found by `start`.
     pub fn build(self) -> Result<Mesos> {
-        let api = match self.api {
-            Some(api) => api,
-            None => ffi::native_api()?,
+        let shim = match self.shim {
+            Some(shim) => shim,
+            None => Shim::native()?,
         };
-        ffi::check_library_version(api)?;
-        let master = ffi::master_string(self.master)?;
+        shim.check_version()?;
+        let api = shim.api();
+        let master = crate::master::master_string(self.master)?;
         let credential = self.credential.map(|c| c.encode_to_vec());
         let credential_buf = credential.as_deref().map(buf);
         let dispatcher = Box::new(Dispatcher {
@@ -142,24 +168,6 @@ impl MesosBuilder {
     }
 }
 
-/// For the benchmarks' seam ([`crate::test_seams::V1CallbackHook`]): an
-/// owner for `scheduler` with no native object, and the table its
-/// callbacks go through, so C++ code can call the real trampolines.
-pub(crate) fn unattached(
-    scheduler: Box<dyn Scheduler>,
-    api: &'static ShimApi,
-) -> Owner<Connection> {
-    Owner::new(
-        api,
-        Box::new(Dispatcher { scheduler }),
-        V1SchedulerSettings::default(),
-    )
-}
-
-pub(crate) fn callback_table() -> &'static mesos_sys::mesos_shim_v1_scheduler_callbacks {
-    &CALLBACKS
-}
-
 impl Mesos {
     /// Starts building a v1 scheduler for `scheduler`, connecting to the
     /// master at `master` (`host:port`, `zk://host:port/path`,
@@ -170,7 +178,7 @@ impl Mesos {
             master: master.into(),
             credential: None,
             heartbeats: Some(Heartbeats::default()),
-            api: None,
+            shim: None,
         }
     }
 }
@@ -210,10 +218,3 @@ impl Connection {
         })
     }
 }
-
-mesos_sys::shim_boundary!(v1_scheduler calls => crate::from_list::driver_calls, Connection {
-    user: Dispatcher,
-    settings: V1SchedulerSettings,
-    owner: "v1::scheduler::Mesos",
-    preconditions: v1_scheduler,
-};);

@@ -49,10 +49,10 @@ mod callbacks;
 mod calls;
 mod connection;
 mod dispatch;
+mod driver_calls;
 mod monitor;
 mod subscription;
 
-pub(crate) use connection::{callback_table, unattached};
 pub use connection::{Connection, Mesos, MesosBuilder};
 pub use subscription::Heartbeats;
 

@@ -1,5 +1,5 @@
 //! Captures protobuf bytes exactly as libmesos serializes them, for the
-//! round-trip tests in `tests/real_mesos_bytes.rs`.
+//! round-trip tests in `tests/schema/bytes.rs`.
 //!
 //! Talks to the shim directly through `mesos-sys` (not through the safe
 //! crate, which decodes before user code sees anything), registers a
@@ -86,7 +86,7 @@ unsafe extern "C" fn ignore_lost(_: *mut c_void, _: mesos_shim_buf, _: mesos_shi
 
 /// Records libmesos's own protobuf bytes (framework id, master info, the
 /// first offers, a reconciliation status) into OUT_DIR, for the
-/// round-trip tests in tests/real_mesos_bytes.rs. Run it against a
+/// round-trip tests in tests/schema/bytes.rs. Run it against a
 /// cluster prepared with `reserve_cluster`.
 #[derive(clap::Parser)]
 struct Args {

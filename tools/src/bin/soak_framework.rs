@@ -35,8 +35,8 @@ use mesos::proto::{
     TaskState, TaskStatus,
 };
 use mesos::reconcile::{Backoff, Observed, Reconciler, Report};
-use mesos::state::ZooKeeper;
 use mesos::v1::scheduler as v1;
+use mesos::ZooKeeper;
 use mesos::{operations, MesosSchedulerDriver, Resources, Scheduler, SchedulerDriver};
 
 /// Keeps short tasks running for scripts/soak.sh, writing a ledger.
@@ -406,7 +406,7 @@ fn lead(location: &str, drain: &Path) -> std::sync::Arc<Candidate> {
     let election = Election::zookeeper(&zookeeper).expect("join the election");
     let name = format!("soak_framework pid {}", std::process::id());
     let mut candidate = election.join(&name).expect("join the election");
-    while let Err(error) = candidate.lead(Some(Duration::from_secs(1))) {
+    while let Err(error) = candidate.lead(Duration::from_secs(1)) {
         if drain.exists() {
             std::process::exit(0);
         }
@@ -420,7 +420,7 @@ fn lead(location: &str, drain: &Path) -> std::sync::Arc<Candidate> {
     eprintln!("soak_framework: {name} leads {location}");
     let watching = std::sync::Arc::clone(&candidate);
     std::thread::spawn(move || {
-        let reason = watching.wait_until_out(None);
+        let reason = watching.wait_until_out(Duration::MAX);
         eprintln!("soak_framework: no longer leading ({reason:?}); exiting");
         std::process::exit(3);
     });

@@ -1,18 +1,20 @@
-//! [`ZooKeeper`]: where a ZooKeeper-backed State or Log lives.
+//! [`ZooKeeper`]: a ZooKeeper location, where a State's entries, a Log's
+//! replica group or an election live.
 
 use std::time::Duration;
 
 use mesos_sys::mesos_shim_buf;
 
+use crate::boundary::buf;
 use crate::error::{Error, Result};
-use crate::ffi;
 
-/// A ZooKeeper ensemble and the znode under which a State's entries (or a
-/// Log's replica group) live.
+/// A ZooKeeper ensemble and a znode under it: where a
+/// [`State`](crate::state::State)'s entries, a [`Log`](crate::log::Log)'s
+/// replica group or an [`Election`](crate::election::Election) live.
 ///
 /// ```
 /// use std::time::Duration;
-/// use mesos::state::ZooKeeper;
+/// use mesos::ZooKeeper;
 ///
 /// let zk = ZooKeeper::parse("127.0.0.1:2181,127.0.0.2:2181/frameworks/test").unwrap();
 /// assert_eq!(zk.servers, "127.0.0.1:2181,127.0.0.2:2181");
@@ -94,11 +96,11 @@ impl ZooKeeper {
     /// (every `*_zookeeper_new` and `mesos_shim_group_new` take them),
     /// valid until it returns, which is all the shim borrows them for.
     pub(crate) fn lend<T>(&self, call: impl FnOnce(ShimArguments) -> T) -> T {
-        let digest = self.digest.as_deref().map(str::as_bytes).map(ffi::buf);
+        let digest = self.digest.as_deref().map(str::as_bytes).map(buf);
         call(ShimArguments {
-            servers: ffi::buf(self.servers.as_bytes()),
+            servers: buf(self.servers.as_bytes()),
             timeout_ns: self.timeout_ns(),
-            znode: ffi::buf(self.znode.as_bytes()),
+            znode: buf(self.znode.as_bytes()),
             digest: digest
                 .as_ref()
                 .map_or(std::ptr::null(), |digest| digest as *const _),
