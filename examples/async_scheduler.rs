@@ -13,8 +13,7 @@
 //! `MESOS_AGENTS=1 scripts/local-cluster.sh up`. `RUST_LOG=info` shows
 //! what it waits for.
 
-#[path = "support/cli.rs"]
-mod cli;
+use mesos_reference::cli;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -132,7 +131,7 @@ async fn run_task(
                 println!("registered as framework {}", framework_id.value);
                 log::info!("waiting for an offer with {TASK_RESOURCES} for role {role}");
             }
-            SchedulerEvent::Offers(offers) => {
+            SchedulerEvent::ResourceOffers { offers } => {
                 for offer in offers {
                     match (launched, task_resources(&offer)) {
                         (false, Some(resources)) => {
@@ -148,7 +147,7 @@ async fn run_task(
                     }
                 }
             }
-            SchedulerEvent::StatusUpdate(status) => {
+            SchedulerEvent::StatusUpdate { status } => {
                 let state = status.state();
                 println!(
                     "status update: task {} is {state:?} {}",
@@ -169,7 +168,7 @@ async fn run_task(
             SchedulerEvent::Disconnected => {
                 println!("disconnected from the master; the driver reconnects");
             }
-            SchedulerEvent::Error(message) => {
+            SchedulerEvent::Error { message } => {
                 return Err(format!("Mesos reported an error: {message}"))
             }
             _ => {}

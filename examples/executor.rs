@@ -3,14 +3,7 @@
 //! machine fetches it), or for any scheduler that launches it. `main` can
 //! also be its own executor; see `examples/main.rs`.
 //!
-//! What it does is in `support/refinement_executor.rs`.
-
-#[path = "support/refinement_executor.rs"]
-mod refinement_executor;
-// Only the task's work, of what the scheduler and executor share.
-#[allow(dead_code)]
-#[path = "support/scenario.rs"]
-mod scenario;
+//! What it does is in `mesos_reference::executor`.
 
 /// The reference framework's custom executor, as a program of its own: a
 /// Mesos agent starts it, with MESOS_* in its environment, for
@@ -22,5 +15,5 @@ struct Args {}
 fn main() {
     env_logger::init();
     let Args {} = clap::Parser::parse();
-    std::process::exit(refinement_executor::run());
+    std::process::exit(mesos_reference::executor::run());
 }

@@ -12,14 +12,13 @@
 //! failed or did not answer within `--timeout` seconds (default 10); 2 a
 //! bad command line.
 
-#[path = "support/operator_tool.rs"]
-mod operator_tool;
+use mesos_reference::operator_tool;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use mesos::log::Log;
-use mesos::state::ZooKeeper;
+use mesos::ZooKeeper;
 
 /// Look at or extend a replicated log by hand (the log a framework keeps
 /// through libmesos). DIR is this process's replica; with --quorum 1 and no

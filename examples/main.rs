@@ -35,31 +35,19 @@
 //! The binary is also its own custom executor: by default the task's
 //! executor is this program, which the agent starts with
 //! `MESOS_RS_REFINEMENT_EXAMPLE=executor` in its environment, and then runs
-//! the executor of `support/refinement_executor.rs` instead of the
+//! the executor of `mesos_reference::executor` instead of the
 //! scheduler. So `cargo run --example main` needs nothing built beforehand.
 //! `--executor PATH` runs another program (e.g. the `executor` example);
 //! `--executor-uri URI` has each agent's fetcher download it first, for
-//! agents on other machines (see `support/executor_command.rs`).
+//! agents on other machines (see `mesos_reference::executor_command`).
 //!
 //! Prepare the cluster first: `scripts/local-cluster.sh up`, then
 //! `cargo run --example reserve_cluster` (see the README).
 
-#[path = "support/cli.rs"]
-mod cli;
-// Shared with `main_v1`, which uses the v1 parts.
-#[allow(dead_code)]
-#[path = "support/executor_command.rs"]
-mod executor_command;
-#[path = "support/reference_scheduler.rs"]
-mod reference_scheduler;
-#[path = "support/refinement_executor.rs"]
-mod refinement_executor;
-#[path = "support/scenario.rs"]
-mod scenario;
-
 use std::time::Duration;
 
-use executor_command::{ExecutorSource, EXECUTOR_VARIABLE};
+use mesos_reference::executor_command::{self, ExecutorSource, EXECUTOR_VARIABLE};
+use mesos_reference::{cli, executor, scheduler};
 
 /// The reference framework: refines the tenant1/private reservation to
 /// its role, runs one task with its custom executor there, and exits 0
@@ -91,7 +79,7 @@ struct Args {
     leader_election: Option<String>,
 }
 
-fn parse_options() -> Result<reference_scheduler::Run, String> {
+fn parse_options() -> Result<scheduler::Run, String> {
     let args: Args = clap::Parser::parse();
     let path_variable = std::env::var(EXECUTOR_VARIABLE).ok();
     let executor = ExecutorSource::choose(
@@ -100,7 +88,7 @@ fn parse_options() -> Result<reference_scheduler::Run, String> {
         path_variable.as_deref(),
     )?;
     let connection = args.connection.resolve()?;
-    Ok(reference_scheduler::Run {
+    Ok(scheduler::Run {
         master: connection.master,
         credential: connection.credential,
         executor,
@@ -115,7 +103,7 @@ fn main() {
     env_logger::init();
     if executor_command::started_as_executor() {
         // The agent started this binary as the task's executor.
-        std::process::exit(refinement_executor::run());
+        std::process::exit(executor::run());
     }
     let run = match parse_options() {
         Ok(run) => run,
@@ -124,7 +112,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    match reference_scheduler::run(run) {
+    match scheduler::run(run) {
         Ok(message) => println!("done: {message}"),
         Err(failed) => {
             eprintln!("main: {}", failed.message);

@@ -21,10 +21,7 @@
 //! `--principal` with `MESOS_SECRET` or `--secret-file` authenticates with
 //! HTTP basic auth (masters run with `--authenticate_http_readwrite`).
 
-#[path = "support/cli.rs"]
-mod cli;
-#[path = "support/http.rs"]
-mod http;
+use mesos_reference::{cli, http};
 
 use std::collections::BTreeMap;
 

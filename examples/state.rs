@@ -14,14 +14,14 @@
 //! `delete`); 1 the store failed or did not answer within `--timeout`
 //! seconds (default 10); 2 a bad command line.
 
+use mesos_reference::operator_tool;
 use std::io::Write;
-#[path = "support/operator_tool.rs"]
-mod operator_tool;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use mesos::state::{State, ZooKeeper};
+use mesos::state::State;
+use mesos::ZooKeeper;
 
 /// Look at or repair a framework's State (libmesos's versioned key-value
 /// store) by hand, on ZooKeeper or LevelDB.

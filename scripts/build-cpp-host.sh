@@ -6,7 +6,7 @@
 #   MESOS_HOME=/opt/mesos scripts/build-cpp-host.sh     # -> target/release/cpp-host
 #   target/release/cpp-host 127.0.0.1:5050              # on a reserved cluster
 #
-# 1. cargo builds embed/ in release as libmesos_reference.a, against the
+# 1. cargo builds embed/ in release as libmesos_reference_c.a, against the
 #    same libmesos (MESOS_HOME / MESOS_NATIVE_LIBRARY, as for any build);
 # 2. rustc says which system libraries that static library needs
 #    (--print native-static-libs);
@@ -30,7 +30,7 @@ native=$(cargo rustc --release -p mesos-reference-c --lib --crate-type staticlib
   --print native-static-libs 2>&1 | tee /dev/stderr |
   sed -n 's/.*native-static-libs: //p' | tail -n 1)
 target_dir=$(cargo_target_dir)
-library=$target_dir/release/libmesos_reference.a
+library=$target_dir/release/libmesos_reference_c.a
 [ -e "$library" ] || die "cargo did not produce $library"
 
 echo "build-cpp-host: compiling embed/host/host.cpp"

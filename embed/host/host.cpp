@@ -1,5 +1,5 @@
 // A C++ program that links the Rust reference framework
-// (libmesos_reference.a) together with libmesos, and uses libmesos itself
+// (libmesos_reference_c.a) together with libmesos, and uses libmesos itself
 // in the same process: mesos::Resources, and a MesosSchedulerDriver of
 // its own that stays registered while the Rust framework runs. One
 // libmesos, one libprocess, one protobuf runtime serve both.

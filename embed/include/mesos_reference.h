@@ -1,6 +1,6 @@
 /*
  * The reference framework of the mesos Rust binding, as a C library
- * (libmesos_reference.a, built by scripts/build-cpp-host.sh). Link it with
+ * (libmesos_reference_c.a, built by scripts/build-cpp-host.sh). Link it with
  * libmesos: the Rust code drives libmesos's own MesosSchedulerDriver and
  * MesosExecutorDriver through the binding's shim, so a program that also
  * uses libmesos itself shares one libmesos, one libprocess and one

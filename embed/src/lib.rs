@@ -6,15 +6,7 @@
 //! No panic crosses into C: each entry point catches it and returns the
 //! failure status with the panic's message.
 
-#[allow(dead_code)]
-#[path = "../../examples/support/executor_command.rs"]
-mod executor_command;
-#[path = "../../examples/support/reference_scheduler.rs"]
-mod reference_scheduler;
-#[path = "../../examples/support/refinement_executor.rs"]
-mod refinement_executor;
-#[path = "../../examples/support/scenario.rs"]
-mod scenario;
+use mesos_reference::{executor, executor_command, scheduler};
 
 use std::ffi::{c_char, c_int, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -34,7 +26,7 @@ pub extern "C" fn mesos_reference_started_as_executor() -> c_int {
 #[no_mangle]
 pub extern "C" fn mesos_reference_run_executor() -> c_int {
     init_logging();
-    catch_unwind(refinement_executor::run).unwrap_or(FAILED)
+    catch_unwind(executor::run).unwrap_or(FAILED)
 }
 
 /// `mesos_reference_run_framework`.
@@ -76,7 +68,7 @@ fn run(master: &str, timeout: Duration) -> Result<String, (c_int, String)> {
     let attempt = catch_unwind(AssertUnwindSafe(|| {
         let executor = executor_command::ExecutorSource::this_program()
             .map_err(|message| (FAILED, message))?;
-        let run = reference_scheduler::Run {
+        let run = scheduler::Run {
             master: master.to_string(),
             credential: None,
             executor,
@@ -86,7 +78,7 @@ fn run(master: &str, timeout: Duration) -> Result<String, (c_int, String)> {
             leader_election: None,
         };
         // Its statuses are this header's: 1 for the run, 2 for what was given.
-        reference_scheduler::run(run).map_err(|failed| (failed.code, failed.message))
+        scheduler::run(run).map_err(|failed| (failed.code, failed.message))
     }));
     match attempt {
         Ok(outcome) => outcome,

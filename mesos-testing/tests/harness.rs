@@ -79,7 +79,7 @@ fn callbacks_run_on_the_tests_thread_and_every_call_comes_back_typed() {
                 assert_eq!(*offer_id, offer.id);
                 "decline"
             }
-            SchedulerCall::SuppressOffers { roles: Some(roles) } => {
+            SchedulerCall::SuppressOffersForRoles { roles } => {
                 assert_eq!(roles, &["a"]);
                 "suppress"
             }
@@ -115,7 +115,7 @@ fn callbacks_run_on_the_tests_thread_and_every_call_comes_back_typed() {
     harness.task_state("t", "agent-0", TaskState::TaskKilled);
     assert_eq!(
         harness.take_calls().last(),
-        Some(&SchedulerCall::ReviveOffers { roles: None })
+        Some(&SchedulerCall::ReviveOffers)
     );
 }
 
@@ -160,7 +160,7 @@ impl Executor for Echo {
 fn an_executor_is_driven_the_same_way() {
     let mut harness = ExecutorHarness::new(Echo);
     harness.register();
-    harness.launch_task(TaskInfo {
+    harness.launch_task(&TaskInfo {
         task_id: TaskId { value: "t".into() },
         ..Default::default()
     });
@@ -242,8 +242,8 @@ mod v1 {
         let kinds: Vec<_> = calls
             .iter()
             .map(|call| match call {
-                V1SchedulerCall::Send(call) => format!("send {:?}", call.r#type()),
-                V1SchedulerCall::Request(call) => format!("request {:?}", call.r#type()),
+                V1SchedulerCall::Send { call } => format!("send {:?}", call.r#type()),
+                V1SchedulerCall::CallAsync { call } => format!("request {:?}", call.r#type()),
                 other => format!("{other:?}"),
             })
             .collect();

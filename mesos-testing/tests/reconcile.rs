@@ -78,9 +78,9 @@ fn a_scheduler_reconciles_its_tasks_on_registration_and_learns_what_mesos_knows(
         }]
     );
 
-    harness.status_update(answer("z", TaskState::TaskRunning)); // not ours
-    harness.status_update(answer("a", TaskState::TaskRunning));
-    harness.status_update(answer("b", TaskState::TaskLost)); // Mesos lost it
+    harness.status_update(&answer("z", TaskState::TaskRunning)); // not ours
+    harness.status_update(&answer("a", TaskState::TaskRunning));
+    harness.status_update(&answer("b", TaskState::TaskLost)); // Mesos lost it
 
     let findings = findings.lock().unwrap();
     let report = findings.report.as_ref().expect("every task answered");

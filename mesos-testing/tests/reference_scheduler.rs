@@ -1,17 +1,7 @@
-//! The reference framework's scheduler (`examples/main.rs`), tested as a
+//! The reference framework's scheduler (`mesos_reference::scheduler`, which
+//! `examples/main.rs` runs), tested as a
 //! user tests theirs: fed the offers of the reserved reference cluster by
 //! the testing kit, on any machine, with no libmesos.
-
-#[allow(dead_code)]
-#[path = "../../examples/support/executor_command.rs"]
-mod executor_command;
-// Its `run` (what `main` does with a real driver) is not used here.
-#[allow(dead_code)]
-#[path = "../../examples/support/reference_scheduler.rs"]
-mod reference_scheduler;
-#[allow(dead_code)]
-#[path = "../../examples/support/scenario.rs"]
-mod scenario;
 
 use std::path::Path;
 
@@ -21,8 +11,9 @@ use mesos::resources::Resources;
 use mesos_testing::offers::{next_offer, reference_cluster};
 use mesos_testing::{SchedulerCall, SchedulerHarness};
 
-use executor_command::ExecutorSource;
-use reference_scheduler::{framework_info, Outcome, RefinementScheduler};
+use mesos_reference::executor_command::ExecutorSource;
+use mesos_reference::scenario;
+use mesos_reference::scheduler::{framework_info, Outcome, RefinementScheduler};
 
 const AGENT_0: &str = "agent-0";
 
@@ -207,7 +198,7 @@ fn failing_over_it_reconciles_first_and_waits_for_a_task_mesos_still_runs() {
     assert_eq!(harness.declined_offers().len(), offers.len());
     assert!(harness.launched_tasks().is_empty());
 
-    harness.status_update(reconciliation_answer(TaskState::TaskRunning));
+    harness.status_update(&reconciliation_answer(TaskState::TaskRunning));
     harness.offers([reference_cluster::offer_to(reference_cluster::ROLE, 0).unwrap()]);
     assert!(harness.launched_tasks().is_empty(), "the task runs already");
     harness.task_state(scenario::TASK_ID, AGENT_0, TaskState::TaskFinished);
@@ -219,7 +210,7 @@ fn failing_over_it_reconciles_first_and_waits_for_a_task_mesos_still_runs() {
 fn failing_over_to_a_task_mesos_lost_it_starts_the_scenario_again() {
     let (mut harness, _) = failing_over();
     harness.register();
-    harness.status_update(reconciliation_answer(TaskState::TaskLost));
+    harness.status_update(&reconciliation_answer(TaskState::TaskLost));
     harness.take_calls();
     let offers = reference_cluster::offers();
     harness.offers(offers.clone());
@@ -236,16 +227,16 @@ fn failing_over_to_a_task_mesos_lost_it_starts_the_scenario_again() {
 fn a_task_a_new_master_answers_lost_ends_the_run() {
     let (mut harness, outcome) = failing_over();
     harness.register();
-    harness.status_update(reconciliation_answer(TaskState::TaskRunning));
+    harness.status_update(&reconciliation_answer(TaskState::TaskRunning));
     harness.take_calls();
 
     // A new leading master: asked again, it no longer knows the task.
-    harness.reregistered(mesos::proto::MasterInfo::default());
+    harness.reregistered(&mesos::proto::MasterInfo::default());
     assert!(matches!(
         harness.take_calls().as_slice(),
         [SchedulerCall::ReconcileTasks { .. }]
     ));
-    harness.status_update(reconciliation_answer(TaskState::TaskLost));
+    harness.status_update(&reconciliation_answer(TaskState::TaskLost));
     assert!(harness.is_stopped());
     let outcome = outcome.lock().unwrap().clone();
     assert!(

@@ -68,7 +68,7 @@ impl Executor for RefinementExecutor {
         let driver = driver.clone();
         let running = Arc::clone(&self.running);
         std::thread::spawn(move || {
-            match super::scenario::work(task.data.as_deref()) {
+            match crate::scenario::work(task.data.as_deref()) {
                 Ok(message) => update(&driver, &task.task_id, TaskState::TaskFinished, &message),
                 Err(message) => update(&driver, &task.task_id, TaskState::TaskFailed, &message),
             }

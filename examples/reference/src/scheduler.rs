@@ -3,7 +3,8 @@
 //! kit): it takes resources reserved to `tenant1/private`, refines them to
 //! its own role, launches one task with the custom executor on the
 //! refined resources, declines everything else, and stops the driver when
-//! the task ends. See `examples/main.rs` for the whole story.
+//! the task ends. See `examples/main.rs` for the whole story; `run` is what
+//! `main` does.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,7 +26,7 @@ use crate::scenario::{
 use mesos::election::{Candidate, Election};
 use mesos::failover::FrameworkIdStore;
 use mesos::reconcile::{Backoff, Observed, Reconciler, Report};
-use mesos::state::ZooKeeper;
+use mesos::ZooKeeper;
 
 /// The framework as it registers: in [`ROLE`], with the capabilities
 /// hierarchical roles and refinement need, authenticated as `principal`.
@@ -457,11 +458,13 @@ pub struct Failed {
 }
 
 impl Failed {
-    fn usage(message: String) -> Self {
+    /// Exit status 2: the options or the environment can't work.
+    pub(crate) fn usage(message: String) -> Self {
         Self { code: 2, message }
     }
 
-    fn run(message: String) -> Self {
+    /// Exit status 1: the run itself failed.
+    pub(crate) fn run(message: String) -> Self {
         Self { code: 1, message }
     }
 }
@@ -572,11 +575,11 @@ fn lead_the_election(location: &str) -> Result<Candidate, Failed> {
         .map_err(|error| Failed::usage(format!("--leader-election: {error}")))?;
     println!("joined the leader election at {location} as {name}");
     // Say who leads while standing by, then wait without a deadline.
-    if candidate.lead(Some(Duration::from_secs(2))).is_err() {
+    if candidate.lead(Duration::from_secs(2)).is_err() {
         let leader = candidate.leader().unwrap_or_else(|| "nobody yet".into());
         println!("standing by: {leader} leads");
         candidate
-            .lead(None)
+            .lead(Duration::MAX)
             .map_err(|error| Failed::run(error.to_string()))?;
     }
     println!("leading the election at {location}");
@@ -593,12 +596,12 @@ fn step_down_when_out(
 ) {
     let outcome = Arc::clone(outcome);
     std::thread::spawn(move || loop {
-        let out = candidate.wait_until_out(Some(Duration::from_secs(1)));
+        let out = candidate.wait_until_out(Duration::from_secs(1));
         let mut outcome = outcome.lock().unwrap();
         if outcome.is_some() {
             return; // the run ended: dropping the candidate leaves
         }
-        if let Some(reason) = out {
+        if let Ok(reason) = out {
             *outcome = Some(Err(format!(
                 "no longer leading ({reason}): stepping down for the next leader"
             )));

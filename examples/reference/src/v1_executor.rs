@@ -57,7 +57,7 @@ impl RefinementExecutor {
             "started by the v1 custom executor",
         );
         let connection = connection.clone();
-        std::thread::spawn(move || match super::scenario::work(task.data.as_deref()) {
+        std::thread::spawn(move || match crate::scenario::work(task.data.as_deref()) {
             Ok(message) => update(
                 &connection,
                 &task.task_id,
