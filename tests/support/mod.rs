@@ -1,17 +1,20 @@
-//! Shared by the tests that need a real Mesos: detect it (or say loudly
-//! that the test was skipped), and run a throwaway loopback cluster through
-//! `scripts/local-cluster.sh`, the same script users run.
+//! What the test binaries share (each includes this module): detecting a
+//! real Mesos (or saying loudly that a test was skipped), a throwaway
+//! loopback cluster run through `scripts/local-cluster.sh` (the same script
+//! users run), ZooKeeper, event channels, and the checks of the reference
+//! scenario.
 #![allow(dead_code)]
 
+pub mod checks;
 pub mod events;
-#[path = "../../examples/support/executor_command.rs"]
-pub mod executor_command;
-#[path = "../../examples/support/http.rs"]
-pub mod http;
+pub mod file_server;
+pub mod proto_compare;
 pub mod skip;
 pub mod v1_events;
 pub mod within;
 pub mod zookeeper;
+
+pub use mesos_reference::{executor_command, http};
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -21,6 +24,20 @@ use std::time::{Duration, Instant};
 
 #[allow(unused_imports)] // each test crate uses what it needs
 pub use skip::{shout, skip};
+
+/// The in-process double of the C shim, as the crate's constructors take
+/// it.
+pub fn double() -> mesos::Shim {
+    // SAFETY: the double implements `mesos_shim.h` as the header says: the
+    // bare suite holds it to that.
+    unsafe { mesos::Shim::from_api(&mesos_test_double::API) }
+}
+
+/// The double, claiming to be a libmesos older than the shim.
+pub fn double_with_old_library() -> mesos::Shim {
+    // SAFETY: as for `double`; only the version it reports differs.
+    unsafe { mesos::Shim::from_api(&mesos_test_double::API_OLD_LIBRARY) }
+}
 
 /// Real clusters are heavy on a small machine: tests take turns.
 static ONE_CLUSTER_AT_A_TIME: Mutex<()> = Mutex::new(());

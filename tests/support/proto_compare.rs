@@ -1,8 +1,6 @@
 //! Comparison of our protobuf schema with upstream Mesos's, and the
-//! round-trip checks, shared by `proto_completeness` (package `mesos`) and
-//! `proto_v1_completeness` (packages `mesos.v1*`). Included by each with
-//! `#[path]`, like `skip.rs`, so that neither needs the rest of `support`.
-#![allow(dead_code)] // each test crate uses what it needs
+//! round-trip checks, shared by the schema suite's `proto` (package
+//! `mesos`) and `proto_v1` (packages `mesos.v1*`).
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};

@@ -1,6 +1,4 @@
-//! How a gated test says it did not run. Kept apart from the rest of
-//! `support` so that a test needing nothing else (`proto_completeness`,
-//! `proto_v1_completeness`) can include just this file.
+//! How a gated test says it did not run.
 
 /// Says loudly that `test` was skipped, and why; with
 /// `MESOS_TEST_REQUIRE=1` it fails the test instead. Every gated test

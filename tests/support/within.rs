@@ -1,6 +1,5 @@
-//! A bound on calls that must not hang, for the real-Mesos suites (through
-//! `support`) and the FFI suites against the test double (which include
-//! this file alone).
+//! A bound on calls that must not hang, for the suites against the test
+//! double and against a real Mesos.
 
 use std::sync::mpsc;
 use std::time::Duration;

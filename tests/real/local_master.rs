@@ -1,0 +1,81 @@
+//! libmesos's in-process cluster: with the master string `local`, the
+//! driver starts a master and an agent inside this process. A cheap
+//! real-libmesos check that needs no mesos-master/mesos-agent binaries.
+//! Skipped loudly when this build has no libmesos.
+
+use crate::support;
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use mesos::proto::{Filters, FrameworkId, FrameworkInfo, MasterInfo, Offer, TaskStatus};
+use mesos::{DriverStatus, MesosSchedulerDriver, Scheduler, SchedulerDriver};
+
+struct FirstOffer(mpsc::Sender<String>);
+
+impl Scheduler for FirstOffer {
+    fn registered(&mut self, _: &SchedulerDriver, framework_id: FrameworkId, _: MasterInfo) {
+        let _ = self.0.send(format!("registered {}", framework_id.value));
+    }
+    fn resource_offers(&mut self, driver: &SchedulerDriver, offers: Vec<Offer>) {
+        for offer in offers {
+            let _ = self
+                .0
+                .send(format!("offer with {} resources", offer.resources.len()));
+            driver
+                .decline_offer(&offer.id, &Filters::default())
+                .unwrap();
+        }
+        driver.stop(false).unwrap();
+    }
+    fn status_update(&mut self, _: &SchedulerDriver, _: TaskStatus) {}
+}
+
+#[test]
+fn an_in_process_local_cluster_offers_resources() {
+    if !mesos_sys::NATIVE_AVAILABLE {
+        // Same loud skip as the cluster tests, without needing binaries.
+        let _ = support::require_mesos("an_in_process_local_cluster_offers_resources");
+        return;
+    }
+    let work_dir = std::env::temp_dir().join(format!("mesos-rs-local-{}", std::process::id()));
+    // The in-process master and agent read their flags from MESOS_*
+    // variables. This is the only test in this binary, so setting the
+    // environment here races with nothing.
+    for (name, value) in [
+        ("MESOS_WORK_DIR", work_dir.to_str().unwrap()),
+        ("MESOS_LAUNCHER", "posix"),
+        ("MESOS_ISOLATION", "posix/cpu,posix/mem"),
+        ("MESOS_SYSTEMD_ENABLE_SUPPORT", "false"),
+        ("MESOS_RESOURCES", "cpus:1;mem:256;disk:100"),
+        ("MESOS_QUIET", "true"),
+    ] {
+        std::env::set_var(name, value);
+    }
+    let (events, received) = mpsc::channel();
+    let framework = FrameworkInfo {
+        name: "local-cluster".into(),
+        ..Default::default()
+    };
+    let driver = MesosSchedulerDriver::builder(FirstOffer(events), framework, "local")
+        .build()
+        .unwrap();
+    let handle = (*driver).clone();
+    let watchdog = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(60));
+        let _ = handle.stop(false);
+    });
+    assert_eq!(driver.run().unwrap(), DriverStatus::Stopped);
+    drop(driver);
+    drop(watchdog);
+    let events: Vec<String> = received.try_iter().collect();
+    assert!(
+        events.first().is_some_and(|e| e.starts_with("registered")),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().any(|e| e.starts_with("offer with")),
+        "{events:?}"
+    );
+    let _ = std::fs::remove_dir_all(work_dir);
+}
