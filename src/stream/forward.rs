@@ -1,12 +1,11 @@
 //! [`Events`], the stream a driver's callbacks become, and [`Forward`], the
-//! user object that feeds it (its trait implementations, one per kind of
-//! driver, are generated: `events.rs`).
+//! user object that feeds it, for any event type (each kind's events, its
+//! trait implementation and its constructor are generated: `events.rs`).
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::channel::{self, Receiver, Recv, Sender};
-use super::events::{ExecutorEvent, SchedulerEvent, V1ExecutorEvent, V1SchedulerEvent};
 use crate::DriverStatus;
 
 /// The events of one driver, in the order its callbacks came. Poll it as a
@@ -53,33 +52,10 @@ impl<E> Forward<E> {
     }
 }
 
-fn pair<E>(capacity: usize) -> (Forward<E>, Events<E>) {
+/// A forwarder and the stream it feeds, at most `capacity` events queued.
+pub(super) fn pair<E>(capacity: usize) -> (Forward<E>, Events<E>) {
     let (sender, receiver) = channel::bounded(capacity);
     (Forward { sender }, Events { receiver })
-}
-
-/// A v0 [`Scheduler`](crate::Scheduler) whose callbacks become the returned stream's events,
-/// at most `capacity` queued (see the [module docs](super) for when it is
-/// full).
-pub fn scheduler(capacity: usize) -> (Forward<SchedulerEvent>, Events<SchedulerEvent>) {
-    pair(capacity)
-}
-
-/// A v0 [`Executor`](crate::Executor) whose callbacks become the returned stream's events.
-pub fn executor(capacity: usize) -> (Forward<ExecutorEvent>, Events<ExecutorEvent>) {
-    pair(capacity)
-}
-
-/// A v1 [`Scheduler`](crate::v1::scheduler::Scheduler) whose callbacks
-/// become the returned stream's events.
-pub fn v1_scheduler(capacity: usize) -> (Forward<V1SchedulerEvent>, Events<V1SchedulerEvent>) {
-    pair(capacity)
-}
-
-/// A v1 [`Executor`](crate::v1::executor::Executor) whose callbacks become
-/// the returned stream's events.
-pub fn v1_executor(capacity: usize) -> (Forward<V1ExecutorEvent>, Events<V1ExecutorEvent>) {
-    pair(capacity)
 }
 
 /// Whether a callback may wait for room: only while its driver runs.

@@ -62,8 +62,11 @@ mod events;
 mod forward;
 
 pub use channel::Recv;
-pub use events::{ExecutorEvent, SchedulerEvent, V1ExecutorEvent, V1SchedulerEvent};
-pub use forward::{executor, scheduler, v1_executor, v1_scheduler, Events, Forward};
+pub use events::{
+    executor, scheduler, v1_executor, v1_scheduler, ExecutorEvent, SchedulerEvent, V1ExecutorEvent,
+    V1SchedulerEvent,
+};
+pub use forward::{Events, Forward};
 
 /// A capacity that absorbs a burst of offers and updates without making
 /// the callback thread wait, at a few kilobytes per queued event.

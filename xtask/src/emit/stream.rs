@@ -1,5 +1,6 @@
 //! `src/stream/events.rs`: per kind of driver, the event type (one variant
-//! per callback, and `Error`) and the user trait implemented by
+//! per callback, and `Error`), the constructor of a forwarder and its
+//! stream (named as the list's section), and the user trait implemented by
 //! `Forward`, which queues each callback as its event. Generated so that a
 //! callback added to the list can't be left out of the stream.
 
@@ -10,10 +11,11 @@ use crate::put;
 
 pub fn events(list: &List) -> Result<Generated, String> {
     let mut code = Code::file(
-        "The events of each kind of driver, one variant per callback, and `Forward`,\n\
-         the user object that queues each callback as its event.",
+        "The events of each kind of driver, one variant per callback; for each kind, the\n\
+         constructor of a forwarder and its stream, and `Forward`, the user object that\n\
+         queues each callback as its event.",
     );
-    code.line("use super::forward::{running, Forward};");
+    code.line("use super::forward::{pair, running, Events, Forward};");
     for driver in &list.drivers {
         let wiring = wiring(&driver.name)?;
         let user_trait = format!("crate::{}::{}", wiring.module, wiring.user_trait);
@@ -50,6 +52,19 @@ pub fn events(list: &List) -> Result<Generated, String> {
              Error {{\n/// What went wrong.\nmessage: String,\n}},"
         );
         code.line("}");
+        code.line("");
+        put!(
+            code,
+            "/// A [`{user_trait}`] whose callbacks become the returned stream's events,\n\
+             /// at most `capacity` queued (see the [module docs](super) for when it is\n\
+             /// full)."
+        );
+        put!(
+            code,
+            "pub fn {0}(capacity: usize) -> (Forward<{1}>, Events<{1}>) {{\npair(capacity)\n}}",
+            driver.name,
+            wiring.event
+        );
         code.line("");
         put!(code, "impl {user_trait} for Forward<{}> {{", wiring.event);
         for callback in &driver.callbacks {
