@@ -17,7 +17,11 @@
 //!   whole for months: its id across restarts, its tasks' states after
 //!   faults, and one instance leading while others stand by;
 //! - `stream` (feature `stream`): any driver's callbacks as an async
-//!   `Stream` of events.
+//!   `Stream` of events;
+//! - `operator` (feature `operator`, on by default): typed clients of the
+//!   master's and agents' operator API (`/api/v1`), its event stream
+//!   included; the only part of the crate that needs no libmesos unless
+//!   given a `zk://` address.
 //!
 //! Unit tests of a framework's scheduler or executor, with no libmesos,
 //! use the companion crate `mesos-testing`.
@@ -44,6 +48,8 @@ mod ffi;
 mod from_list;
 pub mod log;
 pub mod operations;
+#[cfg(feature = "operator")]
+pub mod operator;
 mod preconditions;
 pub mod proto;
 pub mod reconcile;
