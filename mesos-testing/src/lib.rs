@@ -16,6 +16,11 @@
 //! [`election`] gives in-memory leader elections, for code that stands
 //! by and leads with `mesos::election`.
 //!
+//! [`operator`] gives a fake master and agent on loopback, for code that
+//! calls the operator API with `mesos::operator`: canned or computed
+//! answers, the calls read back typed, event streams, authentication and
+//! redirects.
+//!
 //! [`offers`] builds realistic offers, with reservations, refinements and
 //! allocation roles; [`offers::reference_cluster`] is the four-agent
 //! cluster of the reference framework.
@@ -89,6 +94,7 @@ mod harness;
 pub mod election;
 mod executor;
 pub mod offers;
+pub mod operator;
 mod recorded;
 mod scheduler;
 pub mod v1;
