@@ -255,6 +255,15 @@ fn every_typed_master_call_sends_its_call_and_decodes_its_answer() {
 }
 
 #[test]
+fn clients_and_streams_go_to_other_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    send_sync::<Master>();
+    send_sync::<Agent>();
+    send::<mesos::operator::Events>();
+}
+
+#[test]
 fn any_call_goes_through_call_and_json_through_call_json() {
     let fake = FakeMaster::start();
     fake.reply(

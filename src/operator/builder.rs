@@ -58,9 +58,10 @@ impl<T> Builder<T> {
         self
     }
 
-    /// How long one call may take, from connecting to the last byte of the
-    /// answer, redirects included (default [`DEFAULT_TIMEOUT`]). For an
-    /// event stream it bounds the subscription, not the stream.
+    /// How long one request may take, from connecting to the last byte of
+    /// the answer (default [`DEFAULT_TIMEOUT`]); a redirected call makes
+    /// one request per master, each with this limit. For an event stream
+    /// it bounds the subscription, not the stream.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self

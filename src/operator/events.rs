@@ -35,6 +35,9 @@ pub struct Events {
     idle_timeout: Duration,
     /// Records decoded so far, for errors.
     received: u64,
+    /// Where reads land (on the heap: an iterator's `next` is no place
+    /// for a 64 KiB frame).
+    buffer: Box<[u8]>,
     ended: bool,
 }
 
@@ -50,6 +53,7 @@ impl Events {
             endpoint,
             idle_timeout,
             received: 0,
+            buffer: vec![0; READ_SIZE].into_boxed_slice(),
             ended: false,
         }
     }
@@ -90,7 +94,6 @@ impl Iterator for Events {
     type Item = Result<Event>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let mut buffer = [0u8; READ_SIZE];
         while !self.ended {
             match self.decoder.next_record() {
                 Ok(Some(record)) => {
@@ -117,9 +120,9 @@ impl Iterator for Events {
                     return self.fail(OperatorErrorKind::BadAnswer { reason });
                 }
             }
-            match self.reader.read(&mut buffer) {
+            match self.reader.read(&mut self.buffer) {
                 Ok(0) => return self.end("ended"),
-                Ok(read) => self.decoder.feed(&buffer[..read]),
+                Ok(read) => self.decoder.feed(&self.buffer[..read]),
                 Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(error) => match transport::stream_end(error) {
                     StreamEnd::Silent => {

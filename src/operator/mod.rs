@@ -34,7 +34,7 @@
 //! - **HTTP basic authentication** with
 //!   [`Builder::credentials`], sent with every call, redirects included.
 //! - **A timeout per call** ([`Builder::timeout`]): connecting, sending
-//!   and the whole answer. An event stream has its own limit on silence
+//!   and the whole answer, for each master a redirected call reaches. An event stream has its own limit on silence
 //!   ([`Builder::event_timeout`]), since it never ends by itself.
 //! - **The leading master**: a master that does not lead answers with a
 //!   redirect (307, `Location: //host:port/api/v1`); the client follows it
