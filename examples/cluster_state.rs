@@ -213,7 +213,15 @@ fn main() -> ExitCode {
     match run {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("cluster_state: {error}");
+            // The error says what failed; its sources say why (e.g.
+            // "connection refused").
+            let mut message = error.to_string();
+            let mut cause = std::error::Error::source(&error);
+            while let Some(reason) = cause {
+                message.push_str(&format!(": {reason}"));
+                cause = reason.source();
+            }
+            eprintln!("cluster_state: {message}");
             ExitCode::FAILURE
         }
     }
