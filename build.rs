@@ -5,7 +5,9 @@
 //! `protox` (a pure-Rust protobuf compiler, so no system `protoc` is needed)
 //! and `prost-build`. The generated `mesos.rs`, `mesos.scheduler.rs`,
 //! `mesos.v1.rs`, `mesos.v1.scheduler.rs` and `mesos.v1.executor.rs` land in
-//! `OUT_DIR` and are included by `src/proto.rs`.
+//! `OUT_DIR` and are included by `src/proto.rs`, as are the operator API's
+//! `mesos.v1.master.rs`, `mesos.v1.agent.rs` and the packages they import
+//! (`maintenance`, `quota`, `allocator`).
 
 use std::path::PathBuf;
 
@@ -16,6 +18,8 @@ const PROTOS: &[&str] = &[
     "mesos/v1/mesos.proto",
     "mesos/v1/scheduler/scheduler.proto",
     "mesos/v1/executor/executor.proto",
+    "mesos/v1/master/master.proto",
+    "mesos/v1/agent/agent.proto",
 ];
 
 fn main() {
@@ -54,6 +58,16 @@ fn main() {
         // Event, a heartbeat included, 4.4 KiB instead of a few hundred bytes.
         .boxed(".mesos.v1.executor.Event.launch")
         .boxed(".mesos.v1.executor.Event.subscribed")
+        // The same for the master's operator events: a TaskAdded alone is
+        // 1.4 KiB, and every payload inline would make each event, a
+        // heartbeat included, 3.8 KiB. `agent_removed` (an id) stays inline.
+        .boxed(".mesos.v1.master.Event.subscribed")
+        .boxed(".mesos.v1.master.Event.task_added")
+        .boxed(".mesos.v1.master.Event.task_updated")
+        .boxed(".mesos.v1.master.Event.agent_added")
+        .boxed(".mesos.v1.master.Event.framework_added")
+        .boxed(".mesos.v1.master.Event.framework_updated")
+        .boxed(".mesos.v1.master.Event.framework_removed")
         .compile_fds(fds)
         .unwrap_or_else(|err| {
             panic!("failed to generate Rust code from the protobuf schema: {err}")

@@ -133,6 +133,11 @@ pub enum Error {
         /// Why: who leads instead, or how the candidate left.
         reason: String,
     },
+    /// A call to a master's or an agent's operator API failed: it names
+    /// the endpoint, the call and what went wrong (see
+    /// [`OperatorErrorKind`](crate::operator::OperatorErrorKind)).
+    #[cfg(feature = "operator")]
+    Operator(crate::operator::OperatorError),
     /// Reading or writing a file failed (the framework-id file of
     /// [`failover::FrameworkIdStore::file`](crate::failover::FrameworkIdStore::file)).
     Io {
@@ -205,6 +210,9 @@ impl fmt::Display for Error {
             }
             // The io error is the `source()`.
             Error::Io { what, .. } => write!(f, "could not {what}"),
+            // Transparent: the operator error names endpoint and call.
+            #[cfg(feature = "operator")]
+            Error::Operator(error) => error.fmt(f),
         }
     }
 }
@@ -216,6 +224,8 @@ impl std::error::Error for Error {
             Error::Io { source, .. } => Some(source),
             // Transparent, as its Display: the wrapped error's own cause.
             Error::Resources(error) => std::error::Error::source(error),
+            #[cfg(feature = "operator")]
+            Error::Operator(error) => std::error::Error::source(error),
             _ => None,
         }
     }

@@ -44,6 +44,8 @@ pub mod failover;
 pub mod log;
 mod master;
 pub mod operations;
+#[cfg(feature = "operator")]
+pub mod operator;
 pub mod proto;
 pub mod reconcile;
 pub mod resources;

@@ -17,6 +17,11 @@
 //! by and leads with `mesos::election`; [`state()`] and [`log()`] an
 //! in-memory State and replicated log.
 //!
+//! [`operator`] gives a fake master and agent on loopback, for code that
+//! calls the operator API with `mesos::operator`: canned or computed
+//! answers, the calls read back typed, event streams, authentication and
+//! redirects.
+//!
 //! [`offers`] builds realistic offers, with reservations, refinements and
 //! allocation roles; [`offers::reference_cluster`] is the four-agent
 //! cluster of the reference framework.
@@ -91,6 +96,7 @@ mod calls;
 pub mod election;
 mod executor;
 pub mod offers;
+pub mod operator;
 mod recorded;
 mod scheduler;
 pub mod v1;

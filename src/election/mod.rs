@@ -114,6 +114,22 @@ impl Election {
     }
 }
 
+/// The data of whoever leads the group at `zookeeper` now, waiting up to
+/// `timeout` for a leader: the operator client finds the leading master
+/// this way, as libmesos's own master detector does. A group and detector
+/// of their own, closed again on return: one ZooKeeper session per look.
+#[cfg(feature = "operator")]
+pub(crate) fn leader_data(
+    zookeeper: &ZooKeeper,
+    timeout: std::time::Duration,
+) -> Result<Option<Vec<u8>>> {
+    let group = Arc::new(NativeGroup::zookeeper(Shim::native()?.api(), zookeeper)?);
+    // A fresh detector has reported nobody, so its first answer is the
+    // leader as soon as the group knows one.
+    let detector = native::NativeDetector::new(&group)?;
+    detector.detect().wait(timeout)
+}
+
 impl std::fmt::Debug for Election {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Election({})", self.group.location())

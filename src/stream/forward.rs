@@ -37,8 +37,9 @@ impl<E> futures_core::Stream for Events<E> {
 }
 
 /// The scheduler or executor that forwards each callback to an [`Events`]
-/// stream: build the driver over it. Made by [`scheduler`], [`executor`],
-/// [`v1_scheduler`] and [`v1_executor`].
+/// stream: build the driver over it. Made by [`scheduler`](super::scheduler),
+/// [`executor`](super::executor), [`v1_scheduler`](super::v1_scheduler) and
+/// [`v1_executor`](super::v1_executor).
 pub struct Forward<E> {
     sender: Sender<E>,
 }

@@ -3,7 +3,7 @@
 use crate::support;
 
 /// The examples a user runs; `async_scheduler` only exists with feature
-/// `stream`.
+/// `stream`, `cluster_state` with feature `operator` (on by default).
 fn examples() -> Vec<&'static str> {
     let mut examples = vec![
         "main",
@@ -15,6 +15,9 @@ fn examples() -> Vec<&'static str> {
     ];
     if cfg!(feature = "stream") {
         examples.push("async_scheduler");
+    }
+    if cfg!(feature = "operator") {
+        examples.push("cluster_state");
     }
     examples
 }
@@ -52,7 +55,13 @@ fn a_bad_command_line_exits_2_and_says_what_is_wrong() {
             &["--quorum", "1", "--path", "/tmp/x", "append"],
             "<DATA>",
         ),
-    ] {
+    ]
+    .into_iter()
+    .chain(cfg!(feature = "operator").then_some((
+        "cluster_state",
+        &["--timeout", "soon"][..],
+        "not a number of seconds",
+    ))) {
         let output = std::process::Command::new(support::example_binary(name))
             .args(args)
             .output()

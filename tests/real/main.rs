@@ -16,5 +16,7 @@ mod election;
 mod faults;
 mod faults_v1;
 mod local_master;
+#[cfg(feature = "operator")]
+mod operator;
 mod security;
 mod state_log;

@@ -1,6 +1,8 @@
 //! Guards that the crate's v1 protobuf schema (`proto/mesos/v1/`) stays a
 //! faithful, wire-compatible mirror of Apache Mesos's v1 API (packages
-//! `mesos.v1`, `mesos.v1.scheduler` and `mesos.v1.executor`), that the
+//! `mesos.v1`, `mesos.v1.scheduler` and `mesos.v1.executor`, and the
+//! operator API's `mesos.v1.master` and `mesos.v1.agent` with what they
+//! import: `maintenance`, `quota`, `allocator`), that the
 //! generated Rust types round-trip without losing data, and that v0 and v1
 //! messages are wire compatible where Mesos relies on it.
 //!
@@ -19,20 +21,47 @@ use std::path::{Path, PathBuf};
 
 use mesos::proto as v0;
 use mesos::proto::v1;
-use mesos::proto::v1::{executor, scheduler};
+use mesos::proto::v1::{agent, executor, maintenance, master, scheduler};
 use prost::Message;
 use prost_reflect::{DescriptorPool, Kind, MessageDescriptor};
 
 const MESOS_PROTO: &str = "mesos/v1/mesos.proto";
 const SCHEDULER_PROTO: &str = "mesos/v1/scheduler/scheduler.proto";
 const EXECUTOR_PROTO: &str = "mesos/v1/executor/executor.proto";
-const FILES: &[&str] = &[MESOS_PROTO, SCHEDULER_PROTO, EXECUTOR_PROTO];
+const MASTER_PROTO: &str = "mesos/v1/master/master.proto";
+const AGENT_PROTO: &str = "mesos/v1/agent/agent.proto";
+const MAINTENANCE_PROTO: &str = "mesos/v1/maintenance/maintenance.proto";
+const QUOTA_PROTO: &str = "mesos/v1/quota/quota.proto";
+const ALLOCATOR_PROTO: &str = "mesos/v1/allocator/allocator.proto";
+const FILES: &[&str] = &[
+    MESOS_PROTO,
+    SCHEDULER_PROTO,
+    EXECUTOR_PROTO,
+    MASTER_PROTO,
+    AGENT_PROTO,
+    MAINTENANCE_PROTO,
+    QUOTA_PROTO,
+    ALLOCATOR_PROTO,
+];
+/// Files whose every top-level message and enum is a root: the API
+/// envelopes (`Call`, `Response`, `Event`...) and what only they use.
+const API_FILES: &[&str] = &[
+    SCHEDULER_PROTO,
+    EXECUTOR_PROTO,
+    MASTER_PROTO,
+    AGENT_PROTO,
+    MAINTENANCE_PROTO,
+    QUOTA_PROTO,
+    ALLOCATOR_PROTO,
+];
 
 /// Types whose complete transitive closure (field types and nested types)
 /// must be present in our schema: `proto_completeness`'s roots under their
 /// v1 names, what operation feedback and task groups need, and the API
-/// envelopes. Every top-level type of upstream's scheduler.proto and
-/// executor.proto is a root too (see [`roots`]).
+/// envelopes. Every top-level type of upstream's [`API_FILES`] is a root
+/// too (see [`roots`]): the master's and the agent's `Call`, `Response`
+/// and `Event` included, so every message they reach is compared field by
+/// field.
 const ROOTS: &[&str] = &[
     "mesos.v1.FrameworkInfo",
     "mesos.v1.FrameworkID",
@@ -64,6 +93,11 @@ const ROOTS: &[&str] = &[
     "mesos.v1.scheduler.OfferConstraints",
     "mesos.v1.executor.Call",
     "mesos.v1.executor.Event",
+    "mesos.v1.master.Call",
+    "mesos.v1.master.Response",
+    "mesos.v1.master.Event",
+    "mesos.v1.agent.Call",
+    "mesos.v1.agent.Response",
 ];
 
 use crate::support::skip;
@@ -88,8 +122,9 @@ fn upstream_pool() -> Option<(PathBuf, DescriptorPool)> {
         );
         return None;
     };
-    // The v1 API files import nothing but mesos/v1/mesos.proto: any parse
-    // failure is a real problem, not a reason to compare less.
+    // The v1 API files import nothing but each other and protobuf's own
+    // well-known types (which protox carries): any parse failure is a real
+    // problem, not a reason to compare less.
     let pool = compile(&include, FILES).unwrap_or_else(|e| {
         panic!(
             "cannot parse upstream v1 schema under {}: {e}",
@@ -103,12 +138,12 @@ fn upstream_pool() -> Option<(PathBuf, DescriptorPool)> {
     Some((include, pool))
 }
 
-/// [`ROOTS`] plus every top-level message and enum of `pool`'s v1
-/// scheduler.proto and executor.proto, so that a call or event added upstream
-/// is reported missing here.
+/// [`ROOTS`] plus every top-level message and enum of `pool`'s
+/// [`API_FILES`], so that a call or event added upstream is reported
+/// missing here.
 fn roots(pool: &DescriptorPool) -> Vec<String> {
     let mut roots: BTreeSet<String> = ROOTS.iter().map(|r| r.to_string()).collect();
-    for file in [SCHEDULER_PROTO, EXECUTOR_PROTO] {
+    for file in API_FILES {
         let file = pool
             .get_file_by_name(file)
             .unwrap_or_else(|| panic!("{file} not in descriptor pool"));
@@ -238,6 +273,60 @@ fn comparison_catches_missing_and_changed_definitions() {
             "message Credentials {\n  repeated Credential credentials = 1;\n}\n",
             "",
             "mesos.v1.Credentials (reachable from the roots) is missing",
+        ),
+        (
+            MASTER_PROTO,
+            "    MARK_AGENT_GONE = 32;\n",
+            "",
+            "mesos.v1.master.Call.Type: value MARK_AGENT_GONE = 32 missing or different",
+        ),
+        (
+            MASTER_PROTO,
+            "    repeated Resource source = 3;\n",
+            "",
+            "mesos.v1.master.Call.ReserveResources.source is missing",
+        ),
+        (
+            MASTER_PROTO,
+            "    optional double heartbeat_interval_seconds = 2;\n",
+            "    optional float heartbeat_interval_seconds = 2;\n",
+            "mesos.v1.master.Event.Subscribed.heartbeat_interval_seconds differs",
+        ),
+        (
+            AGENT_PROTO,
+            "    optional bool show_standalone = 2;\n",
+            "    optional string show_standalone = 2;\n",
+            "mesos.v1.agent.Call.GetContainers.show_standalone differs",
+        ),
+        (
+            AGENT_PROTO,
+            "    message Heartbeat {\n      optional DurationInfo interval = 1;\n    }\n\n",
+            "",
+            "mesos.v1.agent.ProcessIO.Control.Heartbeat (reachable from the roots) is missing",
+        ),
+        (
+            AGENT_PROTO,
+            "    optional Heartbeat heartbeat = 3;\n",
+            "",
+            "mesos.v1.agent.ProcessIO.Control.heartbeat is missing",
+        ),
+        (
+            MAINTENANCE_PROTO,
+            "  required Unavailability unavailability = 2;\n",
+            "  optional Unavailability unavailability = 2;\n",
+            "mesos.v1.maintenance.Window.unavailability differs",
+        ),
+        (
+            QUOTA_PROTO,
+            "  map<string, Value.Scalar> limits = 3;\n",
+            "",
+            "mesos.v1.quota.QuotaConfig.limits is missing",
+        ),
+        (
+            ALLOCATOR_PROTO,
+            "    UNKNOWN = 1;\n",
+            "    UNKNOWN = 0;\n",
+            "mesos.v1.allocator.InverseOfferStatus.Status: value UNKNOWN = 1 missing or different",
         ),
     ];
 
@@ -530,6 +619,181 @@ fn sample_subscribed_executor_event() -> executor::Event {
     event
 }
 
+/// A refining RESERVE_RESOURCES, as `mesos::operator` sends it.
+fn sample_reserve_resources_call() -> master::Call {
+    let mut call = master::Call {
+        reserve_resources: Some(master::call::ReserveResources {
+            agent_id: agent_id(),
+            source: vec![statically_reserved_cpus()],
+            resources: vec![refined_cpus()],
+        }),
+        ..Default::default()
+    };
+    call.set_type(master::call::Type::ReserveResources);
+    call
+}
+
+/// A one-window maintenance schedule, and a drain with a grace period
+/// (`google.protobuf.Duration`).
+fn sample_maintenance_calls() -> [master::Call; 2] {
+    let machine = v1::MachineId {
+        hostname: Some("agent-1.example.invalid".into()),
+        ip: Some("10.0.0.7".into()),
+    };
+    let mut schedule = master::Call {
+        update_maintenance_schedule: Some(master::call::UpdateMaintenanceSchedule {
+            schedule: maintenance::Schedule {
+                windows: vec![maintenance::Window {
+                    machine_ids: vec![machine],
+                    unavailability: v1::Unavailability {
+                        start: v1::TimeInfo {
+                            nanoseconds: 1_700_000_000_000_000_000,
+                        },
+                        duration: Some(v1::DurationInfo {
+                            nanoseconds: 3_600_000_000_000,
+                        }),
+                    },
+                }],
+            },
+        }),
+        ..Default::default()
+    };
+    schedule.set_type(master::call::Type::UpdateMaintenanceSchedule);
+    let mut drain = master::Call {
+        drain_agent: Some(master::call::DrainAgent {
+            agent_id: agent_id(),
+            max_grace_period: Some(prost_types::Duration {
+                seconds: 90,
+                nanos: 0,
+            }),
+            mark_gone: Some(true),
+        }),
+        ..Default::default()
+    };
+    drain.set_type(master::call::Type::DrainAgent);
+    [schedule, drain]
+}
+
+/// GET_AGENTS as the master answers it: one agent with a refined
+/// reservation among its total resources.
+fn sample_get_agents_response() -> master::Response {
+    let mut response = master::Response {
+        get_agents: Some(master::response::GetAgents {
+            agents: vec![master::response::get_agents::Agent {
+                agent_info: v1::AgentInfo {
+                    hostname: "agent-1.example.invalid".into(),
+                    id: Some(agent_id()),
+                    port: Some(5051),
+                    ..Default::default()
+                },
+                active: true,
+                version: "1.11.0".into(),
+                total_resources: vec![refined_cpus()],
+                ..Default::default()
+            }],
+            recovered_agents: vec![],
+        }),
+        ..Default::default()
+    };
+    response.set_type(master::response::Type::GetAgents);
+    response
+}
+
+/// TASK_UPDATED from the master's event stream (through its boxed payload).
+fn sample_task_updated_event() -> master::Event {
+    let mut status = v1::TaskStatus {
+        task_id: v1::TaskId {
+            value: "server-1".into(),
+        },
+        agent_id: Some(agent_id()),
+        ..Default::default()
+    };
+    status.set_state(v1::TaskState::TaskRunning);
+    let mut updated = master::event::TaskUpdated {
+        framework_id: framework_id(),
+        status,
+        ..Default::default()
+    };
+    updated.set_state(v1::TaskState::TaskFinished);
+    let mut event = master::Event {
+        task_updated: Some(Box::new(updated)),
+        ..Default::default()
+    };
+    event.set_type(master::event::Type::TaskUpdated);
+    event
+}
+
+/// An agent's LAUNCH_CONTAINER with a limit (a protobuf map).
+fn sample_launch_container_call() -> agent::Call {
+    let mut call = agent::Call {
+        launch_container: Some(agent::call::LaunchContainer {
+            container_id: v1::ContainerId {
+                value: "debug-1".into(),
+                parent: None,
+            },
+            command: Some(v1::CommandInfo {
+                value: Some("sleep 10".into()),
+                ..Default::default()
+            }),
+            limits: [("cpus".to_owned(), v1::value::Scalar { value: 0.5 })].into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    call.set_type(agent::call::Type::LaunchContainer);
+    call
+}
+
+#[test]
+fn operator_api_messages_round_trip() {
+    use v1::resource::reservation_info::Type;
+
+    let call = sample_reserve_resources_call();
+    let decoded = master::Call::decode(assert_round_trip(&call).as_slice()).unwrap();
+    assert_eq!(decoded.r#type(), master::call::Type::ReserveResources);
+    let reserve = decoded.reserve_resources.unwrap();
+    assert_eq!(reserve.source, [statically_reserved_cpus()]);
+    let stack: Vec<_> = reserve.resources[0]
+        .reservations
+        .iter()
+        .map(|r| (r.r#type(), r.role()))
+        .collect();
+    assert_eq!(
+        stack,
+        [
+            (Type::Static, "analytics"),
+            (Type::Dynamic, "analytics/batch")
+        ]
+    );
+
+    for call in sample_maintenance_calls() {
+        assert_round_trip(&call);
+    }
+
+    let response = sample_get_agents_response();
+    let decoded = master::Response::decode(assert_round_trip(&response).as_slice()).unwrap();
+    let agents = decoded.get_agents.unwrap().agents;
+    assert_eq!(agents[0].agent_info.id, Some(agent_id()));
+    assert_eq!(agents[0].total_resources, [refined_cpus()]);
+
+    let event = sample_task_updated_event();
+    let decoded = master::Event::decode(assert_round_trip(&event).as_slice()).unwrap();
+    let updated = decoded.task_updated.unwrap();
+    assert_eq!(
+        (updated.status.state(), updated.state()),
+        (v1::TaskState::TaskRunning, v1::TaskState::TaskFinished)
+    );
+
+    // A heartbeat is a type and nothing else.
+    let mut heartbeat = master::Event::default();
+    heartbeat.set_type(master::event::Type::Heartbeat);
+    assert_eq!(assert_round_trip(&heartbeat), [0x08, 9]);
+
+    let call = sample_launch_container_call();
+    let decoded = agent::Call::decode(assert_round_trip(&call).as_slice()).unwrap();
+    assert_eq!(decoded.launch_container.unwrap().limits["cpus"].value, 0.5);
+}
+
 #[test]
 fn subscribe_call_round_trip() {
     let call = sample_subscribe_call();
@@ -634,6 +898,25 @@ fn generated_v1_types_agree_with_schema() {
             &pool,
             "mesos.v1.executor.Event",
             &sample_subscribed_executor_event(),
+        );
+        cross_check(
+            &pool,
+            "mesos.v1.master.Call",
+            &sample_reserve_resources_call(),
+        );
+        for call in sample_maintenance_calls() {
+            cross_check(&pool, "mesos.v1.master.Call", &call);
+        }
+        cross_check(
+            &pool,
+            "mesos.v1.master.Response",
+            &sample_get_agents_response(),
+        );
+        cross_check(&pool, "mesos.v1.master.Event", &sample_task_updated_event());
+        cross_check(
+            &pool,
+            "mesos.v1.agent.Call",
+            &sample_launch_container_call(),
         );
     }
 }
