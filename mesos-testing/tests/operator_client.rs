@@ -284,6 +284,33 @@ fn any_call_goes_through_call_and_json_through_call_json() {
 }
 
 #[test]
+fn a_call_can_be_answered_later_as_a_completion() {
+    let fake = answering_master();
+    let master = Master::new(&fake.url()).unwrap();
+    let mut version = Call::default();
+    version.set_type(call::Type::GetVersion);
+    let answer = master
+        .call_async(version)
+        .wait(Duration::from_secs(5))
+        .unwrap();
+    assert_eq!(answer.r#type(), response::Type::GetVersion);
+    assert!(answer.get_version.is_some());
+
+    // A failure comes the same way.
+    let unreachable = Master::builder("http://127.0.0.1:9")
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let mut health = Call::default();
+    health.set_type(call::Type::GetHealth);
+    let error = unreachable
+        .call_async(health)
+        .wait(Duration::from_secs(10))
+        .unwrap_err();
+    assert!(matches!(error, Error::Operator(_)), "{error}");
+}
+
+#[test]
 fn every_typed_agent_call_sends_its_call_and_decodes_its_answer() {
     use agent::response::Type;
     let fake = FakeAgent::start();
@@ -441,14 +468,14 @@ fn a_call_that_takes_too_long_times_out() {
         .build()
         .unwrap();
     let started = std::time::Instant::now();
-    let error = operator_error(master.get_state().unwrap_err());
+    let error = master.get_state().unwrap_err();
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "{:?}",
         started.elapsed()
     );
     assert!(
-        matches!(error.kind, OperatorErrorKind::TimedOut { after } if after == Duration::from_millis(300)),
+        matches!(&error, Error::TimedOut { after, .. } if *after == Duration::from_millis(300)),
         "{error}"
     );
     assert!(error.to_string().contains("GET_STATE"), "{error}");
@@ -630,11 +657,9 @@ fn a_silent_stream_times_out() {
         .subscribe()
         .unwrap();
     stream.next().unwrap().unwrap();
-    let error = operator_error(stream.next().unwrap().unwrap_err());
-    assert!(
-        matches!(error.kind, OperatorErrorKind::TimedOut { .. }),
-        "{error}"
-    );
+    let error = stream.next().unwrap().unwrap_err();
+    assert!(matches!(error, Error::TimedOut { .. }), "{error}");
+    assert!(error.to_string().contains("SUBSCRIBE"), "{error}");
     assert!(stream.next().is_none());
 }
 

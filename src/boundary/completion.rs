@@ -274,6 +274,28 @@ impl<T: Send + 'static> Completion<T> {
     }
 }
 
+impl<T: Send + 'static> Completion<T> {
+    /// A completion answered by `work`, run on a thread of its own: for
+    /// blocking work (an HTTP call) that should not hold up the caller.
+    #[cfg(feature = "operator")]
+    pub(crate) fn on_thread(
+        described: Described,
+        work: impl FnOnce() -> Result<T> + Send + 'static,
+    ) -> Self {
+        let (promise, completion) = Self::promised(described);
+        let spawned = std::thread::Builder::new()
+            .name("mesos-answer".into())
+            .spawn(move || promise.keep(work()));
+        match spawned {
+            Ok(_) => completion,
+            Err(source) => Self::ready(Err(Error::Io {
+                what: "start a thread for the call".into(),
+                source,
+            })),
+        }
+    }
+}
+
 impl<T> Promise<T> {
     /// Answers the completion (once; a second answer is ignored).
     pub(crate) fn keep(self, outcome: Result<T>) {

@@ -59,6 +59,26 @@ impl Agent {
             .map(|(response, _)| response)
     }
 
+    /// [`call`](Self::call), answered later, as every later answer of the
+    /// crate is: a [`Completion`](crate::Completion) to `.await` (any
+    /// runtime) or to [`wait`](crate::Completion::wait) on. The call runs
+    /// on a thread of its own, within the client's timeout.
+    pub fn call_async(&self, call: Call) -> crate::Completion<Response> {
+        let client = self.clone();
+        let what = format!(
+            "{} call to {}",
+            call.r#type().as_str_name(),
+            self.client.address()
+        );
+        crate::Completion::on_thread(
+            crate::boundary::Described {
+                what,
+                hint: "the client's own timeout ends it; is the agent reachable?",
+            },
+            move || client.call(call),
+        )
+    }
+
     /// Sends `call` and returns the agent's answer as JSON text: for
     /// reading by eye while debugging.
     pub fn call_json(&self, call: &Call) -> Result<String> {

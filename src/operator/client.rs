@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use prost::Message;
 
 use super::address::{self, Address, Origin};
-use super::error::{OperatorError, OperatorErrorKind};
+use super::error::{Failure, OperatorError, OperatorErrorKind};
 use super::leader::{self, LookupError};
 use super::transport::{Accept, Streamed, Transport};
 use crate::error::{Error, Result};
@@ -146,7 +146,7 @@ impl Client {
     fn exchange<T>(
         &self,
         call: &'static str,
-        mut send: impl FnMut(&str) -> std::result::Result<Step<T>, OperatorErrorKind>,
+        mut send: impl FnMut(&str) -> std::result::Result<Step<T>, Failure>,
     ) -> Result<(T, String)> {
         let remembered = self.answered_last.lock().unwrap().clone();
         if let Some(origin) = remembered {
@@ -190,13 +190,13 @@ impl Client {
         &self,
         call: &'static str,
         mut origin: Origin,
-        send: &mut impl FnMut(&str) -> std::result::Result<Step<T>, OperatorErrorKind>,
+        send: &mut impl FnMut(&str) -> std::result::Result<Step<T>, Failure>,
     ) -> Result<(T, String)> {
         let mut chain = vec![origin.authority().to_string()];
         loop {
             let url = origin.api();
             let error = |kind| Error::from(OperatorError::new(url.clone(), call, kind));
-            match send(&url).map_err(error)? {
+            match send(&url).map_err(|failure| failure.error(url.clone(), call))? {
                 Step::Done(answer) => {
                     *self.answered_last.lock().unwrap() = Some(origin);
                     return Ok((answer, url));

@@ -4,7 +4,11 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::error::Error;
+
 /// A failed operator API call (inside [`Error::Operator`](crate::Error::Operator)).
+/// A call that got no answer in time is [`Error::TimedOut`](crate::Error::TimedOut)
+/// instead, as every wait of the crate is.
 ///
 /// ```
 /// use mesos::operator::{OperatorError, OperatorErrorKind};
@@ -47,12 +51,6 @@ pub enum OperatorErrorKind {
     Transport {
         /// The HTTP client's error (connection refused, reset...).
         source: Box<dyn std::error::Error + Send + Sync>,
-    },
-    /// No answer within the call's timeout (or, on an event stream, nothing
-    /// at all, not even a heartbeat, for that long).
-    TimedOut {
-        /// How long was waited.
-        after: Duration,
     },
     /// Redirects from master to master did not end at a leader: they went
     /// in a circle, or further than the client follows.
@@ -127,11 +125,6 @@ impl fmt::Display for OperatorError {
                 "could not reach {endpoint} for {call}: is it running there? check the address \
                  (and the scheme: http:// or https://)"
             ),
-            OperatorErrorKind::TimedOut { after } => write!(
-                f,
-                "no answer from {endpoint} to {call} within {after:?}: is it overloaded or \
-                 unreachable? a longer timeout is set with .timeout()"
-            ),
             OperatorErrorKind::Redirects { chain } => write!(
                 f,
                 "{call} was redirected without reaching a leading master: {}; the masters \
@@ -153,6 +146,35 @@ impl std::error::Error for OperatorError {
         match &self.kind {
             OperatorErrorKind::Transport { source } => Some(source.as_ref()),
             _ => None,
+        }
+    }
+}
+
+/// How one attempt at a call ended, inside the client: a failure that
+/// becomes an [`OperatorError`], or no answer in time, which becomes
+/// [`Error::TimedOut`], as every wait of the crate does.
+pub(crate) enum Failure {
+    Kind(OperatorErrorKind),
+    TimedOut(Duration),
+}
+
+impl From<OperatorErrorKind> for Failure {
+    fn from(kind: OperatorErrorKind) -> Self {
+        Failure::Kind(kind)
+    }
+}
+
+impl Failure {
+    /// The crate's error for this failure of `call` to `endpoint`.
+    pub(crate) fn error(self, endpoint: String, call: &'static str) -> Error {
+        match self {
+            Failure::Kind(kind) => Error::Operator(OperatorError::new(endpoint, call, kind)),
+            Failure::TimedOut(after) => Error::TimedOut {
+                what: format!("{call} call to {endpoint}"),
+                after,
+                hint: "is it overloaded or unreachable? (a longer timeout is set with \
+                       .timeout(), and the event stream's with .event_timeout())",
+            },
         }
     }
 }

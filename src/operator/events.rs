@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use prost::Message;
 
-use super::error::{OperatorError, OperatorErrorKind};
+use super::error::{Failure, OperatorErrorKind};
 use super::recordio::Decoder;
 use super::transport::{self, StreamEnd};
 use crate::error::Result;
@@ -24,7 +24,7 @@ const READ_SIZE: usize = 64 * 1024;
 /// leader) to go on. An error ends it too, after it is returned: a record
 /// that is not RecordIO or not an `Event`
 /// ([`OperatorErrorKind::BadAnswer`]), or a silence longer than the
-/// client's event timeout ([`OperatorErrorKind::TimedOut`]), which is what
+/// client's event timeout ([`Error::TimedOut`](crate::Error::TimedOut)), which is what
 /// a connection lost without a word looks like. Dropping it closes the
 /// connection.
 pub struct Events {
@@ -63,14 +63,11 @@ impl Events {
         &self.endpoint
     }
 
-    fn fail(&mut self, kind: OperatorErrorKind) -> Option<Result<Event>> {
+    fn fail(&mut self, failure: impl Into<Failure>) -> Option<Result<Event>> {
         self.ended = true;
-        Some(Err(OperatorError::new(
-            self.endpoint.clone(),
-            "SUBSCRIBE",
-            kind,
-        )
-        .into()))
+        Some(Err(failure
+            .into()
+            .error(self.endpoint.clone(), "SUBSCRIBE")))
     }
 
     fn end(&mut self, why: &str) -> Option<Result<Event>> {
@@ -127,7 +124,7 @@ impl Iterator for Events {
                 Err(error) => match transport::stream_end(error) {
                     StreamEnd::Silent => {
                         let after = self.idle_timeout;
-                        return self.fail(OperatorErrorKind::TimedOut { after });
+                        return self.fail(Failure::TimedOut(after));
                     }
                     StreamEnd::Closed(reason) => {
                         return self.end(&format!("broke off ({reason})"));

@@ -48,7 +48,12 @@
 //! - **Errors** ([`Error::Operator`](crate::Error::Operator), an
 //!   [`OperatorError`]) name the endpoint, the call and what went wrong:
 //!   the HTTP status with Mesos's body, a transport failure (check the
-//!   address), a timeout, a redirect loop, an answer that does not decode.
+//!   address), a redirect loop, an answer that does not decode. No answer
+//!   in time is [`Error::TimedOut`](crate::Error::TimedOut), naming the
+//!   call and the endpoint, as for every other wait of the crate.
+//! - **An async form**: `call_async` returns the crate's
+//!   [`Completion`](crate::Completion), to `.await` on any runtime; the
+//!   call runs on a thread of its own.
 //!
 //! # The HTTP client
 //!
@@ -58,8 +63,8 @@
 //! `percent-encoding` and two crates of its own). `https://` needs feature
 //! `operator-tls` (rustls); masters usually speak plain HTTP. Everything
 //! but the few lines that send a request and read an answer is plain data
-//! handling (addresses and redirects, RecordIO, decoding), so an async
-//! client can later be added on the same pieces.
+//! handling (addresses and redirects, RecordIO, decoding), so a natively
+//! async transport could later be added on the same pieces.
 //!
 //! # Testing code that uses it
 //!

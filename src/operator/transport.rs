@@ -16,7 +16,7 @@
 use std::io::Read;
 use std::time::Duration;
 
-use super::error::OperatorErrorKind;
+use super::error::{Failure, OperatorErrorKind};
 
 /// A body larger than this is refused: a GET_STATE of a big cluster is
 /// tens of MiB, nothing the API answers comes near a GiB.
@@ -117,7 +117,7 @@ impl Transport {
         url: &str,
         body: &[u8],
         accept: Accept,
-    ) -> Result<Answer<Vec<u8>>, OperatorErrorKind> {
+    ) -> Result<Answer<Vec<u8>>, Failure> {
         let response = self
             .request(url, accept)
             .send(body)
@@ -139,11 +139,7 @@ impl Transport {
     /// POSTs `body` to `url` and, on a 2xx answer, hands back its body as
     /// it arrives (each read waits at most the idle timeout); any other
     /// answer is read whole.
-    pub(crate) fn open_stream(
-        &self,
-        url: &str,
-        body: &[u8],
-    ) -> Result<Answer<Streamed>, OperatorErrorKind> {
+    pub(crate) fn open_stream(&self, url: &str, body: &[u8]) -> Result<Answer<Streamed>, Failure> {
         let timeout = Some(self.timeout);
         let response = self
             .request(url, Accept::Protobuf)
@@ -179,12 +175,12 @@ impl Transport {
         })
     }
 
-    fn failure(&self, error: ureq::Error, after: Duration) -> OperatorErrorKind {
+    fn failure(&self, error: ureq::Error, after: Duration) -> Failure {
         match error {
-            ureq::Error::Timeout(_) => OperatorErrorKind::TimedOut { after },
-            error => OperatorErrorKind::Transport {
+            ureq::Error::Timeout(_) => Failure::TimedOut(after),
+            error => Failure::Kind(OperatorErrorKind::Transport {
                 source: Box::new(error),
-            },
+            }),
         }
     }
 }
