@@ -1,4 +1,4 @@
-//! Build script of the `mesos` crate.
+//! Build script of the `mesos-native` crate.
 //!
 //! Compiles the crate's own protobuf schema (`proto/mesos/**.proto`, a
 //! wire-compatible mirror of Mesos's public protobuf API) into Rust with
@@ -75,7 +75,7 @@ fn main() {
 }
 
 /// Lets this package's own binaries (examples, tests, benches) find libmesos
-/// without LD_LIBRARY_PATH: mesos-sys reports where it linked libmesos
+/// without LD_LIBRARY_PATH: mesos-native-sys reports where it linked libmesos
 /// (`links = "mesos"` metadata `libdir`), and we add it as an rpath.
 /// Crates depending on `mesos` can do the same with `DEP_MESOS_LIBDIR`.
 fn add_libmesos_rpath() {

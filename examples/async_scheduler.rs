@@ -1,5 +1,5 @@
 //! A framework written with `async`/`await`, on tokio, over
-//! `mesos::stream`: the driver's callbacks arrive as a stream of events,
+//! `mesos_native::stream`: the driver's callbacks arrive as a stream of events,
 //! and the driver handle makes the calls. It launches one shell command as
 //! a task (Mesos's command executor) on the first offer with room for it,
 //! declines every other offer, and exits 0 when the task finishes.
@@ -19,11 +19,13 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use mesos::proto::framework_info::capability::Type as Capability;
-use mesos::proto::framework_info::Capability as CapabilityInfo;
-use mesos::proto::{CommandInfo, Credential, FrameworkInfo, Offer, TaskId, TaskInfo, TaskState};
-use mesos::stream::{self, Events, SchedulerEvent};
-use mesos::{operations, MesosSchedulerDriver, Resources, SchedulerDriver};
+use mesos_native::proto::framework_info::capability::Type as Capability;
+use mesos_native::proto::framework_info::Capability as CapabilityInfo;
+use mesos_native::proto::{
+    CommandInfo, Credential, FrameworkInfo, Offer, TaskId, TaskInfo, TaskState,
+};
+use mesos_native::stream::{self, Events, SchedulerEvent};
+use mesos_native::{operations, MesosSchedulerDriver, Resources, SchedulerDriver};
 
 /// Runs one shell command as a Mesos task, from an async framework.
 #[derive(Parser)]

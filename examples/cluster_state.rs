@@ -1,5 +1,5 @@
 //! What a cluster holds, through the master's operator API
-//! (`mesos::operator`): its agents with their reservation stacks, its
+//! (`mesos_native::operator`): its agents with their reservation stacks, its
 //! frameworks and tasks; with `--follow`, then every change as the
 //! master's event stream reports it.
 //!
@@ -18,9 +18,9 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use mesos::operator::Master;
-use mesos::proto::v1::master::{event, Event};
-use mesos::proto::v1::{Resource, Task};
+use mesos_native::operator::Master;
+use mesos_native::proto::v1::master::{event, Event};
+use mesos_native::proto::v1::{Resource, Task};
 
 /// Print a cluster's agents (with their reservation stacks), frameworks
 /// and tasks, from the master's operator API; with --follow, then every
@@ -92,7 +92,7 @@ fn task_line(task: &Task) -> String {
     )
 }
 
-fn print_state(master: &Master) -> mesos::Result<()> {
+fn print_state(master: &Master) -> mesos_native::Result<()> {
     let state = master.get_state()?;
     let agents = state.get_agents.unwrap_or_default();
     println!("agents: {}", agents.agents.len());
@@ -174,7 +174,7 @@ fn describe(event: &Event) -> String {
     }
 }
 
-fn follow(master: &Master) -> mesos::Result<()> {
+fn follow(master: &Master) -> mesos_native::Result<()> {
     let events = master.subscribe()?;
     println!("following {}", events.endpoint());
     for event in events {

@@ -17,8 +17,8 @@ use mesos_reference::operator_tool;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use mesos::log::Log;
-use mesos::ZooKeeper;
+use mesos_native::log::Log;
+use mesos_native::ZooKeeper;
 
 /// Look at or extend a replicated log by hand (the log a framework keeps
 /// through libmesos). DIR is this process's replica; with --quorum 1 and no
@@ -59,7 +59,7 @@ enum Action {
     Read,
 }
 
-fn open(args: &Args) -> mesos::Result<Log> {
+fn open(args: &Args) -> mesos_native::Result<Log> {
     match (&args.zk, &args.znode) {
         (Some(servers), Some(znode)) => Log::zookeeper(
             args.quorum,
@@ -72,7 +72,7 @@ fn open(args: &Args) -> mesos::Result<Log> {
     }
 }
 
-fn run(log: Log, timeout: Duration, action: Action) -> Result<ExitCode, mesos::Error> {
+fn run(log: Log, timeout: Duration, action: Action) -> Result<ExitCode, mesos_native::Error> {
     match action {
         Action::Append { data } => {
             let writer = log.writer()?;

@@ -20,14 +20,14 @@
 //! ```
 //!
 //! `--framework-store` keeps the framework id in libmesos's State on
-//! ZooKeeper (`mesos::failover::FrameworkIdStore`): stored on registration, read
+//! ZooKeeper (`mesos_native::failover::FrameworkIdStore`): stored on registration, read
 //! back on the next start, which then fails over to the same framework
 //! (failover timeout one hour) instead of registering a new one, and
 //! forgotten once the scenario ends and tears the framework down.
 //!
 //! `--leader-election` (with `--framework-store`) runs it highly available:
 //! each instance joins libmesos's ZooKeeper leader election
-//! (`mesos::election`) and only the leader registers. Start two; when the
+//! (`mesos_native::election`) and only the leader registers. Start two; when the
 //! leader dies its ZooKeeper session expires, the other leads, reads the
 //! id back and fails over. A leader that loses its place aborts its driver
 //! and exits 1.

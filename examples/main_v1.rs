@@ -1,4 +1,4 @@
-//! The reference framework on the v1 API (`mesos::v1::scheduler`), with
+//! The reference framework on the v1 API (`mesos_native::v1::scheduler`), with
 //! operation feedback.
 //!
 //! As `main` does, it subscribes in role `tenant1/private/test-framework`,

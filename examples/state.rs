@@ -20,8 +20,8 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use mesos::state::State;
-use mesos::ZooKeeper;
+use mesos_native::state::State;
+use mesos_native::ZooKeeper;
 
 /// Look at or repair a framework's State (libmesos's versioned key-value
 /// store) by hand, on ZooKeeper or LevelDB.
@@ -64,7 +64,7 @@ enum Action {
     Delete { name: String },
 }
 
-fn open(args: &Args) -> mesos::Result<State> {
+fn open(args: &Args) -> mesos_native::Result<State> {
     match (&args.zk, &args.znode, &args.leveldb) {
         (Some(servers), Some(znode), None) => State::zookeeper(&ZooKeeper::new(servers, znode)),
         // clap lets through nothing else
@@ -72,7 +72,7 @@ fn open(args: &Args) -> mesos::Result<State> {
     }
 }
 
-fn run(state: State, timeout: Duration, action: Action) -> Result<ExitCode, mesos::Error> {
+fn run(state: State, timeout: Duration, action: Action) -> Result<ExitCode, mesos_native::Error> {
     match action {
         Action::Get { name } => {
             let variable = state.fetch(&name, timeout)?;

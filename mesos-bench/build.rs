@@ -1,7 +1,7 @@
 //! Compiles the C++ half of the offer-path benchmarks (`cpp/offer_path.cpp`,
 //! and `cpp/offer_path_v1.cpp` for the v1 API)
-//! when, and only when, mesos-sys was built against a libmesos: it needs
-//! libmesos's protobuf classes and the shim's `ForwardingScheduler`. mesos-sys
+//! when, and only when, mesos-native-sys was built against a libmesos: it needs
+//! libmesos's protobuf classes and the shim's `ForwardingScheduler`. mesos-native-sys
 //! reports what it found through its `links = "mesos"` metadata:
 //! `DEP_MESOS_NATIVE` (1 or 0), `DEP_MESOS_LIBDIR`, and `DEP_MESOS_INCLUDE`
 //! (the `:`-joined header directories the shim was compiled with, the
@@ -29,7 +29,7 @@ fn main() {
         return;
     }
     let include = env::var_os("DEP_MESOS_INCLUDE")
-        .expect("mesos-sys found libmesos but reported no include directories");
+        .expect("mesos-native-sys found libmesos but reported no include directories");
     println!("cargo:rerun-if-env-changed=MESOS_SYS_WERROR");
     let werror = env::var("MESOS_SYS_WERROR").as_deref() == Ok("1");
     println!("mesos-bench: MESOS_SYS_WERROR=1: {werror}");
@@ -57,7 +57,7 @@ fn main() {
     build.compile("mesos_bench_offer_path");
     println!("cargo:rustc-cfg=offer_path");
 
-    // Run without LD_LIBRARY_PATH, like the mesos crate's own binaries.
+    // Run without LD_LIBRARY_PATH, like the mesos-native crate's own binaries.
     if let Ok(libdir) = env::var("DEP_MESOS_LIBDIR") {
         println!("cargo:rustc-link-arg=-Wl,-rpath,{libdir}");
     }

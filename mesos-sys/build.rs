@@ -1,6 +1,6 @@
 //! Finds libmesos, compiles the C++ shim in `wrapper/` against it and links
 //! it. Without libmesos the crate still builds: it then exports no native
-//! driver (see `mesos_sys::native()`), and creating a driver fails at run
+//! driver (see `mesos_native_sys::native()`), and creating a driver fails at run
 //! time with an error naming `MESOS_NATIVE_LIBRARY`.
 //!
 //! Where libmesos is looked for, first match wins. The explicit variables

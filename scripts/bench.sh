@@ -109,7 +109,7 @@ target_dir=$(cargo_target_dir)
 rust_bench=$target_dir/release/bench
 cpp_bench=$target_dir/release/bench-cpp
 "$rust_bench" offers 0.01 >/dev/null 2>&1 ||
-  die "$rust_bench was built without libmesos (cargo clean -p mesos-sys, then rerun with MESOS_HOME set)"
+  die "$rust_bench was built without libmesos (cargo clean -p mesos-native-sys, then rerun with MESOS_HOME set)"
 
 cpp_v1_bench=$target_dir/release/bench-cpp-v1
 cpp_state_bench=$target_dir/release/bench-cpp-state

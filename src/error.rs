@@ -15,7 +15,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// # Example
 ///
 /// ```
-/// use mesos::{Error, ShimErrorKind};
+/// use mesos_native::{Error, ShimErrorKind};
 ///
 /// fn describe(error: &Error) -> String {
 ///     match error {
@@ -34,7 +34,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// This build has no libmesos (it was not found when `mesos-sys` was
+    /// This build has no libmesos (it was not found when `mesos-native-sys` was
     /// built), so no driver can be created.
     NativeUnavailable {
         /// What was missing and how to fix it.
@@ -137,6 +137,7 @@ pub enum Error {
     /// the endpoint, the call and what went wrong (see
     /// [`OperatorErrorKind`](crate::operator::OperatorErrorKind)).
     #[cfg(feature = "operator")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "operator")))]
     Operator(crate::operator::OperatorError),
     /// Reading or writing a file failed (the framework-id file of
     /// [`failover::FrameworkIdStore::file`](crate::failover::FrameworkIdStore::file)).
@@ -241,7 +242,7 @@ impl From<crate::resources::ResourcesError> for Error {
 /// `mesos_shim.h`), as opposed to statuses from libmesos.
 ///
 /// ```
-/// use mesos::ShimErrorKind;
+/// use mesos_native::ShimErrorKind;
 ///
 /// assert_eq!(ShimErrorKind::from_code(-1), ShimErrorKind::BadMessage);
 /// assert_eq!(ShimErrorKind::BadMessage.code(), -1);
@@ -273,11 +274,11 @@ impl ShimErrorKind {
     /// The kind of a shim result code.
     pub fn from_code(code: i32) -> Self {
         match code {
-            mesos_sys::MESOS_SHIM_BAD_MESSAGE => Self::BadMessage,
-            mesos_sys::MESOS_SHIM_EXCEPTION => Self::Exception,
-            mesos_sys::MESOS_SHIM_NULL_ARGUMENT => Self::NullArgument,
-            mesos_sys::MESOS_SHIM_UNAVAILABLE => Self::Unavailable,
-            mesos_sys::MESOS_SHIM_BAD_ARGUMENT => Self::BadArgument,
+            mesos_native_sys::MESOS_SHIM_BAD_MESSAGE => Self::BadMessage,
+            mesos_native_sys::MESOS_SHIM_EXCEPTION => Self::Exception,
+            mesos_native_sys::MESOS_SHIM_NULL_ARGUMENT => Self::NullArgument,
+            mesos_native_sys::MESOS_SHIM_UNAVAILABLE => Self::Unavailable,
+            mesos_native_sys::MESOS_SHIM_BAD_ARGUMENT => Self::BadArgument,
             other => Self::Unknown(other),
         }
     }
@@ -285,11 +286,11 @@ impl ShimErrorKind {
     /// The shim's result code for this kind.
     pub fn code(self) -> i32 {
         match self {
-            Self::BadMessage => mesos_sys::MESOS_SHIM_BAD_MESSAGE,
-            Self::Exception => mesos_sys::MESOS_SHIM_EXCEPTION,
-            Self::NullArgument => mesos_sys::MESOS_SHIM_NULL_ARGUMENT,
-            Self::Unavailable => mesos_sys::MESOS_SHIM_UNAVAILABLE,
-            Self::BadArgument => mesos_sys::MESOS_SHIM_BAD_ARGUMENT,
+            Self::BadMessage => mesos_native_sys::MESOS_SHIM_BAD_MESSAGE,
+            Self::Exception => mesos_native_sys::MESOS_SHIM_EXCEPTION,
+            Self::NullArgument => mesos_native_sys::MESOS_SHIM_NULL_ARGUMENT,
+            Self::Unavailable => mesos_native_sys::MESOS_SHIM_UNAVAILABLE,
+            Self::BadArgument => mesos_native_sys::MESOS_SHIM_BAD_ARGUMENT,
             Self::Unknown(code) => code,
         }
     }

@@ -18,8 +18,8 @@
 //!
 //! ```no_run
 //! use std::time::Duration;
-//! use mesos::failover::FrameworkIdStore;
-//! use mesos::proto::FrameworkInfo;
+//! use mesos_native::failover::FrameworkIdStore;
+//! use mesos_native::proto::FrameworkInfo;
 //!
 //! let store = FrameworkIdStore::zookeeper("127.0.0.1:2181/my-framework")?;
 //! let mut framework = FrameworkInfo { name: "my framework".into(), ..Default::default() };
@@ -27,7 +27,7 @@
 //!     println!("failing over to framework {}", id.value);
 //! }
 //! // ... build the driver with `framework`; in `registered`: store.save(&framework_id)
-//! # Ok::<(), mesos::Error>(())
+//! # Ok::<(), mesos_native::Error>(())
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -217,7 +217,7 @@ mod tests {
     fn a_state_store_works_on_any_backend() {
         // SAFETY: the test double implements `mesos_shim.h` as the header
         // says (the bare suite holds it to that).
-        let double = unsafe { crate::Shim::from_api(&mesos_test_double::API) };
+        let double = unsafe { crate::Shim::from_api(&mesos_native_double::API) };
         let state = State::open(double, crate::state::Storage::InMemory).unwrap();
         let store = FrameworkIdStore::state(state, "memory");
         let id = FrameworkId {

@@ -20,20 +20,22 @@
 //!   `Stream` of events.
 //!
 //! Unit tests of a framework's scheduler or executor, with no libmesos,
-//! use the companion crate `mesos-testing`.
+//! use the companion crate `mesos-native-testing`.
 //!
 //! Messages cross into libmesos as serialized protobufs through a thin C++
-//! shim (crate `mesos-sys`), as the official Java binding does over JNI.
+//! shim (crate `mesos-native-sys`), as the official Java binding does over JNI.
 //! Callbacks run on a libmesos thread; a panic in one is caught before it
 //! reaches C++, aborts the driver and is returned by `join`/`run`.
 //!
-//! libmesos is found when `mesos-sys` is built (`MESOS_NATIVE_LIBRARY`,
+//! libmesos is found when `mesos-native-sys` is built (`MESOS_NATIVE_LIBRARY`,
 //! `MESOS_HOME`, or pkg-config `mesos`). Without it the crate still builds,
 //! and creating a driver returns [`Error::NativeUnavailable`]. Every native
 //! object is made through a [`Shim`]: libmesos's, or in unit tests the
 //! testing kit's in-memory double.
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
+// docs.rs: mark what a feature turns on.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod boundary;
 mod driver;
@@ -45,6 +47,7 @@ pub mod log;
 mod master;
 pub mod operations;
 #[cfg(feature = "operator")]
+#[cfg_attr(docsrs, doc(cfg(feature = "operator")))]
 pub mod operator;
 pub mod proto;
 pub mod reconcile;
@@ -52,6 +55,7 @@ pub mod resources;
 pub mod scheduler;
 pub mod state;
 #[cfg(feature = "stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "stream")))]
 pub mod stream;
 pub mod v1;
 mod zookeeper;

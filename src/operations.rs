@@ -4,9 +4,9 @@
 //! Each builder sets the operation's `type` and the matching sub-message.
 //!
 //! ```
-//! use mesos::operations;
-//! use mesos::proto::offer::operation::Type;
-//! use mesos::resources::Resources;
+//! use mesos_native::operations;
+//! use mesos_native::proto::offer::operation::Type;
+//! use mesos_native::resources::Resources;
 //!
 //! let offered: Resources = "cpus(tenant1):1;mem(tenant1):128".parse()?;
 //! let refined = offered.refine("tenant1/private", "ops")?;
@@ -19,7 +19,7 @@
 //!
 //! let filters = operations::refuse_seconds(60.0);
 //! assert_eq!(filters.refuse_seconds(), 60.0);
-//! # Ok::<(), mesos::resources::ResourcesError>(())
+//! # Ok::<(), mesos_native::resources::ResourcesError>(())
 //! ```
 
 use crate::proto::offer::operation::{
@@ -39,15 +39,15 @@ fn operation(kind: Type) -> Operation {
 /// [`Resources::refine`](crate::resources::Resources::refine)).
 ///
 /// ```
-/// use mesos::operations::reserve;
-/// use mesos::proto::offer::operation::Type;
-/// use mesos::resources::Resources;
+/// use mesos_native::operations::reserve;
+/// use mesos_native::proto::offer::operation::Type;
+/// use mesos_native::resources::Resources;
 ///
 /// let unreserved: Resources = "cpus:1".parse()?;
 /// let op = reserve(unreserved.refine("tenant1", "ops")?);
 /// assert_eq!(op.r#type(), Type::Reserve);
 /// assert_eq!(op.reserve.unwrap().resources.len(), 1);
-/// # Ok::<(), mesos::resources::ResourcesError>(())
+/// # Ok::<(), mesos_native::resources::ResourcesError>(())
 /// ```
 pub fn reserve(resources: impl IntoIterator<Item = Resource>) -> Operation {
     Operation {
@@ -63,15 +63,15 @@ pub fn reserve(resources: impl IntoIterator<Item = Resource>) -> Operation {
 /// offered, with their current reservation stack).
 ///
 /// ```
-/// use mesos::operations::unreserve;
-/// use mesos::proto::offer::operation::Type;
-/// use mesos::resources::Resources;
+/// use mesos_native::operations::unreserve;
+/// use mesos_native::proto::offer::operation::Type;
+/// use mesos_native::resources::Resources;
 ///
 /// let reserved: Resources = "cpus(tenant1):1".parse()?;
 /// let op = unreserve(reserved);
 /// assert_eq!(op.r#type(), Type::Unreserve);
 /// assert_eq!(op.unreserve.unwrap().resources.len(), 1);
-/// # Ok::<(), mesos::resources::ResourcesError>(())
+/// # Ok::<(), mesos_native::resources::ResourcesError>(())
 /// ```
 pub fn unreserve(resources: impl IntoIterator<Item = Resource>) -> Operation {
     Operation {
@@ -85,9 +85,9 @@ pub fn unreserve(resources: impl IntoIterator<Item = Resource>) -> Operation {
 /// A LAUNCH operation for `tasks`.
 ///
 /// ```
-/// use mesos::operations::launch;
-/// use mesos::proto::offer::operation::Type;
-/// use mesos::proto::TaskInfo;
+/// use mesos_native::operations::launch;
+/// use mesos_native::proto::offer::operation::Type;
+/// use mesos_native::proto::TaskInfo;
 ///
 /// let task = TaskInfo { name: "sleep".into(), ..Default::default() };
 /// let op = launch([task]);
@@ -106,9 +106,9 @@ pub fn launch(tasks: impl IntoIterator<Item = TaskInfo>) -> Operation {
 /// A LAUNCH_GROUP operation: `task_group` run by `executor`.
 ///
 /// ```
-/// use mesos::operations::launch_group;
-/// use mesos::proto::offer::operation::Type;
-/// use mesos::proto::{ExecutorInfo, TaskGroupInfo};
+/// use mesos_native::operations::launch_group;
+/// use mesos_native::proto::offer::operation::Type;
+/// use mesos_native::proto::{ExecutorInfo, TaskGroupInfo};
 ///
 /// let op = launch_group(ExecutorInfo::default(), TaskGroupInfo::default());
 /// assert_eq!(op.r#type(), Type::LaunchGroup);
@@ -128,8 +128,8 @@ pub fn launch_group(executor: ExecutorInfo, task_group: TaskGroupInfo) -> Operat
 /// `disk.persistence` set, usually reserved).
 ///
 /// ```
-/// use mesos::operations::create;
-/// use mesos::proto::offer::operation::Type;
+/// use mesos_native::operations::create;
+/// use mesos_native::proto::offer::operation::Type;
 ///
 /// let op = create(Vec::new());
 /// assert_eq!(op.r#type(), Type::Create);
@@ -147,8 +147,8 @@ pub fn create(volumes: impl IntoIterator<Item = Resource>) -> Operation {
 /// A DESTROY operation for persistent `volumes`.
 ///
 /// ```
-/// use mesos::operations::destroy;
-/// use mesos::proto::offer::operation::Type;
+/// use mesos_native::operations::destroy;
+/// use mesos_native::proto::offer::operation::Type;
 ///
 /// let op = destroy(Vec::new());
 /// assert_eq!(op.r#type(), Type::Destroy);
@@ -168,7 +168,7 @@ pub fn destroy(volumes: impl IntoIterator<Item = Resource>) -> Operation {
 /// and treats a negative value as the default.
 ///
 /// ```
-/// let filters = mesos::operations::refuse_seconds(30.0);
+/// let filters = mesos_native::operations::refuse_seconds(30.0);
 /// assert_eq!(filters.refuse_seconds, Some(30.0));
 /// ```
 pub fn refuse_seconds(seconds: f64) -> Filters {

@@ -52,8 +52,8 @@
 //! Encode and decode with the [`prost::Message`] trait:
 //!
 //! ```
-//! use mesos::proto::framework_info::{capability, Capability};
-//! use mesos::proto::FrameworkInfo;
+//! use mesos_native::proto::framework_info::{capability, Capability};
+//! use mesos_native::proto::FrameworkInfo;
 //! use prost::Message;
 //!
 //! let mut capability = Capability::default();
@@ -79,8 +79,8 @@
 //! stream, is built and encoded the same way:
 //!
 //! ```
-//! use mesos::proto::v1::scheduler::{call, Call};
-//! use mesos::proto::v1::FrameworkInfo;
+//! use mesos_native::proto::v1::scheduler::{call, Call};
+//! use mesos_native::proto::v1::FrameworkInfo;
 //! use prost::Message;
 //!
 //! let mut subscribe = Call {

@@ -42,8 +42,8 @@
 //!
 //! ```
 //! use std::time::{Duration, Instant};
-//! use mesos::proto::{TaskId, TaskState, TaskStatus};
-//! use mesos::reconcile::{Backoff, Reconciler};
+//! use mesos_native::proto::{TaskId, TaskState, TaskStatus};
+//! use mesos_native::reconcile::{Backoff, Reconciler};
 //!
 //! let mut reconciler = Reconciler::new(Backoff::default());
 //! let mut believed = TaskStatus { task_id: TaskId { value: "t1".into() }, ..Default::default() };

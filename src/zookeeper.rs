@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use mesos_sys::mesos_shim_buf;
+use mesos_native_sys::mesos_shim_buf;
 
 use crate::boundary::buf;
 use crate::error::{Error, Result};
@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 ///
 /// ```
 /// use std::time::Duration;
-/// use mesos::ZooKeeper;
+/// use mesos_native::ZooKeeper;
 ///
 /// let zk = ZooKeeper::parse("127.0.0.1:2181,127.0.0.2:2181/frameworks/test").unwrap();
 /// assert_eq!(zk.servers, "127.0.0.1:2181,127.0.0.2:2181");

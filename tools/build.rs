@@ -1,5 +1,5 @@
-//! The tools run without LD_LIBRARY_PATH, like the mesos crate's own
-//! binaries: mesos-sys reports the directory of the libmesos it linked
+//! The tools run without LD_LIBRARY_PATH, like the mesos-native crate's own
+//! binaries: mesos-native-sys reports the directory of the libmesos it linked
 //! (`links = "mesos"` metadata `libdir`), added here as an rpath.
 
 fn main() {

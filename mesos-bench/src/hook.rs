@@ -5,7 +5,7 @@
 //! A driver of the crate is built over the in-process test double and never
 //! started; the double keeps the table and user data the crate gave it.
 //! Driver calls made from inside such callbacks return
-//! [`Error::NotRunning`](mesos::Error::NotRunning): nothing runs.
+//! [`Error::NotRunning`](mesos_native::Error::NotRunning): nothing runs.
 
 // Without the C++ helpers (no libmesos), only the unit test uses a part.
 #![cfg_attr(not(offer_path), allow(dead_code))]
@@ -13,16 +13,16 @@
 use std::os::raw::c_void;
 use std::sync::Arc;
 
-use mesos::proto::FrameworkInfo;
-use mesos::{MesosSchedulerDriver, Scheduler, Shim};
-use mesos_sys::{mesos_shim_scheduler_callbacks, mesos_shim_v1_scheduler_callbacks};
-use mesos_test_double::{SchedulerDouble, V1SchedulerDouble};
+use mesos_native::proto::FrameworkInfo;
+use mesos_native::{MesosSchedulerDriver, Scheduler, Shim};
+use mesos_native_double::{SchedulerDouble, V1SchedulerDouble};
+use mesos_native_sys::{mesos_shim_scheduler_callbacks, mesos_shim_v1_scheduler_callbacks};
 
 /// The double, as a shim.
 fn double() -> Shim {
     // SAFETY: the double implements `mesos_shim.h` as the header says (the
     // crate's FFI suites hold it to that).
-    unsafe { Shim::from_api(&mesos_test_double::API) }
+    unsafe { Shim::from_api(&mesos_native_double::API) }
 }
 
 /// A v0 scheduler's callback table and user data; both valid while the
@@ -43,7 +43,7 @@ impl Hook {
             .shim(double())
             .build()
             .map_err(|error| format!("cannot build the hook's driver: {error}"))?;
-        let double = mesos_test_double::scheduler_created_here()
+        let double = mesos_native_double::scheduler_created_here()
             .ok_or("the double did not see the hook's driver")?;
         Ok(Self {
             _driver: driver,
@@ -62,18 +62,20 @@ impl Hook {
 
 /// [`Hook`]'s v1 twin.
 pub struct V1Hook {
-    _mesos: mesos::v1::scheduler::Mesos,
+    _mesos: mesos_native::v1::scheduler::Mesos,
     double: Arc<V1SchedulerDouble>,
 }
 
 impl V1Hook {
-    pub fn new(scheduler: impl mesos::v1::scheduler::Scheduler + 'static) -> Result<Self, String> {
-        let mesos = mesos::v1::scheduler::Mesos::builder(scheduler, "mesos-bench-hook")
+    pub fn new(
+        scheduler: impl mesos_native::v1::scheduler::Scheduler + 'static,
+    ) -> Result<Self, String> {
+        let mesos = mesos_native::v1::scheduler::Mesos::builder(scheduler, "mesos-bench-hook")
             .heartbeats(None)
             .shim(double())
             .build()
             .map_err(|error| format!("cannot build the hook's scheduler: {error}"))?;
-        let double = mesos_test_double::v1_scheduler_created_here()
+        let double = mesos_native_double::v1_scheduler_created_here()
             .ok_or("the double did not see the hook's scheduler")?;
         Ok(Self {
             _mesos: mesos,
@@ -97,9 +99,9 @@ mod tests {
 
     use std::sync::{Arc, Mutex};
 
-    use mesos::proto::{FrameworkId, Offer, OfferId, SlaveId, TaskStatus};
-    use mesos::{Error, Scheduler, SchedulerDriver};
-    use mesos_sys::mesos_shim_buf;
+    use mesos_native::proto::{FrameworkId, Offer, OfferId, SlaveId, TaskStatus};
+    use mesos_native::{Error, Scheduler, SchedulerDriver};
+    use mesos_native_sys::mesos_shim_buf;
     use prost::Message;
 
     use super::Hook;

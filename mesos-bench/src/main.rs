@@ -48,10 +48,10 @@ mod storm_v1;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use mesos::proto::{
+use mesos_native::proto::{
     FrameworkId, FrameworkInfo, MasterInfo, Offer, SlaveId, TaskId, TaskState, TaskStatus,
 };
-use mesos::{operations, MesosSchedulerDriver, Scheduler, SchedulerDriver};
+use mesos_native::{operations, MesosSchedulerDriver, Scheduler, SchedulerDriver};
 
 /// The clock is read every this many calls (as in the C++ twin).
 const CLOCK_EVERY: u64 = 1024;
@@ -331,7 +331,7 @@ fn offers(workload: &str, seconds: f64) {
 fn offers(workload: &str, _seconds: f64) {
     eprintln!(
         "bench: `{workload}` needs libmesos's protobuf classes, and this build has none: {}",
-        mesos_sys::NATIVE_UNAVAILABLE_REASON
+        mesos_native_sys::NATIVE_UNAVAILABLE_REASON
     );
     std::process::exit(2);
 }

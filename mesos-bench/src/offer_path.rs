@@ -1,6 +1,6 @@
 //! The offer path in process (`bench offers`): the C++ helper
 //! (`cpp/offer_path.cpp`) holds the offer batch and the shim's own
-//! `ForwardingScheduler`, built on the mesos crate's real callback table and
+//! `ForwardingScheduler`, built on the mesos-native crate's real callback table and
 //! a user-data for a Rust [`Scheduler`]; each `deliver` is one
 //! `resourceOffers` call as libmesos makes it, so it serializes every offer
 //! in C++ and decodes it in Rust before the scheduler sees a `Vec<Offer>`.
@@ -16,11 +16,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use mesos::proto::v1::scheduler::event;
-use mesos::proto::{Offer, TaskStatus};
-use mesos::v1::scheduler::Connection;
-use mesos::{Scheduler, SchedulerDriver};
-use mesos_sys::{mesos_shim_scheduler_callbacks, mesos_shim_v1_scheduler_callbacks};
+use mesos_native::proto::v1::scheduler::event;
+use mesos_native::proto::{Offer, TaskStatus};
+use mesos_native::v1::scheduler::Connection;
+use mesos_native::{Scheduler, SchedulerDriver};
+use mesos_native_sys::{mesos_shim_scheduler_callbacks, mesos_shim_v1_scheduler_callbacks};
 
 use crate::hook::{Hook, V1Hook};
 
@@ -65,7 +65,7 @@ impl Scheduler for Receiver {
     fn status_update(&mut self, _: &SchedulerDriver, _: TaskStatus) {}
 }
 
-impl mesos::v1::scheduler::Scheduler for Receiver {
+impl mesos_native::v1::scheduler::Scheduler for Receiver {
     fn offers(&mut self, _: &Connection, offers: event::Offers) {
         let offers = offers.offers;
         let resources: usize = offers.iter().map(|offer| offer.resources.len()).sum();
@@ -139,7 +139,7 @@ fn measure(
     make: impl FnOnce(Receiver) -> Result<(Box<dyn std::any::Any>, Helper), String>,
 ) -> Result<(u64, f64), String> {
     // The helper links libmesos's own forwarders.
-    mesos_sys::native().ok_or(mesos_sys::NATIVE_UNAVAILABLE_REASON)?;
+    mesos_native_sys::native().ok_or(mesos_native_sys::NATIVE_UNAVAILABLE_REASON)?;
     let received = Arc::new(AtomicU64::new(0));
     let (hook, helper) = make(Receiver {
         offers: received.clone(),

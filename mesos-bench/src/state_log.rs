@@ -1,7 +1,7 @@
 //! The State and replicated-log workloads: what a framework pays to keep
 //! its data in libmesos, through the Rust binding. The twin is
 //! `cpp/bench_state.cpp`, on libmesos's own `mesos::state::State` and
-//! `mesos::log::Log` over the same backends.
+//! `mesos_native::log::Log` over the same backends.
 //!
 //! ```text
 //! bench state-zk SERVERS ZNODE SECONDS  store + fetch of one variable on
@@ -18,9 +18,9 @@
 
 use std::time::{Duration, Instant};
 
-use mesos::log::Log;
-use mesos::state::{State, Variable};
-use mesos::ZooKeeper;
+use mesos_native::log::Log;
+use mesos_native::state::{State, Variable};
+use mesos_native::ZooKeeper;
 
 use crate::{cpu_time, fail, report};
 

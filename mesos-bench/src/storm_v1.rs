@@ -1,5 +1,5 @@
 //! `bench storm-v1 MASTER N`: the `storm` workload on the v1 API
-//! (`mesos::v1::scheduler`, over libmesos's `mesos::v1::scheduler::Mesos`):
+//! (`mesos_native::v1::scheduler`, over libmesos's `mesos::v1::scheduler::Mesos`):
 //! explicit reconciliation of N unknown tasks, timed until the N-th
 //! `UPDATE` event, median of the timed storms after an untimed warm-up.
 //! Its C++ twin is `cpp/bench_v1.cpp`; `bench storm` is the same workload
@@ -8,9 +8,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use mesos::proto::v1::scheduler::{call, event};
-use mesos::proto::v1::{AgentId, FrameworkInfo, TaskId};
-use mesos::v1::scheduler::{Connection, Mesos, Scheduler};
+use mesos_native::proto::v1::scheduler::{call, event};
+use mesos_native::proto::v1::{AgentId, FrameworkInfo, TaskId};
+use mesos_native::v1::scheduler::{Connection, Mesos, Scheduler};
 
 use super::{fail, timed_storms, Signal, REGISTER_TIMEOUT, STORM_TIMEOUT};
 
@@ -41,12 +41,12 @@ impl Scheduler for StormScheduler {
 
     fn offers(&mut self, connection: &Connection, offers: event::Offers) {
         let ids = offers.offers.iter().map(|offer| offer.id.clone()).collect();
-        let filters = mesos::proto::v1::Filters {
+        let filters = mesos_native::proto::v1::Filters {
             refuse_seconds: Some(3600.0),
         };
         let _ = connection.decline(ids, Some(filters));
         if let Some(first) = offers.offers.into_iter().next() {
-            let agent = mesos::proto::SlaveId {
+            let agent = mesos_native::proto::SlaveId {
                 value: first.agent_id.value,
             };
             self.signal.update(|events| {

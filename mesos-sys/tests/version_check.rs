@@ -34,10 +34,10 @@ fn version_in_file_name(path: &Path) -> Option<String> {
 
 #[test]
 fn loaded_libmesos_is_the_version_the_shim_was_compiled_for() {
-    let Some(api) = mesos_sys::native() else {
+    let Some(api) = mesos_native_sys::native() else {
         common::skip(&format!(
             "libmesos version check: {}",
-            mesos_sys::NATIVE_UNAVAILABLE_REASON
+            mesos_native_sys::NATIVE_UNAVAILABLE_REASON
         ));
         return;
     };

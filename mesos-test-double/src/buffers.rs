@@ -7,7 +7,7 @@
 //! pointer with a length, `MESOS_SHIM_BAD_MESSAGE` for a message that does
 //! not parse, with the reason for `mesos_shim_last_error()`.
 
-use mesos_sys::{mesos_shim_buf, MESOS_SHIM_BAD_MESSAGE, MESOS_SHIM_NULL_ARGUMENT};
+use mesos_native_sys::{mesos_shim_buf, MESOS_SHIM_BAD_MESSAGE, MESOS_SHIM_NULL_ARGUMENT};
 
 use crate::wire;
 

@@ -4,7 +4,7 @@
 use std::os::raw::c_void;
 use std::sync::Arc;
 
-use mesos_sys::mesos_shim_buf;
+use mesos_native_sys::mesos_shim_buf;
 
 use crate::buffers::view;
 use crate::driver::DriverDouble;

@@ -7,17 +7,19 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::{self, JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
 
-const NOT_STARTED: i32 = mesos_sys::MESOS_SHIM_DRIVER_NOT_STARTED as i32;
-const RUNNING: i32 = mesos_sys::MESOS_SHIM_DRIVER_RUNNING as i32;
-const ABORTED: i32 = mesos_sys::MESOS_SHIM_DRIVER_ABORTED as i32;
-const STOPPED: i32 = mesos_sys::MESOS_SHIM_DRIVER_STOPPED as i32;
+const NOT_STARTED: i32 = mesos_native_sys::MESOS_SHIM_DRIVER_NOT_STARTED as i32;
+const RUNNING: i32 = mesos_native_sys::MESOS_SHIM_DRIVER_RUNNING as i32;
+const ABORTED: i32 = mesos_native_sys::MESOS_SHIM_DRIVER_ABORTED as i32;
+const STOPPED: i32 = mesos_native_sys::MESOS_SHIM_DRIVER_STOPPED as i32;
 
 /// One recorded driver call: its C name without the common prefix (e.g.
 /// `decline_offer`) and its byte arguments in order (messages serialized,
 /// strings as UTF-8, integers as decimal text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {
+    /// The call's name in the boundary list, e.g. `decline_offer`.
     pub name: &'static str,
+    /// Its arguments, recorded as `record.rs` says.
     pub args: Vec<Vec<u8>>,
 }
 
@@ -128,7 +130,7 @@ impl DriverDouble {
     pub(crate) fn fatal(&self, reason: String) -> i32 {
         eprintln!("test double: libmesos would kill the process here: {reason}");
         let code = crate::buffers::fail(
-            mesos_sys::MESOS_SHIM_EXCEPTION,
+            mesos_native_sys::MESOS_SHIM_EXCEPTION,
             &format!("test double: libmesos would kill the process here: {reason}"),
         );
         self.fatal.lock().unwrap().push(reason);
@@ -180,7 +182,7 @@ impl DriverDouble {
     /// From now on, fires every callback at once on the thread that fires
     /// it, and returns when the callback has: for tests that drive a
     /// scheduler or executor step by step on their own thread (the
-    /// `mesos-testing` kit). libmesos never does this; the binding only
+    /// `mesos-native-testing` kit). libmesos never does this; the binding only
     /// relies on callbacks coming one at a time, which a single test
     /// thread keeps.
     pub fn deliver_on_caller(&self) {

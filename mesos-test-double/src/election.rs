@@ -13,7 +13,7 @@ use std::os::raw::c_void;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use mesos_sys::{
+use mesos_native_sys::{
     mesos_shim_buf, mesos_shim_contender, mesos_shim_detector, mesos_shim_future_callback,
     mesos_shim_group, MESOS_SHIM_BAD_ARGUMENT, MESOS_SHIM_DISCARDED, MESOS_SHIM_FAILED,
     MESOS_SHIM_NULL_ARGUMENT, MESOS_SHIM_OK, MESOS_SHIM_READY,

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use mesos_sys::ShimApi;
+use mesos_native_sys::ShimApi;
 
 use crate::handle::{enter, Entry};
 
@@ -18,7 +18,7 @@ pub(crate) mod scheduler {
     type Double = crate::scheduler::SchedulerDouble;
 
     pub(crate) unsafe extern "C" fn start(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -26,7 +26,7 @@ pub(crate) mod scheduler {
     }
 
     pub(crate) unsafe extern "C" fn stop(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
         failover: i32,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
@@ -40,7 +40,7 @@ pub(crate) mod scheduler {
     }
 
     pub(crate) unsafe extern "C" fn abort(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -48,7 +48,7 @@ pub(crate) mod scheduler {
     }
 
     pub(crate) unsafe extern "C" fn join(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -56,8 +56,8 @@ pub(crate) mod scheduler {
     }
 
     pub(crate) unsafe extern "C" fn request_resources(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
-        requests: *const mesos_sys::mesos_shim_buf,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
+        requests: *const mesos_native_sys::mesos_shim_buf,
         requests_len: usize,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
@@ -71,12 +71,12 @@ pub(crate) mod scheduler {
     }
 
     pub(crate) unsafe extern "C" fn launch_tasks(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
-        offer_ids: *const mesos_sys::mesos_shim_buf,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
+        offer_ids: *const mesos_native_sys::mesos_shim_buf,
         offer_ids_len: usize,
-        tasks: *const mesos_sys::mesos_shim_buf,
+        tasks: *const mesos_native_sys::mesos_shim_buf,
         tasks_len: usize,
-        filters: mesos_sys::mesos_shim_buf,
+        filters: mesos_native_sys::mesos_shim_buf,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -91,11 +91,11 @@ pub(crate) mod scheduler {
     }
 
     pub(crate) unsafe extern "C" fn launch_tasks_on_offer(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
-        offer_id: mesos_sys::mesos_shim_buf,
-        tasks: *const mesos_sys::mesos_shim_buf,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
+        offer_id: mesos_native_sys::mesos_shim_buf,
+        tasks: *const mesos_native_sys::mesos_shim_buf,
         tasks_len: usize,
-        filters: mesos_sys::mesos_shim_buf,
+        filters: mesos_native_sys::mesos_shim_buf,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -110,8 +110,8 @@ pub(crate) mod scheduler {
     }
 
     pub(crate) unsafe extern "C" fn kill_task(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
-        task_id: mesos_sys::mesos_shim_buf,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
+        task_id: mesos_native_sys::mesos_shim_buf,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -124,12 +124,12 @@ pub(crate) mod scheduler {
     }
 
     pub(crate) unsafe extern "C" fn accept_offers(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
-        offer_ids: *const mesos_sys::mesos_shim_buf,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
+        offer_ids: *const mesos_native_sys::mesos_shim_buf,
         offer_ids_len: usize,
-        operations: *const mesos_sys::mesos_shim_buf,
+        operations: *const mesos_native_sys::mesos_shim_buf,
         operations_len: usize,
-        filters: mesos_sys::mesos_shim_buf,
+        filters: mesos_native_sys::mesos_shim_buf,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -144,9 +144,9 @@ pub(crate) mod scheduler {
     }
 
     pub(crate) unsafe extern "C" fn decline_offer(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
-        offer_id: mesos_sys::mesos_shim_buf,
-        filters: mesos_sys::mesos_shim_buf,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
+        offer_id: mesos_native_sys::mesos_shim_buf,
+        filters: mesos_native_sys::mesos_shim_buf,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -160,7 +160,7 @@ pub(crate) mod scheduler {
     }
 
     pub(crate) unsafe extern "C" fn revive_offers(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -168,8 +168,8 @@ pub(crate) mod scheduler {
     }
 
     pub(crate) unsafe extern "C" fn revive_offers_for_roles(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
-        roles: *const mesos_sys::mesos_shim_buf,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
+        roles: *const mesos_native_sys::mesos_shim_buf,
         roles_len: usize,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
@@ -183,7 +183,7 @@ pub(crate) mod scheduler {
     }
 
     pub(crate) unsafe extern "C" fn suppress_offers(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -191,8 +191,8 @@ pub(crate) mod scheduler {
     }
 
     pub(crate) unsafe extern "C" fn suppress_offers_for_roles(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
-        roles: *const mesos_sys::mesos_shim_buf,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
+        roles: *const mesos_native_sys::mesos_shim_buf,
         roles_len: usize,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
@@ -206,8 +206,8 @@ pub(crate) mod scheduler {
     }
 
     pub(crate) unsafe extern "C" fn acknowledge_status_update(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
-        status: mesos_sys::mesos_shim_buf,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
+        status: mesos_native_sys::mesos_shim_buf,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -220,10 +220,10 @@ pub(crate) mod scheduler {
     }
 
     pub(crate) unsafe extern "C" fn send_framework_message(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
-        executor_id: mesos_sys::mesos_shim_buf,
-        slave_id: mesos_sys::mesos_shim_buf,
-        data: mesos_sys::mesos_shim_buf,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
+        executor_id: mesos_native_sys::mesos_shim_buf,
+        slave_id: mesos_native_sys::mesos_shim_buf,
+        data: mesos_native_sys::mesos_shim_buf,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -238,8 +238,8 @@ pub(crate) mod scheduler {
     }
 
     pub(crate) unsafe extern "C" fn reconcile_tasks(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
-        statuses: *const mesos_sys::mesos_shim_buf,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
+        statuses: *const mesos_native_sys::mesos_shim_buf,
         statuses_len: usize,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
@@ -253,11 +253,11 @@ pub(crate) mod scheduler {
     }
 
     pub(crate) unsafe extern "C" fn update_framework(
-        driver: *mut mesos_sys::mesos_shim_scheduler_driver,
-        framework: mesos_sys::mesos_shim_buf,
-        suppressed_roles: *const mesos_sys::mesos_shim_buf,
+        driver: *mut mesos_native_sys::mesos_shim_scheduler_driver,
+        framework: mesos_native_sys::mesos_shim_buf,
+        suppressed_roles: *const mesos_native_sys::mesos_shim_buf,
         suppressed_roles_len: usize,
-        offer_constraints: *const mesos_sys::mesos_shim_buf,
+        offer_constraints: *const mesos_native_sys::mesos_shim_buf,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -276,7 +276,7 @@ impl crate::scheduler::SchedulerDouble {
     /// Fires `registered` on the callback thread.
     pub fn registered(self: &Arc<Self>, framework_id: Vec<u8>, master_info: Vec<u8>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_scheduler_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_scheduler_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -294,7 +294,7 @@ impl crate::scheduler::SchedulerDouble {
     /// Fires `reregistered` on the callback thread.
     pub fn reregistered(self: &Arc<Self>, master_info: Vec<u8>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_scheduler_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_scheduler_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -308,7 +308,7 @@ impl crate::scheduler::SchedulerDouble {
     /// Fires `disconnected` on the callback thread.
     pub fn disconnected(self: &Arc<Self>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_scheduler_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_scheduler_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -320,8 +320,8 @@ impl crate::scheduler::SchedulerDouble {
     /// Fires `resource_offers` on the callback thread.
     pub fn resource_offers(self: &Arc<Self>, offers: Vec<Vec<u8>>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_scheduler_callbacks, user_data| {
-                let offers: Vec<mesos_sys::mesos_shim_buf> = offers
+            move |table: &mesos_native_sys::mesos_shim_scheduler_callbacks, user_data| {
+                let offers: Vec<mesos_native_sys::mesos_shim_buf> = offers
                     .iter()
                     .map(|item| crate::buffers::view(item))
                     .collect();
@@ -336,7 +336,7 @@ impl crate::scheduler::SchedulerDouble {
     /// Fires `offer_rescinded` on the callback thread.
     pub fn offer_rescinded(self: &Arc<Self>, offer_id: Vec<u8>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_scheduler_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_scheduler_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -350,7 +350,7 @@ impl crate::scheduler::SchedulerDouble {
     /// Fires `status_update` on the callback thread.
     pub fn status_update(self: &Arc<Self>, status: Vec<u8>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_scheduler_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_scheduler_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -367,7 +367,7 @@ impl crate::scheduler::SchedulerDouble {
         data: Vec<u8>,
     ) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_scheduler_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_scheduler_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -386,7 +386,7 @@ impl crate::scheduler::SchedulerDouble {
     /// Fires `slave_lost` on the callback thread.
     pub fn slave_lost(self: &Arc<Self>, slave_id: Vec<u8>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_scheduler_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_scheduler_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -398,7 +398,7 @@ impl crate::scheduler::SchedulerDouble {
     /// Fires `executor_lost` on the callback thread.
     pub fn executor_lost(self: &Arc<Self>, executor_id: Vec<u8>, slave_id: Vec<u8>, status: i32) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_scheduler_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_scheduler_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -416,7 +416,9 @@ impl crate::scheduler::SchedulerDouble {
 
     /// Whether every callback of `table` is set (`error` too), as the real shim
     /// requires of a new driver.
-    pub(crate) fn all_callbacks_set(table: &mesos_sys::mesos_shim_scheduler_callbacks) -> bool {
+    pub(crate) fn all_callbacks_set(
+        table: &mesos_native_sys::mesos_shim_scheduler_callbacks,
+    ) -> bool {
         table.registered.is_some()
             && table.reregistered.is_some()
             && table.disconnected.is_some()
@@ -436,7 +438,7 @@ pub(crate) mod executor {
     type Double = crate::executor::ExecutorDouble;
 
     pub(crate) unsafe extern "C" fn start(
-        driver: *mut mesos_sys::mesos_shim_executor_driver,
+        driver: *mut mesos_native_sys::mesos_shim_executor_driver,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -444,7 +446,7 @@ pub(crate) mod executor {
     }
 
     pub(crate) unsafe extern "C" fn stop(
-        driver: *mut mesos_sys::mesos_shim_executor_driver,
+        driver: *mut mesos_native_sys::mesos_shim_executor_driver,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -452,7 +454,7 @@ pub(crate) mod executor {
     }
 
     pub(crate) unsafe extern "C" fn abort(
-        driver: *mut mesos_sys::mesos_shim_executor_driver,
+        driver: *mut mesos_native_sys::mesos_shim_executor_driver,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -460,7 +462,7 @@ pub(crate) mod executor {
     }
 
     pub(crate) unsafe extern "C" fn join(
-        driver: *mut mesos_sys::mesos_shim_executor_driver,
+        driver: *mut mesos_native_sys::mesos_shim_executor_driver,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -468,8 +470,8 @@ pub(crate) mod executor {
     }
 
     pub(crate) unsafe extern "C" fn send_status_update(
-        driver: *mut mesos_sys::mesos_shim_executor_driver,
-        status: mesos_sys::mesos_shim_buf,
+        driver: *mut mesos_native_sys::mesos_shim_executor_driver,
+        status: mesos_native_sys::mesos_shim_buf,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -482,8 +484,8 @@ pub(crate) mod executor {
     }
 
     pub(crate) unsafe extern "C" fn send_framework_message(
-        driver: *mut mesos_sys::mesos_shim_executor_driver,
-        data: mesos_sys::mesos_shim_buf,
+        driver: *mut mesos_native_sys::mesos_shim_executor_driver,
+        data: mesos_native_sys::mesos_shim_buf,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -505,7 +507,7 @@ impl crate::executor::ExecutorDouble {
         slave_info: Vec<u8>,
     ) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_executor_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_executor_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -524,7 +526,7 @@ impl crate::executor::ExecutorDouble {
     /// Fires `reregistered` on the callback thread.
     pub fn reregistered(self: &Arc<Self>, slave_info: Vec<u8>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_executor_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_executor_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -536,7 +538,7 @@ impl crate::executor::ExecutorDouble {
     /// Fires `disconnected` on the callback thread.
     pub fn disconnected(self: &Arc<Self>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_executor_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_executor_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -548,7 +550,7 @@ impl crate::executor::ExecutorDouble {
     /// Fires `launch_task` on the callback thread.
     pub fn launch_task(self: &Arc<Self>, task: Vec<u8>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_executor_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_executor_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -560,7 +562,7 @@ impl crate::executor::ExecutorDouble {
     /// Fires `kill_task` on the callback thread.
     pub fn kill_task(self: &Arc<Self>, task_id: Vec<u8>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_executor_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_executor_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -572,7 +574,7 @@ impl crate::executor::ExecutorDouble {
     /// Fires `framework_message` on the callback thread.
     pub fn framework_message(self: &Arc<Self>, data: Vec<u8>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_executor_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_executor_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -584,7 +586,7 @@ impl crate::executor::ExecutorDouble {
     /// Fires `shutdown` on the callback thread.
     pub fn shutdown(self: &Arc<Self>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_executor_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_executor_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -595,7 +597,9 @@ impl crate::executor::ExecutorDouble {
 
     /// Whether every callback of `table` is set (`error` too), as the real shim
     /// requires of a new driver.
-    pub(crate) fn all_callbacks_set(table: &mesos_sys::mesos_shim_executor_callbacks) -> bool {
+    pub(crate) fn all_callbacks_set(
+        table: &mesos_native_sys::mesos_shim_executor_callbacks,
+    ) -> bool {
         table.registered.is_some()
             && table.reregistered.is_some()
             && table.disconnected.is_some()
@@ -612,33 +616,41 @@ pub(crate) mod v1_scheduler {
     use super::{enter, Entry};
     type Double = crate::v1_scheduler::V1SchedulerDouble;
 
-    pub(crate) unsafe extern "C" fn start(driver: *mut mesos_sys::mesos_shim_v1_scheduler) -> i32 {
+    pub(crate) unsafe extern "C" fn start(
+        driver: *mut mesos_native_sys::mesos_shim_v1_scheduler,
+    ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
         unsafe { enter::<_, Double>(driver, Entry::Lifecycle, "start", |_args| Ok(())) }
     }
 
-    pub(crate) unsafe extern "C" fn stop(driver: *mut mesos_sys::mesos_shim_v1_scheduler) -> i32 {
+    pub(crate) unsafe extern "C" fn stop(
+        driver: *mut mesos_native_sys::mesos_shim_v1_scheduler,
+    ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
         unsafe { enter::<_, Double>(driver, Entry::Lifecycle, "stop", |_args| Ok(())) }
     }
 
-    pub(crate) unsafe extern "C" fn abort(driver: *mut mesos_sys::mesos_shim_v1_scheduler) -> i32 {
+    pub(crate) unsafe extern "C" fn abort(
+        driver: *mut mesos_native_sys::mesos_shim_v1_scheduler,
+    ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
         unsafe { enter::<_, Double>(driver, Entry::Lifecycle, "abort", |_args| Ok(())) }
     }
 
-    pub(crate) unsafe extern "C" fn join(driver: *mut mesos_sys::mesos_shim_v1_scheduler) -> i32 {
+    pub(crate) unsafe extern "C" fn join(
+        driver: *mut mesos_native_sys::mesos_shim_v1_scheduler,
+    ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
         unsafe { enter::<_, Double>(driver, Entry::Lifecycle, "join", |_args| Ok(())) }
     }
 
     pub(crate) unsafe extern "C" fn send(
-        driver: *mut mesos_sys::mesos_shim_v1_scheduler,
-        call: mesos_sys::mesos_shim_buf,
+        driver: *mut mesos_native_sys::mesos_shim_v1_scheduler,
+        call: mesos_native_sys::mesos_shim_buf,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -651,9 +663,9 @@ pub(crate) mod v1_scheduler {
     }
 
     pub(crate) unsafe extern "C" fn call_async(
-        driver: *mut mesos_sys::mesos_shim_v1_scheduler,
-        call: mesos_sys::mesos_shim_buf,
-        done: mesos_sys::mesos_shim_v1_result_callback,
+        driver: *mut mesos_native_sys::mesos_shim_v1_scheduler,
+        call: mesos_native_sys::mesos_shim_buf,
+        done: mesos_native_sys::mesos_shim_v1_result_callback,
         done_context: *mut std::os::raw::c_void,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
@@ -668,7 +680,7 @@ pub(crate) mod v1_scheduler {
     }
 
     pub(crate) unsafe extern "C" fn reconnect(
-        driver: *mut mesos_sys::mesos_shim_v1_scheduler,
+        driver: *mut mesos_native_sys::mesos_shim_v1_scheduler,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -680,7 +692,7 @@ impl crate::v1_scheduler::V1SchedulerDouble {
     /// Fires `connected` on the callback thread.
     pub fn connected(self: &Arc<Self>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_v1_scheduler_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_v1_scheduler_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -692,7 +704,7 @@ impl crate::v1_scheduler::V1SchedulerDouble {
     /// Fires `disconnected` on the callback thread.
     pub fn disconnected(self: &Arc<Self>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_v1_scheduler_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_v1_scheduler_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -704,8 +716,8 @@ impl crate::v1_scheduler::V1SchedulerDouble {
     /// Fires `received` on the callback thread.
     pub fn received(self: &Arc<Self>, events: Vec<Vec<u8>>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_v1_scheduler_callbacks, user_data| {
-                let events: Vec<mesos_sys::mesos_shim_buf> = events
+            move |table: &mesos_native_sys::mesos_shim_v1_scheduler_callbacks, user_data| {
+                let events: Vec<mesos_native_sys::mesos_shim_buf> = events
                     .iter()
                     .map(|item| crate::buffers::view(item))
                     .collect();
@@ -719,7 +731,9 @@ impl crate::v1_scheduler::V1SchedulerDouble {
 
     /// Whether every callback of `table` is set (`error` too), as the real shim
     /// requires of a new driver.
-    pub(crate) fn all_callbacks_set(table: &mesos_sys::mesos_shim_v1_scheduler_callbacks) -> bool {
+    pub(crate) fn all_callbacks_set(
+        table: &mesos_native_sys::mesos_shim_v1_scheduler_callbacks,
+    ) -> bool {
         table.connected.is_some()
             && table.disconnected.is_some()
             && table.received.is_some()
@@ -732,33 +746,41 @@ pub(crate) mod v1_executor {
     use super::{enter, Entry};
     type Double = crate::v1_executor::V1ExecutorDouble;
 
-    pub(crate) unsafe extern "C" fn start(driver: *mut mesos_sys::mesos_shim_v1_executor) -> i32 {
+    pub(crate) unsafe extern "C" fn start(
+        driver: *mut mesos_native_sys::mesos_shim_v1_executor,
+    ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
         unsafe { enter::<_, Double>(driver, Entry::Lifecycle, "start", |_args| Ok(())) }
     }
 
-    pub(crate) unsafe extern "C" fn stop(driver: *mut mesos_sys::mesos_shim_v1_executor) -> i32 {
+    pub(crate) unsafe extern "C" fn stop(
+        driver: *mut mesos_native_sys::mesos_shim_v1_executor,
+    ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
         unsafe { enter::<_, Double>(driver, Entry::Lifecycle, "stop", |_args| Ok(())) }
     }
 
-    pub(crate) unsafe extern "C" fn abort(driver: *mut mesos_sys::mesos_shim_v1_executor) -> i32 {
+    pub(crate) unsafe extern "C" fn abort(
+        driver: *mut mesos_native_sys::mesos_shim_v1_executor,
+    ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
         unsafe { enter::<_, Double>(driver, Entry::Lifecycle, "abort", |_args| Ok(())) }
     }
 
-    pub(crate) unsafe extern "C" fn join(driver: *mut mesos_sys::mesos_shim_v1_executor) -> i32 {
+    pub(crate) unsafe extern "C" fn join(
+        driver: *mut mesos_native_sys::mesos_shim_v1_executor,
+    ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
         unsafe { enter::<_, Double>(driver, Entry::Lifecycle, "join", |_args| Ok(())) }
     }
 
     pub(crate) unsafe extern "C" fn send(
-        driver: *mut mesos_sys::mesos_shim_v1_executor,
-        call: mesos_sys::mesos_shim_buf,
+        driver: *mut mesos_native_sys::mesos_shim_v1_executor,
+        call: mesos_native_sys::mesos_shim_buf,
     ) -> i32 {
         // SAFETY: the binding passes NULL or a live handle of this kind, and
         // arguments valid for the call, as the header requires.
@@ -775,7 +797,7 @@ impl crate::v1_executor::V1ExecutorDouble {
     /// Fires `connected` on the callback thread.
     pub fn connected(self: &Arc<Self>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_v1_executor_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_v1_executor_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -787,7 +809,7 @@ impl crate::v1_executor::V1ExecutorDouble {
     /// Fires `disconnected` on the callback thread.
     pub fn disconnected(self: &Arc<Self>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_v1_executor_callbacks, user_data| {
+            move |table: &mesos_native_sys::mesos_shim_v1_executor_callbacks, user_data| {
                 // SAFETY: the binding's table (every entry set: `new` checked) and user
                 // data, called on the callback thread the binding expects; the buffers
                 // outlive the call.
@@ -799,8 +821,8 @@ impl crate::v1_executor::V1ExecutorDouble {
     /// Fires `received` on the callback thread.
     pub fn received(self: &Arc<Self>, events: Vec<Vec<u8>>) {
         self.fire(
-            move |table: &mesos_sys::mesos_shim_v1_executor_callbacks, user_data| {
-                let events: Vec<mesos_sys::mesos_shim_buf> = events
+            move |table: &mesos_native_sys::mesos_shim_v1_executor_callbacks, user_data| {
+                let events: Vec<mesos_native_sys::mesos_shim_buf> = events
                     .iter()
                     .map(|item| crate::buffers::view(item))
                     .collect();
@@ -814,7 +836,9 @@ impl crate::v1_executor::V1ExecutorDouble {
 
     /// Whether every callback of `table` is set (`error` too), as the real shim
     /// requires of a new driver.
-    pub(crate) fn all_callbacks_set(table: &mesos_sys::mesos_shim_v1_executor_callbacks) -> bool {
+    pub(crate) fn all_callbacks_set(
+        table: &mesos_native_sys::mesos_shim_v1_executor_callbacks,
+    ) -> bool {
         table.connected.is_some()
             && table.disconnected.is_some()
             && table.received.is_some()
@@ -864,7 +888,7 @@ pub(crate) const TABLE: ShimApi = ShimApi {
     mesos_shim_detector_detect: crate::election::mesos_shim_detector_detect,
     mesos_shim_scheduler_driver_new: crate::scheduler::new,
     mesos_shim_scheduler_driver_free: crate::handle::free::<
-        mesos_sys::mesos_shim_scheduler_driver,
+        mesos_native_sys::mesos_shim_scheduler_driver,
         crate::scheduler::SchedulerDouble,
     >,
     mesos_shim_scheduler_driver_start: scheduler::start,
@@ -887,7 +911,7 @@ pub(crate) const TABLE: ShimApi = ShimApi {
     mesos_shim_scheduler_driver_update_framework: scheduler::update_framework,
     mesos_shim_executor_driver_new: crate::executor::new,
     mesos_shim_executor_driver_free: crate::handle::free::<
-        mesos_sys::mesos_shim_executor_driver,
+        mesos_native_sys::mesos_shim_executor_driver,
         crate::executor::ExecutorDouble,
     >,
     mesos_shim_executor_driver_start: executor::start,
@@ -898,7 +922,7 @@ pub(crate) const TABLE: ShimApi = ShimApi {
     mesos_shim_executor_driver_send_framework_message: executor::send_framework_message,
     mesos_shim_v1_scheduler_new: crate::v1_scheduler::new,
     mesos_shim_v1_scheduler_free: crate::handle::free::<
-        mesos_sys::mesos_shim_v1_scheduler,
+        mesos_native_sys::mesos_shim_v1_scheduler,
         crate::v1_scheduler::V1SchedulerDouble,
     >,
     mesos_shim_v1_scheduler_start: v1_scheduler::start,
@@ -910,7 +934,7 @@ pub(crate) const TABLE: ShimApi = ShimApi {
     mesos_shim_v1_scheduler_reconnect: v1_scheduler::reconnect,
     mesos_shim_v1_executor_new: crate::v1_executor::new,
     mesos_shim_v1_executor_free: crate::handle::free::<
-        mesos_sys::mesos_shim_v1_executor,
+        mesos_native_sys::mesos_shim_v1_executor,
         crate::v1_executor::V1ExecutorDouble,
     >,
     mesos_shim_v1_executor_start: v1_executor::start,

@@ -3,7 +3,7 @@
 use std::os::raw::c_void;
 use std::sync::Arc;
 
-use mesos_sys::{
+use mesos_native_sys::{
     mesos_shim_buf, mesos_shim_executor_callbacks, mesos_shim_executor_driver,
     MESOS_SHIM_BAD_MESSAGE, MESOS_SHIM_NULL_ARGUMENT,
 };
@@ -15,7 +15,7 @@ use crate::registry::Registry;
 
 static EXECUTORS: Registry<ExecutorDouble> = Registry::new();
 
-const NOT_STARTED: i32 = mesos_sys::MESOS_SHIM_DRIVER_NOT_STARTED as i32;
+const NOT_STARTED: i32 = mesos_native_sys::MESOS_SHIM_DRIVER_NOT_STARTED as i32;
 
 /// The double behind the executor driver created with environment entry
 /// `DOUBLE_KEY=<key>` (waits up to five seconds for it).

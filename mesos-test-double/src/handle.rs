@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use mesos_sys::MESOS_SHIM_NULL_ARGUMENT;
+use mesos_native_sys::MESOS_SHIM_NULL_ARGUMENT;
 
 use crate::buffers::{fail, ShimError};
 use crate::driver::KindDouble;

@@ -23,7 +23,9 @@
 //! a lost ZooKeeper session does).
 //!
 //! Messages are plain bytes here: this crate does not know the protobuf
-//! schema, tests encode and decode with the `mesos` crate.
+//! schema, tests encode and decode with the `mesos-native` crate.
+
+#![deny(missing_docs)]
 
 mod buffers;
 mod callbacks;
@@ -48,14 +50,14 @@ pub use scheduler::{scheduler, scheduler_created_here, SchedulerDouble};
 pub use v1_executor::{v1_executor, v1_executor_created_here, V1ExecutorDouble};
 pub use v1_scheduler::{v1_scheduler, v1_scheduler_created_here, V1SchedulerDouble};
 
-use mesos_sys::ShimApi;
+use mesos_native_sys::ShimApi;
 
 pub(crate) use queries::set_last_error;
 
 use entry_points::TABLE;
 
-/// The double, as a table the `mesos` crate's drivers accept (through
-/// `mesos::Shim::from_api`).
+/// The double, as a table the `mesos-native` crate's drivers accept (through
+/// `mesos_native::Shim::from_api`).
 pub static API: ShimApi = TABLE;
 
 /// The same double, claiming to be a libmesos older than the shim, to test

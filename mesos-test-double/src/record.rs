@@ -1,10 +1,10 @@
 //! What a call records of its arguments, one kind of argument at a time,
-//! in the order of the list (`mesos_sys::boundary`): a message or bytes as
+//! in the order of the list (`mesos_native_sys::boundary`): a message or bytes as
 //! one entry; a list (of messages or strings) as its length in decimal then
 //! one entry per item; an optional message as its bytes ("" when NULL); a
 //! flag as `0` or `1`. Bad arguments fail as the real shim fails them.
 
-use mesos_sys::mesos_shim_buf;
+use mesos_native_sys::mesos_shim_buf;
 
 use crate::buffers::{self, ShimError};
 
@@ -16,7 +16,7 @@ pub(crate) struct Recorded(pub(crate) Vec<Vec<u8>>, pub(crate) Completions);
 /// The `completion` arguments of one call: answered, as the real shim
 /// does, only when the call is accepted.
 #[derive(Default)]
-pub(crate) struct Completions(Vec<(mesos_sys::mesos_shim_v1_result_callback, Context)>);
+pub(crate) struct Completions(Vec<(mesos_native_sys::mesos_shim_v1_result_callback, Context)>);
 
 /// A completion's context, sent to the callback thread with it.
 struct Context(*mut std::os::raw::c_void);
@@ -29,7 +29,7 @@ impl Completions {
     /// an `APIResult` of status 202 on the callback thread (libmesos
     /// answers on a thread of its own); a refused call's are never called.
     pub(crate) fn answer(self, code: i32, driver: &crate::driver::DriverDouble) {
-        if code != mesos_sys::MESOS_SHIM_DRIVER_RUNNING as i32 {
+        if code != mesos_native_sys::MESOS_SHIM_DRIVER_RUNNING as i32 {
             return;
         }
         for (callback, context) in self.0 {
@@ -120,12 +120,12 @@ impl Recorded {
     /// the call (see [`Completions::answer`]).
     pub(crate) fn completion(
         &mut self,
-        callback: mesos_sys::mesos_shim_v1_result_callback,
+        callback: mesos_native_sys::mesos_shim_v1_result_callback,
         context: *mut std::os::raw::c_void,
     ) -> Result<(), ShimError> {
         if callback.is_none() {
             return Err(buffers::fail(
-                mesos_sys::MESOS_SHIM_NULL_ARGUMENT,
+                mesos_native_sys::MESOS_SHIM_NULL_ARGUMENT,
                 "done is NULL",
             ));
         }

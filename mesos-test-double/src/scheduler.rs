@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::os::raw::{c_char, c_void};
 use std::sync::Arc;
 
-use mesos_sys::{
+use mesos_native_sys::{
     mesos_shim_buf, mesos_shim_scheduler_callbacks, mesos_shim_scheduler_driver,
     MESOS_SHIM_BAD_MESSAGE, MESOS_SHIM_EXCEPTION, MESOS_SHIM_NULL_ARGUMENT,
 };

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::os::raw::c_void;
 use std::sync::{Arc, Mutex};
 
-use mesos_sys::{
+use mesos_native_sys::{
     mesos_shim_buf, mesos_shim_future_callback, mesos_shim_log, mesos_shim_log_reader,
     mesos_shim_log_writer, mesos_shim_storage, MESOS_SHIM_ABANDONED, MESOS_SHIM_BAD_ARGUMENT,
     MESOS_SHIM_BAD_MESSAGE, MESOS_SHIM_FAILED, MESOS_SHIM_NULL_ARGUMENT, MESOS_SHIM_OK,

@@ -6,7 +6,7 @@
 use std::os::raw::c_void;
 use std::sync::Arc;
 
-use mesos_sys::{
+use mesos_native_sys::{
     mesos_shim_buf, mesos_shim_v1_executor, mesos_shim_v1_executor_callbacks,
     MESOS_SHIM_NULL_ARGUMENT,
 };
@@ -18,7 +18,7 @@ use crate::registry::Registry;
 
 static EXECUTORS: Registry<V1ExecutorDouble> = Registry::new();
 
-const NOT_STARTED: i32 = mesos_sys::MESOS_SHIM_DRIVER_NOT_STARTED as i32;
+const NOT_STARTED: i32 = mesos_native_sys::MESOS_SHIM_DRIVER_NOT_STARTED as i32;
 
 /// The double behind the v1 executor created with environment entry
 /// `DOUBLE_KEY=<key>` (waits up to five seconds for it).

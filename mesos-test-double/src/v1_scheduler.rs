@@ -6,7 +6,7 @@
 use std::os::raw::{c_char, c_void};
 use std::sync::Arc;
 
-use mesos_sys::{
+use mesos_native_sys::{
     mesos_shim_buf, mesos_shim_v1_scheduler, mesos_shim_v1_scheduler_callbacks,
     MESOS_SHIM_NULL_ARGUMENT,
 };

@@ -8,30 +8,30 @@
 use prost::Message;
 
 impl crate::SchedulerHarness {
-    /// Fires [`registered`](mesos::scheduler::Scheduler::registered).
+    /// Fires [`registered`](mesos_native::scheduler::Scheduler::registered).
     pub fn registered(
         &self,
-        framework_id: &mesos::proto::FrameworkId,
-        master_info: &mesos::proto::MasterInfo,
+        framework_id: &mesos_native::proto::FrameworkId,
+        master_info: &mesos_native::proto::MasterInfo,
     ) {
         let framework_id = framework_id.encode_to_vec();
         let master_info = master_info.encode_to_vec();
         self.fire(|double| double.registered(framework_id, master_info));
     }
 
-    /// Fires [`reregistered`](mesos::scheduler::Scheduler::reregistered).
-    pub fn reregistered(&self, master_info: &mesos::proto::MasterInfo) {
+    /// Fires [`reregistered`](mesos_native::scheduler::Scheduler::reregistered).
+    pub fn reregistered(&self, master_info: &mesos_native::proto::MasterInfo) {
         let master_info = master_info.encode_to_vec();
         self.fire(|double| double.reregistered(master_info));
     }
 
-    /// Fires [`disconnected`](mesos::scheduler::Scheduler::disconnected).
+    /// Fires [`disconnected`](mesos_native::scheduler::Scheduler::disconnected).
     pub fn disconnected(&self) {
         self.fire(|double| double.disconnected());
     }
 
-    /// Fires [`resource_offers`](mesos::scheduler::Scheduler::resource_offers).
-    pub fn resource_offers(&self, offers: impl IntoIterator<Item = mesos::proto::Offer>) {
+    /// Fires [`resource_offers`](mesos_native::scheduler::Scheduler::resource_offers).
+    pub fn resource_offers(&self, offers: impl IntoIterator<Item = mesos_native::proto::Offer>) {
         let offers = offers
             .into_iter()
             .map(|item| item.encode_to_vec())
@@ -39,23 +39,23 @@ impl crate::SchedulerHarness {
         self.fire(|double| double.resource_offers(offers));
     }
 
-    /// Fires [`offer_rescinded`](mesos::scheduler::Scheduler::offer_rescinded).
-    pub fn offer_rescinded(&self, offer_id: &mesos::proto::OfferId) {
+    /// Fires [`offer_rescinded`](mesos_native::scheduler::Scheduler::offer_rescinded).
+    pub fn offer_rescinded(&self, offer_id: &mesos_native::proto::OfferId) {
         let offer_id = offer_id.encode_to_vec();
         self.fire(|double| double.offer_rescinded(offer_id));
     }
 
-    /// Fires [`status_update`](mesos::scheduler::Scheduler::status_update).
-    pub fn status_update(&self, status: &mesos::proto::TaskStatus) {
+    /// Fires [`status_update`](mesos_native::scheduler::Scheduler::status_update).
+    pub fn status_update(&self, status: &mesos_native::proto::TaskStatus) {
         let status = status.encode_to_vec();
         self.fire(|double| double.status_update(status));
     }
 
-    /// Fires [`framework_message`](mesos::scheduler::Scheduler::framework_message).
+    /// Fires [`framework_message`](mesos_native::scheduler::Scheduler::framework_message).
     pub fn framework_message(
         &self,
-        executor_id: &mesos::proto::ExecutorId,
-        slave_id: &mesos::proto::SlaveId,
+        executor_id: &mesos_native::proto::ExecutorId,
+        slave_id: &mesos_native::proto::SlaveId,
         data: &[u8],
     ) {
         let executor_id = executor_id.encode_to_vec();
@@ -64,17 +64,17 @@ impl crate::SchedulerHarness {
         self.fire(|double| double.framework_message(executor_id, slave_id, data));
     }
 
-    /// Fires [`slave_lost`](mesos::scheduler::Scheduler::slave_lost).
-    pub fn slave_lost(&self, slave_id: &mesos::proto::SlaveId) {
+    /// Fires [`slave_lost`](mesos_native::scheduler::Scheduler::slave_lost).
+    pub fn slave_lost(&self, slave_id: &mesos_native::proto::SlaveId) {
         let slave_id = slave_id.encode_to_vec();
         self.fire(|double| double.slave_lost(slave_id));
     }
 
-    /// Fires [`executor_lost`](mesos::scheduler::Scheduler::executor_lost).
+    /// Fires [`executor_lost`](mesos_native::scheduler::Scheduler::executor_lost).
     pub fn executor_lost(
         &self,
-        executor_id: &mesos::proto::ExecutorId,
-        slave_id: &mesos::proto::SlaveId,
+        executor_id: &mesos_native::proto::ExecutorId,
+        slave_id: &mesos_native::proto::SlaveId,
         status: i32,
     ) {
         let executor_id = executor_id.encode_to_vec();
@@ -84,12 +84,12 @@ impl crate::SchedulerHarness {
 }
 
 impl crate::ExecutorHarness {
-    /// Fires [`registered`](mesos::executor::Executor::registered).
+    /// Fires [`registered`](mesos_native::executor::Executor::registered).
     pub fn registered(
         &self,
-        executor_info: &mesos::proto::ExecutorInfo,
-        framework_info: &mesos::proto::FrameworkInfo,
-        slave_info: &mesos::proto::SlaveInfo,
+        executor_info: &mesos_native::proto::ExecutorInfo,
+        framework_info: &mesos_native::proto::FrameworkInfo,
+        slave_info: &mesos_native::proto::SlaveInfo,
     ) {
         let executor_info = executor_info.encode_to_vec();
         let framework_info = framework_info.encode_to_vec();
@@ -97,54 +97,57 @@ impl crate::ExecutorHarness {
         self.fire(|double| double.registered(executor_info, framework_info, slave_info));
     }
 
-    /// Fires [`reregistered`](mesos::executor::Executor::reregistered).
-    pub fn reregistered(&self, slave_info: &mesos::proto::SlaveInfo) {
+    /// Fires [`reregistered`](mesos_native::executor::Executor::reregistered).
+    pub fn reregistered(&self, slave_info: &mesos_native::proto::SlaveInfo) {
         let slave_info = slave_info.encode_to_vec();
         self.fire(|double| double.reregistered(slave_info));
     }
 
-    /// Fires [`disconnected`](mesos::executor::Executor::disconnected).
+    /// Fires [`disconnected`](mesos_native::executor::Executor::disconnected).
     pub fn disconnected(&self) {
         self.fire(|double| double.disconnected());
     }
 
-    /// Fires [`launch_task`](mesos::executor::Executor::launch_task).
-    pub fn launch_task(&self, task: &mesos::proto::TaskInfo) {
+    /// Fires [`launch_task`](mesos_native::executor::Executor::launch_task).
+    pub fn launch_task(&self, task: &mesos_native::proto::TaskInfo) {
         let task = task.encode_to_vec();
         self.fire(|double| double.launch_task(task));
     }
 
-    /// Fires [`kill_task`](mesos::executor::Executor::kill_task).
-    pub fn kill_task(&self, task_id: &mesos::proto::TaskId) {
+    /// Fires [`kill_task`](mesos_native::executor::Executor::kill_task).
+    pub fn kill_task(&self, task_id: &mesos_native::proto::TaskId) {
         let task_id = task_id.encode_to_vec();
         self.fire(|double| double.kill_task(task_id));
     }
 
-    /// Fires [`framework_message`](mesos::executor::Executor::framework_message).
+    /// Fires [`framework_message`](mesos_native::executor::Executor::framework_message).
     pub fn framework_message(&self, data: &[u8]) {
         let data = data.to_vec();
         self.fire(|double| double.framework_message(data));
     }
 
-    /// Fires [`shutdown`](mesos::executor::Executor::shutdown).
+    /// Fires [`shutdown`](mesos_native::executor::Executor::shutdown).
     pub fn shutdown(&self) {
         self.fire(|double| double.shutdown());
     }
 }
 
 impl crate::v1::V1SchedulerHarness {
-    /// Fires [`connected`](mesos::v1::scheduler::Scheduler::connected).
+    /// Fires [`connected`](mesos_native::v1::scheduler::Scheduler::connected).
     pub fn connected(&self) {
         self.fire(|double| double.connected());
     }
 
-    /// Fires [`disconnected`](mesos::v1::scheduler::Scheduler::disconnected).
+    /// Fires [`disconnected`](mesos_native::v1::scheduler::Scheduler::disconnected).
     pub fn disconnected(&self) {
         self.fire(|double| double.disconnected());
     }
 
-    /// Fires [`received`](mesos::v1::scheduler::Scheduler::received).
-    pub fn received(&self, events: impl IntoIterator<Item = mesos::proto::v1::scheduler::Event>) {
+    /// Fires [`received`](mesos_native::v1::scheduler::Scheduler::received).
+    pub fn received(
+        &self,
+        events: impl IntoIterator<Item = mesos_native::proto::v1::scheduler::Event>,
+    ) {
         let events = events
             .into_iter()
             .map(|item| item.encode_to_vec())
@@ -154,18 +157,21 @@ impl crate::v1::V1SchedulerHarness {
 }
 
 impl crate::v1::V1ExecutorHarness {
-    /// Fires [`connected`](mesos::v1::executor::Executor::connected).
+    /// Fires [`connected`](mesos_native::v1::executor::Executor::connected).
     pub fn connected(&self) {
         self.fire(|double| double.connected());
     }
 
-    /// Fires [`disconnected`](mesos::v1::executor::Executor::disconnected).
+    /// Fires [`disconnected`](mesos_native::v1::executor::Executor::disconnected).
     pub fn disconnected(&self) {
         self.fire(|double| double.disconnected());
     }
 
-    /// Fires [`received`](mesos::v1::executor::Executor::received).
-    pub fn received(&self, events: impl IntoIterator<Item = mesos::proto::v1::executor::Event>) {
+    /// Fires [`received`](mesos_native::v1::executor::Executor::received).
+    pub fn received(
+        &self,
+        events: impl IntoIterator<Item = mesos_native::proto::v1::executor::Event>,
+    ) {
         let events = events
             .into_iter()
             .map(|item| item.encode_to_vec())

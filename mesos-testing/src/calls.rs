@@ -5,110 +5,110 @@
 //! read back from the double's record by the kinds the list gives the
 //! arguments.
 
-/// A call made on a [`SchedulerDriver`](mesos::scheduler::SchedulerDriver), with its arguments: one variant
+/// A call made on a [`SchedulerDriver`](mesos_native::scheduler::SchedulerDriver), with its arguments: one variant
 /// per method (but `start` and `join`, which the harness makes itself).
 // Not boxed: a test reads a handful of these.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SchedulerCall {
-    /// [`stop`](mesos::scheduler::SchedulerDriver::stop).
+    /// [`stop`](mesos_native::scheduler::SchedulerDriver::stop).
     Stop {
         /// Its `failover`.
         failover: bool,
     },
-    /// [`abort`](mesos::scheduler::SchedulerDriver::abort).
+    /// [`abort`](mesos_native::scheduler::SchedulerDriver::abort).
     Abort,
-    /// [`request_resources`](mesos::scheduler::SchedulerDriver::request_resources).
+    /// [`request_resources`](mesos_native::scheduler::SchedulerDriver::request_resources).
     RequestResources {
         /// Its `requests`.
-        requests: Vec<mesos::proto::Request>,
+        requests: Vec<mesos_native::proto::Request>,
     },
-    /// [`launch_tasks`](mesos::scheduler::SchedulerDriver::launch_tasks).
+    /// [`launch_tasks`](mesos_native::scheduler::SchedulerDriver::launch_tasks).
     LaunchTasks {
         /// Its `offer_ids`.
-        offer_ids: Vec<mesos::proto::OfferId>,
+        offer_ids: Vec<mesos_native::proto::OfferId>,
         /// Its `tasks`.
-        tasks: Vec<mesos::proto::TaskInfo>,
+        tasks: Vec<mesos_native::proto::TaskInfo>,
         /// Its `filters`.
-        filters: mesos::proto::Filters,
+        filters: mesos_native::proto::Filters,
     },
-    /// [`launch_tasks_on_offer`](mesos::scheduler::SchedulerDriver::launch_tasks_on_offer).
+    /// [`launch_tasks_on_offer`](mesos_native::scheduler::SchedulerDriver::launch_tasks_on_offer).
     LaunchTasksOnOffer {
         /// Its `offer_id`.
-        offer_id: mesos::proto::OfferId,
+        offer_id: mesos_native::proto::OfferId,
         /// Its `tasks`.
-        tasks: Vec<mesos::proto::TaskInfo>,
+        tasks: Vec<mesos_native::proto::TaskInfo>,
         /// Its `filters`.
-        filters: mesos::proto::Filters,
+        filters: mesos_native::proto::Filters,
     },
-    /// [`kill_task`](mesos::scheduler::SchedulerDriver::kill_task).
+    /// [`kill_task`](mesos_native::scheduler::SchedulerDriver::kill_task).
     KillTask {
         /// Its `task_id`.
-        task_id: mesos::proto::TaskId,
+        task_id: mesos_native::proto::TaskId,
     },
-    /// [`accept_offers`](mesos::scheduler::SchedulerDriver::accept_offers).
+    /// [`accept_offers`](mesos_native::scheduler::SchedulerDriver::accept_offers).
     AcceptOffers {
         /// Its `offer_ids`.
-        offer_ids: Vec<mesos::proto::OfferId>,
+        offer_ids: Vec<mesos_native::proto::OfferId>,
         /// Its `operations`.
-        operations: Vec<mesos::proto::offer::Operation>,
+        operations: Vec<mesos_native::proto::offer::Operation>,
         /// Its `filters`.
-        filters: mesos::proto::Filters,
+        filters: mesos_native::proto::Filters,
     },
-    /// [`decline_offer`](mesos::scheduler::SchedulerDriver::decline_offer).
+    /// [`decline_offer`](mesos_native::scheduler::SchedulerDriver::decline_offer).
     DeclineOffer {
         /// Its `offer_id`.
-        offer_id: mesos::proto::OfferId,
+        offer_id: mesos_native::proto::OfferId,
         /// Its `filters`.
-        filters: mesos::proto::Filters,
+        filters: mesos_native::proto::Filters,
     },
-    /// [`revive_offers`](mesos::scheduler::SchedulerDriver::revive_offers).
+    /// [`revive_offers`](mesos_native::scheduler::SchedulerDriver::revive_offers).
     ReviveOffers,
-    /// [`revive_offers_for_roles`](mesos::scheduler::SchedulerDriver::revive_offers_for_roles).
+    /// [`revive_offers_for_roles`](mesos_native::scheduler::SchedulerDriver::revive_offers_for_roles).
     ReviveOffersForRoles {
         /// Its `roles`.
         roles: Vec<String>,
     },
-    /// [`suppress_offers`](mesos::scheduler::SchedulerDriver::suppress_offers).
+    /// [`suppress_offers`](mesos_native::scheduler::SchedulerDriver::suppress_offers).
     SuppressOffers,
-    /// [`suppress_offers_for_roles`](mesos::scheduler::SchedulerDriver::suppress_offers_for_roles).
+    /// [`suppress_offers_for_roles`](mesos_native::scheduler::SchedulerDriver::suppress_offers_for_roles).
     SuppressOffersForRoles {
         /// Its `roles`.
         roles: Vec<String>,
     },
-    /// [`acknowledge_status_update`](mesos::scheduler::SchedulerDriver::acknowledge_status_update).
+    /// [`acknowledge_status_update`](mesos_native::scheduler::SchedulerDriver::acknowledge_status_update).
     AcknowledgeStatusUpdate {
         /// Its `status`.
-        status: mesos::proto::TaskStatus,
+        status: mesos_native::proto::TaskStatus,
     },
-    /// [`send_framework_message`](mesos::scheduler::SchedulerDriver::send_framework_message).
+    /// [`send_framework_message`](mesos_native::scheduler::SchedulerDriver::send_framework_message).
     SendFrameworkMessage {
         /// Its `executor_id`.
-        executor_id: mesos::proto::ExecutorId,
+        executor_id: mesos_native::proto::ExecutorId,
         /// Its `slave_id`.
-        slave_id: mesos::proto::SlaveId,
+        slave_id: mesos_native::proto::SlaveId,
         /// Its `data`.
         data: Vec<u8>,
     },
-    /// [`reconcile_tasks`](mesos::scheduler::SchedulerDriver::reconcile_tasks).
+    /// [`reconcile_tasks`](mesos_native::scheduler::SchedulerDriver::reconcile_tasks).
     ReconcileTasks {
         /// Its `statuses`.
-        statuses: Vec<mesos::proto::TaskStatus>,
+        statuses: Vec<mesos_native::proto::TaskStatus>,
     },
-    /// [`update_framework`](mesos::scheduler::SchedulerDriver::update_framework).
+    /// [`update_framework`](mesos_native::scheduler::SchedulerDriver::update_framework).
     UpdateFramework {
         /// Its `framework`.
-        framework: mesos::proto::FrameworkInfo,
+        framework: mesos_native::proto::FrameworkInfo,
         /// Its `suppressed_roles`.
         suppressed_roles: Vec<String>,
         /// Its `offer_constraints`.
-        offer_constraints: Option<mesos::proto::scheduler::OfferConstraints>,
+        offer_constraints: Option<mesos_native::proto::scheduler::OfferConstraints>,
     },
 }
 
 /// The typed form of one recorded call; `None` for the harness's own.
-pub(crate) fn typed_scheduler(call: &mesos_test_double::Call) -> Option<SchedulerCall> {
+pub(crate) fn typed_scheduler(call: &mesos_native_double::Call) -> Option<SchedulerCall> {
     #[allow(unused_mut)]
     let mut args = crate::recorded::Args::new(call);
     Some(match call.name {
@@ -199,27 +199,27 @@ pub(crate) fn typed_scheduler(call: &mesos_test_double::Call) -> Option<Schedule
                 offer_constraints,
             }
         }
-        other => panic!("mesos-testing: `{other}` is not a call of the boundary list"),
+        other => panic!("mesos-native-testing: `{other}` is not a call of the boundary list"),
     })
 }
 
-/// A call made on a [`ExecutorDriver`](mesos::executor::ExecutorDriver), with its arguments: one variant
+/// A call made on a [`ExecutorDriver`](mesos_native::executor::ExecutorDriver), with its arguments: one variant
 /// per method (but `start` and `join`, which the harness makes itself).
 // Not boxed: a test reads a handful of these.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ExecutorCall {
-    /// [`stop`](mesos::executor::ExecutorDriver::stop).
+    /// [`stop`](mesos_native::executor::ExecutorDriver::stop).
     Stop,
-    /// [`abort`](mesos::executor::ExecutorDriver::abort).
+    /// [`abort`](mesos_native::executor::ExecutorDriver::abort).
     Abort,
-    /// [`send_status_update`](mesos::executor::ExecutorDriver::send_status_update).
+    /// [`send_status_update`](mesos_native::executor::ExecutorDriver::send_status_update).
     SendStatusUpdate {
         /// Its `status`.
-        status: mesos::proto::TaskStatus,
+        status: mesos_native::proto::TaskStatus,
     },
-    /// [`send_framework_message`](mesos::executor::ExecutorDriver::send_framework_message).
+    /// [`send_framework_message`](mesos_native::executor::ExecutorDriver::send_framework_message).
     SendFrameworkMessage {
         /// Its `data`.
         data: Vec<u8>,
@@ -227,7 +227,7 @@ pub enum ExecutorCall {
 }
 
 /// The typed form of one recorded call; `None` for the harness's own.
-pub(crate) fn typed_executor(call: &mesos_test_double::Call) -> Option<ExecutorCall> {
+pub(crate) fn typed_executor(call: &mesos_native_double::Call) -> Option<ExecutorCall> {
     #[allow(unused_mut)]
     let mut args = crate::recorded::Args::new(call);
     Some(match call.name {
@@ -242,37 +242,37 @@ pub(crate) fn typed_executor(call: &mesos_test_double::Call) -> Option<ExecutorC
             let data = args.bytes();
             ExecutorCall::SendFrameworkMessage { data }
         }
-        other => panic!("mesos-testing: `{other}` is not a call of the boundary list"),
+        other => panic!("mesos-native-testing: `{other}` is not a call of the boundary list"),
     })
 }
 
-/// A call made on a [`Connection`](mesos::v1::scheduler::Connection), with its arguments: one variant
+/// A call made on a [`Connection`](mesos_native::v1::scheduler::Connection), with its arguments: one variant
 /// per method (but `start` and `join`, which the harness makes itself).
 // Not boxed: a test reads a handful of these.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum V1SchedulerCall {
-    /// [`stop`](mesos::v1::scheduler::Connection::stop).
+    /// [`stop`](mesos_native::v1::scheduler::Connection::stop).
     Stop,
-    /// [`abort`](mesos::v1::scheduler::Connection::abort).
+    /// [`abort`](mesos_native::v1::scheduler::Connection::abort).
     Abort,
-    /// [`send`](mesos::v1::scheduler::Connection::send).
+    /// [`send`](mesos_native::v1::scheduler::Connection::send).
     Send {
         /// Its `call`.
-        call: mesos::proto::v1::scheduler::Call,
+        call: mesos_native::proto::v1::scheduler::Call,
     },
-    /// [`call_async`](mesos::v1::scheduler::Connection::call_async).
+    /// [`call_async`](mesos_native::v1::scheduler::Connection::call_async).
     CallAsync {
         /// Its `call`.
-        call: mesos::proto::v1::scheduler::Call,
+        call: mesos_native::proto::v1::scheduler::Call,
     },
-    /// [`reconnect`](mesos::v1::scheduler::Connection::reconnect).
+    /// [`reconnect`](mesos_native::v1::scheduler::Connection::reconnect).
     Reconnect,
 }
 
 /// The typed form of one recorded call; `None` for the harness's own.
-pub(crate) fn typed_v1_scheduler(call: &mesos_test_double::Call) -> Option<V1SchedulerCall> {
+pub(crate) fn typed_v1_scheduler(call: &mesos_native_double::Call) -> Option<V1SchedulerCall> {
     #[allow(unused_mut)]
     let mut args = crate::recorded::Args::new(call);
     Some(match call.name {
@@ -289,30 +289,30 @@ pub(crate) fn typed_v1_scheduler(call: &mesos_test_double::Call) -> Option<V1Sch
             V1SchedulerCall::CallAsync { call }
         }
         "reconnect" => V1SchedulerCall::Reconnect,
-        other => panic!("mesos-testing: `{other}` is not a call of the boundary list"),
+        other => panic!("mesos-native-testing: `{other}` is not a call of the boundary list"),
     })
 }
 
-/// A call made on a [`Connection`](mesos::v1::executor::Connection), with its arguments: one variant
+/// A call made on a [`Connection`](mesos_native::v1::executor::Connection), with its arguments: one variant
 /// per method (but `start` and `join`, which the harness makes itself).
 // Not boxed: a test reads a handful of these.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum V1ExecutorCall {
-    /// [`stop`](mesos::v1::executor::Connection::stop).
+    /// [`stop`](mesos_native::v1::executor::Connection::stop).
     Stop,
-    /// [`abort`](mesos::v1::executor::Connection::abort).
+    /// [`abort`](mesos_native::v1::executor::Connection::abort).
     Abort,
-    /// [`send`](mesos::v1::executor::Connection::send).
+    /// [`send`](mesos_native::v1::executor::Connection::send).
     Send {
         /// Its `call`.
-        call: mesos::proto::v1::executor::Call,
+        call: mesos_native::proto::v1::executor::Call,
     },
 }
 
 /// The typed form of one recorded call; `None` for the harness's own.
-pub(crate) fn typed_v1_executor(call: &mesos_test_double::Call) -> Option<V1ExecutorCall> {
+pub(crate) fn typed_v1_executor(call: &mesos_native_double::Call) -> Option<V1ExecutorCall> {
     #[allow(unused_mut)]
     let mut args = crate::recorded::Args::new(call);
     Some(match call.name {
@@ -323,6 +323,6 @@ pub(crate) fn typed_v1_executor(call: &mesos_test_double::Call) -> Option<V1Exec
             let call = args.message();
             V1ExecutorCall::Send { call }
         }
-        other => panic!("mesos-testing: `{other}` is not a call of the boundary list"),
+        other => panic!("mesos-native-testing: `{other}` is not a call of the boundary list"),
     })
 }

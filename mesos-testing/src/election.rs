@@ -1,25 +1,25 @@
 //! Leader elections in memory, for unit tests of code that stands by and
-//! leads with [`mesos::election`]: every [`election`] at the same znode is
+//! leads with [`mesos_native::election`]: every [`election`] at the same znode is
 //! the same group, in this process, and [`expire`] ends a candidate's
 //! membership as a lost ZooKeeper session does.
 //!
 //! ```
 //! use std::time::Duration;
-//! use mesos::election::Standing;
+//! use mesos_native::election::Standing;
 //!
 //! let timeout = Duration::from_secs(5);
-//! let first = mesos_testing::election::election("/doc/leader").join("first").unwrap();
+//! let first = mesos_native_testing::election::election("/doc/leader").join("first").unwrap();
 //! first.lead(timeout).unwrap();
-//! let second = mesos_testing::election::election("/doc/leader").join("second").unwrap();
+//! let second = mesos_native_testing::election::election("/doc/leader").join("second").unwrap();
 //!
-//! assert!(mesos_testing::election::expire("/doc/leader", "first"));
+//! assert!(mesos_native_testing::election::expire("/doc/leader", "first"));
 //! assert!(first.wait_until_out(timeout).is_ok());
 //! second.lead(timeout).unwrap();
 //! assert_eq!(second.standing(), Standing::Leading);
 //! ```
 
-use mesos::election::Election;
-use mesos::ZooKeeper;
+use mesos_native::election::Election;
+use mesos_native::ZooKeeper;
 
 /// The servers every in-memory election claims; only the znode matters.
 const SERVERS: &str = "in-memory:2181";
@@ -37,5 +37,5 @@ pub fn election(znode: &str) -> Election {
 /// `znode` as `name`, as an expired ZooKeeper session would; whether there
 /// was one.
 pub fn expire(znode: &str, name: &str) -> bool {
-    mesos_test_double::expire_membership(SERVERS, znode, name)
+    mesos_native_double::expire_membership(SERVERS, znode, name)
 }

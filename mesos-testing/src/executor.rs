@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
-use mesos::proto::{ExecutorInfo, FrameworkInfo, SlaveInfo, TaskStatus};
-use mesos::{Executor, ExecutorDriver, MesosExecutorDriver};
-use mesos_test_double::ExecutorDouble;
+use mesos_native::proto::{ExecutorInfo, FrameworkInfo, SlaveInfo, TaskStatus};
+use mesos_native::{Executor, ExecutorDriver, MesosExecutorDriver};
+use mesos_native_double::ExecutorDouble;
 
 use crate::harness::Recorder;
 use crate::ExecutorCall;
@@ -17,9 +17,9 @@ use crate::ExecutorCall;
 /// returns once the executor's callback has.
 ///
 /// ```
-/// use mesos::proto::{TaskId, TaskInfo, TaskState, TaskStatus};
-/// use mesos::{Executor, ExecutorDriver};
-/// use mesos_testing::ExecutorHarness;
+/// use mesos_native::proto::{TaskId, TaskInfo, TaskState, TaskStatus};
+/// use mesos_native::{Executor, ExecutorDriver};
+/// use mesos_native_testing::ExecutorHarness;
 ///
 /// /// Finishes every task at once.
 /// struct Done;
@@ -60,8 +60,10 @@ impl ExecutorHarness {
             .environment(environment)
             .shim(crate::shim())
             .build()
-            .unwrap_or_else(|error| panic!("mesos-testing: cannot create the driver: {error}"));
-        Self::attached(driver, mesos_test_double::executor_created_here())
+            .unwrap_or_else(|error| {
+                panic!("mesos-native-testing: cannot create the driver: {error}")
+            });
+        Self::attached(driver, mesos_native_double::executor_created_here())
     }
 
     /// The driver handle, as the executor's callbacks get it.
@@ -73,10 +75,10 @@ impl ExecutorHarness {
     /// `framework-0` on agent `agent-0` (localhost).
     pub fn register(&self) {
         let executor = ExecutorInfo {
-            executor_id: mesos::proto::ExecutorId {
+            executor_id: mesos_native::proto::ExecutorId {
                 value: "executor-0".into(),
             },
-            framework_id: Some(mesos::proto::FrameworkId {
+            framework_id: Some(mesos_native::proto::FrameworkId {
                 value: "framework-0".into(),
             }),
             ..Default::default()
@@ -88,7 +90,7 @@ impl ExecutorHarness {
         };
         let agent = SlaveInfo {
             hostname: "localhost".into(),
-            id: Some(mesos::proto::SlaveId {
+            id: Some(mesos_native::proto::SlaveId {
                 value: "agent-0".into(),
             }),
             ..Default::default()

@@ -4,8 +4,8 @@
 use std::cell::Cell;
 use std::sync::Arc;
 
-use mesos::{DriverStatus, Error};
-use mesos_test_double::{Call, DriverDouble};
+use mesos_native::{DriverStatus, Error};
+use mesos_native_double::{Call, DriverDouble};
 
 /// What every harness has, over its `driver` (the owner, which
 /// dereferences to the handle), `double` and `recorder` fields: the
@@ -17,11 +17,11 @@ macro_rules! harness_basics {
             /// over the double (`found`: the double it created): callbacks
             /// delivered on the caller's thread, the driver started.
             fn attached(driver: $owner, found: Option<std::sync::Arc<$double>>) -> Self {
-                let double =
-                    found.expect("mesos-testing: the driver was created, so the double knows it");
+                let double = found
+                    .expect("mesos-native-testing: the driver was created, so the double knows it");
                 double.driver.deliver_on_caller();
                 if let Err(error) = driver.start() {
-                    panic!("mesos-testing: the driver did not start: {error}");
+                    panic!("mesos-native-testing: the driver did not start: {error}");
                 }
                 let recorder = $crate::harness::Recorder::new(&double.driver);
                 Self {
@@ -33,13 +33,13 @@ macro_rules! harness_basics {
 
             /// The status: `Running` until the code under test stops or
             /// aborts its driver.
-            pub fn status(&self) -> mesos::DriverStatus {
+            pub fn status(&self) -> mesos_native::DriverStatus {
                 self.driver.status()
             }
 
             /// Whether the code under test stopped its driver.
             pub fn is_stopped(&self) -> bool {
-                self.status() == mesos::DriverStatus::Stopped
+                self.status() == mesos_native::DriverStatus::Stopped
             }
 
             /// Every call made on the driver so far, in order.
@@ -109,7 +109,7 @@ impl Recorder {
 /// asked once the driver is aborted, when it returns at once.
 pub(crate) fn raise_callback_panic(
     status: DriverStatus,
-    join: impl FnOnce() -> mesos::Result<DriverStatus>,
+    join: impl FnOnce() -> mesos_native::Result<DriverStatus>,
 ) {
     if status != DriverStatus::Aborted {
         return;
@@ -117,6 +117,6 @@ pub(crate) fn raise_callback_panic(
     // Otherwise it was aborted on purpose: by `error`, or by the code
     // under test.
     if let Err(error @ (Error::CallbackPanicked { .. } | Error::Decode { .. })) = join() {
-        panic!("mesos-testing: {error}")
+        panic!("mesos-native-testing: {error}")
     }
 }

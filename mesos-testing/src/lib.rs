@@ -1,8 +1,8 @@
-//! Unit tests for Mesos frameworks written with the [`mesos`] crate, on any
+//! Unit tests for Mesos frameworks written with the [`mesos_native`] crate, on any
 //! machine: no libmesos, no cluster, no threads of the test's own.
 //!
-//! A harness puts your [`Scheduler`](mesos::Scheduler) (or
-//! [`Executor`](mesos::Executor)) behind a real driver of the `mesos`
+//! A harness puts your [`Scheduler`](mesos_native::Scheduler) (or
+//! [`Executor`](mesos_native::Executor)) behind a real driver of the `mesos`
 //! crate whose libmesos is replaced by an in-process double. The test plays
 //! the master: each harness method fires one callback, on the test's
 //! thread, and returns once your callback has. Everything your code does
@@ -14,11 +14,11 @@
 //! (and the harness raises it again in the test).
 //!
 //! [`election`] gives in-memory leader elections, for code that stands
-//! by and leads with `mesos::election`; [`state()`] and [`log()`] an
+//! by and leads with `mesos_native::election`; [`state()`] and [`log()`] an
 //! in-memory State and replicated log.
 //!
 //! [`operator`] gives a fake master and agent on loopback, for code that
-//! calls the operator API with `mesos::operator`: canned or computed
+//! calls the operator API with `mesos_native::operator`: canned or computed
 //! answers, the calls read back typed, event streams, authentication and
 //! redirects.
 //!
@@ -36,19 +36,19 @@
 //!    `declined_offers()`, `is_stopped()` the common questions.
 //!
 //! ```
-//! use mesos::proto::{FrameworkInfo, Offer, TaskState, TaskStatus};
-//! use mesos::{operations, Scheduler, SchedulerDriver};
-//! use mesos_testing::offers::OfferBuilder;
-//! use mesos_testing::{SchedulerCall, SchedulerHarness};
+//! use mesos_native::proto::{FrameworkInfo, Offer, TaskState, TaskStatus};
+//! use mesos_native::{operations, Scheduler, SchedulerDriver};
+//! use mesos_native_testing::offers::OfferBuilder;
+//! use mesos_native_testing::{SchedulerCall, SchedulerHarness};
 //!
 //! /// Launches one task on the first offer with a cpu, stops once it ends.
 //! struct OneTask;
 //! impl Scheduler for OneTask {
 //!     fn resource_offers(&mut self, driver: &SchedulerDriver, offers: Vec<Offer>) {
 //!         for offer in offers {
-//!             let task = mesos::proto::TaskInfo {
+//!             let task = mesos_native::proto::TaskInfo {
 //!                 name: "one".into(),
-//!                 task_id: mesos::proto::TaskId { value: "one".into() },
+//!                 task_id: mesos_native::proto::TaskId { value: "one".into() },
 //!                 slave_id: offer.slave_id.clone(),
 //!                 resources: offer.resources.clone(),
 //!                 ..Default::default()
@@ -88,6 +88,8 @@
 //! send status updates on its own, or rescind offers. Tests that need the
 //! master's behaviour run against a real cluster (`scripts/local-cluster.sh`).
 
+#![deny(missing_docs)]
+
 #[macro_use]
 mod harness;
 
@@ -105,9 +107,9 @@ pub use calls::{ExecutorCall, SchedulerCall};
 pub use executor::ExecutorHarness;
 pub use scheduler::SchedulerHarness;
 
-use mesos::log::{Log, Replicas};
-use mesos::state::{State, Storage};
-use mesos::Shim;
+use mesos_native::log::{Log, Replicas};
+use mesos_native::state::{State, Storage};
+use mesos_native::Shim;
 
 /// The in-process double of libmesos, as a [`Shim`] the crate's
 /// constructors take (`builder(..).shim(..)`, `State::open`, `Log::open`,
@@ -116,7 +118,7 @@ pub fn shim() -> Shim {
     // SAFETY: the double implements every function of `mesos_shim.h` as
     // the header says (the crate's own FFI suites hold it to that, and its
     // table is generated from the same list as the crate's calls).
-    unsafe { Shim::from_api(&mesos_test_double::API) }
+    unsafe { Shim::from_api(&mesos_native_double::API) }
 }
 
 /// A [`State`] in this process's memory, with the same operations and the
@@ -126,21 +128,23 @@ pub fn shim() -> Shim {
 /// ```
 /// use std::time::Duration;
 ///
-/// let state = mesos_testing::state();
+/// let state = mesos_native_testing::state();
 /// let timeout = Duration::from_secs(5);
 /// let empty = state.fetch("framework-id", timeout).unwrap();
 /// let stored = state.store(&empty.mutate(b"f-1".to_vec()), timeout).unwrap();
 /// assert_eq!(stored.unwrap().value(), b"f-1");
 /// ```
 pub fn state() -> State {
-    State::open(shim(), Storage::InMemory)
-        .unwrap_or_else(|error| panic!("mesos-testing: cannot open an in-memory State: {error}"))
+    State::open(shim(), Storage::InMemory).unwrap_or_else(|error| {
+        panic!("mesos-native-testing: cannot open an in-memory State: {error}")
+    })
 }
 
 /// A one-replica [`Log`] in this process's memory, with the same API and
 /// leadership rules as libmesos's: a second writer's `start` displaces the
 /// first. Every call gives a new, empty log.
 pub fn log() -> Log {
-    Log::open(shim(), 1, "in-memory", Replicas::Pids(Vec::new()), true)
-        .unwrap_or_else(|error| panic!("mesos-testing: cannot open an in-memory Log: {error}"))
+    Log::open(shim(), 1, "in-memory", Replicas::Pids(Vec::new()), true).unwrap_or_else(|error| {
+        panic!("mesos-native-testing: cannot open an in-memory Log: {error}")
+    })
 }

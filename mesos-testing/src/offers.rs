@@ -9,9 +9,9 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use mesos::proto::offer::operation::Type as OperationType;
-use mesos::proto::{offer, FrameworkId, Offer, OfferId, Resource, SlaveId};
-use mesos::resources::{dynamic_reservation, Resources, ResourcesError};
+use mesos_native::proto::offer::operation::Type as OperationType;
+use mesos_native::proto::{offer, FrameworkId, Offer, OfferId, Resource, SlaveId};
+use mesos_native::resources::{dynamic_reservation, Resources, ResourcesError};
 
 /// Offer ids `offer-1`, `offer-2`... unique in the test process.
 fn fresh_offer_id() -> OfferId {
@@ -24,7 +24,7 @@ fn fresh_offer_id() -> OfferId {
 /// One offer of one agent.
 ///
 /// ```
-/// use mesos_testing::offers::OfferBuilder;
+/// use mesos_native_testing::offers::OfferBuilder;
 ///
 /// // Half an agent reserved to `tenant1`, the other half refined to
 /// // `tenant1/private`, offered to a framework in a role below both.
@@ -33,7 +33,7 @@ fn fresh_offer_id() -> OfferId {
 ///     .reserved("cpus:0.5;mem:512", &["tenant1", "tenant1/private"])
 ///     .allocated_to("tenant1/private/test-framework")
 ///     .build();
-/// let resources = mesos::Resources::from(offer.resources);
+/// let resources = mesos_native::Resources::from(offer.resources);
 /// assert_eq!(resources.reserved(Some("tenant1/private")).cpus(), Some(0.5));
 /// ```
 pub struct OfferBuilder {
@@ -124,14 +124,16 @@ impl OfferBuilder {
 
 fn parse(text: &str) -> Resources {
     Resources::parse(text)
-        .unwrap_or_else(|error| panic!("mesos-testing: resources {text:?}: {error}"))
+        .unwrap_or_else(|error| panic!("mesos-native-testing: resources {text:?}: {error}"))
 }
 
 fn reserve(mut resources: Resources, roles: &[&str]) -> Resources {
     for role in roles {
         resources = resources
             .push_reservation(dynamic_reservation(role, None))
-            .unwrap_or_else(|error| panic!("mesos-testing: reserving to {roles:?}: {error}"));
+            .unwrap_or_else(|error| {
+                panic!("mesos-native-testing: reserving to {roles:?}: {error}")
+            });
     }
     resources
 }
@@ -187,7 +189,8 @@ fn unreserved(operation: &offer::Operation) -> Resources {
 fn launched(operation: &offer::Operation) -> Resources {
     let mut used = Resources::new();
     let mut executors = Vec::new();
-    let mut add_executor = |executor: Option<&mesos::proto::ExecutorInfo>, used: &mut Resources| {
+    let mut add_executor = |executor: Option<&mesos_native::proto::ExecutorInfo>,
+                            used: &mut Resources| {
         if let Some(executor) = executor {
             if !executors.contains(&executor.executor_id) {
                 executors.push(executor.executor_id.clone());
@@ -222,8 +225,8 @@ fn launched(operation: &offer::Operation) -> Resources {
 /// | 2     | `tenant2`   | `tenant2/private` |
 /// | 3     | `tenant2`   | `tenant2/public`  |
 pub mod reference_cluster {
-    use mesos::proto::Offer;
-    use mesos::resources::Resources;
+    use mesos_native::proto::Offer;
+    use mesos_native::resources::Resources;
 
     use super::{parse, reserve, OfferBuilder};
 

@@ -6,7 +6,7 @@
 //! so a failure here is a bug of the binding or the kit, not of the test:
 //! it panics with the call and argument it could not read.
 
-use mesos_test_double::Call;
+use mesos_native_double::Call;
 use prost::Message;
 
 pub(crate) struct Args<'a> {
@@ -22,7 +22,7 @@ impl<'a> Args<'a> {
     fn take(&mut self) -> &'a [u8] {
         let Some(arg) = self.call.args.get(self.next) else {
             panic!(
-                "mesos-testing: `{}` was recorded with {} arguments, fewer than the list gives it",
+                "mesos-native-testing: `{}` was recorded with {} arguments, fewer than the list gives it",
                 self.call.name,
                 self.call.args.len()
             );
@@ -34,7 +34,7 @@ impl<'a> Args<'a> {
     fn decode<T: Message + Default>(&self, bytes: &[u8]) -> T {
         T::decode(bytes).unwrap_or_else(|error| {
             panic!(
-                "mesos-testing: argument {} of `{}` is not a {}: {error}",
+                "mesos-native-testing: argument {} of `{}` is not a {}: {error}",
                 self.next,
                 self.call.name,
                 std::any::type_name::<T>()
@@ -49,7 +49,7 @@ impl<'a> Args<'a> {
             .and_then(|text| text.parse().ok())
             .unwrap_or_else(|| {
                 panic!(
-                    "mesos-testing: a list length of `{}` is not a number",
+                    "mesos-native-testing: a list length of `{}` is not a number",
                     self.call.name
                 )
             })

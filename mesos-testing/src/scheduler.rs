@@ -5,12 +5,12 @@
 
 use std::sync::Arc;
 
-use mesos::proto::{
+use mesos_native::proto::{
     FrameworkId, FrameworkInfo, MasterInfo, Offer, OfferId, SlaveId, TaskId, TaskInfo, TaskState,
     TaskStatus,
 };
-use mesos::{MesosSchedulerDriver, Scheduler, SchedulerDriver};
-use mesos_test_double::SchedulerDouble;
+use mesos_native::{MesosSchedulerDriver, Scheduler, SchedulerDriver};
+use mesos_native_double::SchedulerDouble;
 
 use crate::harness::Recorder;
 use crate::SchedulerCall;
@@ -21,16 +21,16 @@ use crate::SchedulerCall;
 /// callback has returned, so a test reads like the conversation it checks:
 ///
 /// ```
-/// use mesos::proto::{FrameworkInfo, Offer, TaskStatus};
-/// use mesos::{Scheduler, SchedulerDriver};
-/// use mesos_testing::{offers::OfferBuilder, SchedulerCall, SchedulerHarness};
+/// use mesos_native::proto::{FrameworkInfo, Offer, TaskStatus};
+/// use mesos_native::{Scheduler, SchedulerDriver};
+/// use mesos_native_testing::{offers::OfferBuilder, SchedulerCall, SchedulerHarness};
 ///
 /// /// Declines every offer for a minute.
 /// struct Idle;
 /// impl Scheduler for Idle {
 ///     fn resource_offers(&mut self, driver: &SchedulerDriver, offers: Vec<Offer>) {
 ///         for offer in offers {
-///             let filters = mesos::operations::refuse_seconds(60.0);
+///             let filters = mesos_native::operations::refuse_seconds(60.0);
 ///             driver.decline_offer(&offer.id, &filters).unwrap();
 ///         }
 ///     }
@@ -45,7 +45,7 @@ use crate::SchedulerCall;
 ///     harness.take_calls(),
 ///     [SchedulerCall::DeclineOffer {
 ///         offer_id: offer.id,
-///         filters: mesos::operations::refuse_seconds(60.0),
+///         filters: mesos_native::operations::refuse_seconds(60.0),
 ///     }]
 /// );
 /// ```
@@ -83,8 +83,10 @@ impl SchedulerHarness {
             .implicit_acknowledgements(implicit_acknowledgements)
             .shim(crate::shim())
             .build()
-            .unwrap_or_else(|error| panic!("mesos-testing: cannot create the driver: {error}"));
-        Self::attached(driver, mesos_test_double::scheduler_created_here())
+            .unwrap_or_else(|error| {
+                panic!("mesos-native-testing: cannot create the driver: {error}")
+            });
+        Self::attached(driver, mesos_native_double::scheduler_created_here())
     }
 
     /// The driver handle, as the scheduler's callbacks get it: to call it

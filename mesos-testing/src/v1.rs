@@ -5,10 +5,10 @@
 //! so the record is those messages, plus the lifecycle.
 //!
 //! ```
-//! use mesos::proto::v1::scheduler::{call, event};
-//! use mesos::v1::scheduler::{Connection, Scheduler};
-//! use mesos_testing::offers::OfferBuilder;
-//! use mesos_testing::v1::{to_v1, V1SchedulerHarness};
+//! use mesos_native::proto::v1::scheduler::{call, event};
+//! use mesos_native::v1::scheduler::{Connection, Scheduler};
+//! use mesos_native_testing::offers::OfferBuilder;
+//! use mesos_native_testing::v1::{to_v1, V1SchedulerHarness};
 //!
 //! /// Declines every offer.
 //! struct Idle;
@@ -28,11 +28,13 @@
 
 use std::sync::Arc;
 
-use mesos::proto::v1::executor as v1_executor;
-use mesos::proto::v1::scheduler::{event, Call, Event};
-use mesos::proto::v1::{AgentId, FrameworkId, Offer, OfferId, TaskId, TaskState, TaskStatus};
-use mesos::v1;
-use mesos_test_double::{V1ExecutorDouble, V1SchedulerDouble};
+use mesos_native::proto::v1::executor as v1_executor;
+use mesos_native::proto::v1::scheduler::{event, Call, Event};
+use mesos_native::proto::v1::{
+    AgentId, FrameworkId, Offer, OfferId, TaskId, TaskState, TaskStatus,
+};
+use mesos_native::v1;
+use mesos_native_double::{V1ExecutorDouble, V1SchedulerDouble};
 use prost::Message;
 
 pub use crate::calls::{V1ExecutorCall, V1SchedulerCall};
@@ -42,7 +44,7 @@ use crate::harness::Recorder;
 /// the [`offers`](crate::offers) builders serve v1 tests too.
 pub fn to_v1<V0: Message, V1: Message + Default>(message: &V0) -> V1 {
     V1::decode(message.encode_to_vec().as_slice())
-        .expect("mesos-testing: the v0 and v1 schemas are wire-compatible")
+        .expect("mesos-native-testing: the v0 and v1 schemas are wire-compatible")
 }
 
 /// A v1 [`Scheduler`](v1::scheduler::Scheduler) under test (heartbeat
@@ -60,8 +62,10 @@ impl V1SchedulerHarness {
             .heartbeats(None)
             .shim(crate::shim())
             .build()
-            .unwrap_or_else(|error| panic!("mesos-testing: cannot create the scheduler: {error}"));
-        Self::attached(mesos, mesos_test_double::v1_scheduler_created_here())
+            .unwrap_or_else(|error| {
+                panic!("mesos-native-testing: cannot create the scheduler: {error}")
+            });
+        Self::attached(mesos, mesos_native_double::v1_scheduler_created_here())
     }
 
     /// The connection, as the scheduler's callbacks get it.
@@ -173,8 +177,10 @@ impl V1ExecutorHarness {
             .environment(environment)
             .shim(crate::shim())
             .build()
-            .unwrap_or_else(|error| panic!("mesos-testing: cannot create the executor: {error}"));
-        Self::attached(mesos, mesos_test_double::v1_executor_created_here())
+            .unwrap_or_else(|error| {
+                panic!("mesos-native-testing: cannot create the executor: {error}")
+            });
+        Self::attached(mesos, mesos_native_double::v1_executor_created_here())
     }
 
     /// The connection, as the executor's callbacks get it.

@@ -3,12 +3,12 @@
 
 use std::thread::{self, ThreadId};
 
-use mesos::proto::{
+use mesos_native::proto::{
     Filters, FrameworkInfo, Offer, OfferId, TaskId, TaskInfo, TaskState, TaskStatus,
 };
-use mesos::{Executor, ExecutorDriver, Scheduler, SchedulerDriver};
-use mesos_testing::offers::OfferBuilder;
-use mesos_testing::{ExecutorCall, ExecutorHarness, SchedulerCall, SchedulerHarness};
+use mesos_native::{Executor, ExecutorDriver, Scheduler, SchedulerDriver};
+use mesos_native_testing::offers::OfferBuilder;
+use mesos_native_testing::{ExecutorCall, ExecutorHarness, SchedulerCall, SchedulerHarness};
 
 /// Records the thread of each callback, and acknowledges, kills,
 /// reconciles, revives and suppresses as told by the task's state.
@@ -132,7 +132,7 @@ fn a_panic_in_a_callback_fails_the_test_where_the_callback_was_fired() {
 fn an_error_from_the_master_aborts_the_driver_without_failing_the_test() {
     let (harness, _) = busy();
     harness.error("framework removed");
-    assert_eq!(harness.status(), mesos::DriverStatus::Aborted);
+    assert_eq!(harness.status(), mesos_native::DriverStatus::Aborted);
 }
 
 struct Echo;
@@ -183,11 +183,11 @@ fn an_executor_is_driven_the_same_way() {
 }
 
 mod v1 {
-    use mesos::proto::v1::scheduler::{call, event, Call};
-    use mesos::proto::v1::TaskState;
-    use mesos::v1::scheduler::{Connection, Scheduler};
-    use mesos_testing::offers::OfferBuilder;
-    use mesos_testing::v1::{to_v1, V1SchedulerCall, V1SchedulerHarness};
+    use mesos_native::proto::v1::scheduler::{call, event, Call};
+    use mesos_native::proto::v1::TaskState;
+    use mesos_native::v1::scheduler::{Connection, Scheduler};
+    use mesos_native_testing::offers::OfferBuilder;
+    use mesos_native_testing::v1::{to_v1, V1SchedulerCall, V1SchedulerHarness};
 
     /// Subscribes when connected, declines offers, acknowledges updates,
     /// asks the master something (awaited) on a rescind.
@@ -235,7 +235,7 @@ mod v1 {
         );
         let offer = to_v1(&OfferBuilder::new("agent-0").resources("cpus:1").build());
         harness.offers([offer]);
-        harness.rescind(&mesos::proto::v1::OfferId { value: "o".into() });
+        harness.rescind(&mesos_native::proto::v1::OfferId { value: "o".into() });
         harness.task_state("t", "agent-0", TaskState::TaskFinished);
 
         let calls = harness.take_calls();

@@ -1,18 +1,18 @@
-//! `mesos::operator` against the kit's fake master and agent: every typed
+//! `mesos_native::operator` against the kit's fake master and agent: every typed
 //! call, authentication, redirects, timeouts, event streams and the errors,
 //! with no Mesos and no libmesos.
 
 use std::time::Duration;
 
-use mesos::operator::{Agent, Master, OperatorError, OperatorErrorKind};
-use mesos::proto::v1::master::{call, event, response, Call, Response};
-use mesos::proto::v1::{agent, maintenance, value};
-use mesos::proto::v1::{
+use mesos_native::operator::{Agent, Master, OperatorError, OperatorErrorKind};
+use mesos_native::proto::v1::master::{call, event, response, Call, Response};
+use mesos_native::proto::v1::{agent, maintenance, value};
+use mesos_native::proto::v1::{
     AgentId, FrameworkId, MachineId, Resource, Role, TaskId, TaskState, TaskStatus, TimeInfo,
     Unavailability, VersionInfo,
 };
-use mesos::Error;
-use mesos_testing::operator::{events, FakeAgent, FakeMaster, Reply};
+use mesos_native::Error;
+use mesos_native_testing::operator::{events, FakeAgent, FakeMaster, Reply};
 
 const WAIT: Duration = Duration::from_secs(5);
 
@@ -70,7 +70,7 @@ fn answering_master() -> FakeMaster {
         call::Type::GetFlags,
         response(Type::GetFlags, |r| {
             r.get_flags = Some(response::GetFlags {
-                flags: vec![mesos::proto::v1::Flag {
+                flags: vec![mesos_native::proto::v1::Flag {
                     name: "quorum".into(),
                     value: Some("1".into()),
                 }],
@@ -260,7 +260,7 @@ fn clients_and_streams_go_to_other_threads() {
     fn send<T: Send>() {}
     send_sync::<Master>();
     send_sync::<Agent>();
-    send::<mesos::operator::Events>();
+    send::<mesos_native::operator::Events>();
 }
 
 #[test]
@@ -558,7 +558,7 @@ fn an_address_where_nothing_listens_is_a_transport_error() {
 
 #[test]
 fn a_zookeeper_address_needs_libmesos() {
-    if mesos_sys::NATIVE_AVAILABLE {
+    if mesos_native_sys::NATIVE_AVAILABLE {
         return; // tests/operator_real.rs resolves one for real
     }
     let master = Master::new("zk://127.0.0.1:2181/mesos").unwrap();
@@ -567,7 +567,7 @@ fn a_zookeeper_address_needs_libmesos() {
     assert!(error.to_string().contains("http://HOST:PORT"), "{error}");
 }
 
-fn task_update(state: TaskState) -> mesos::proto::v1::master::Event {
+fn task_update(state: TaskState) -> mesos_native::proto::v1::master::Event {
     let mut status = TaskStatus {
         task_id: TaskId {
             value: "task-1".into(),

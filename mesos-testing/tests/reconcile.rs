@@ -1,15 +1,15 @@
-//! `mesos::reconcile` inside a scheduler, driven by the testing kit: the
+//! `mesos_native::reconcile` inside a scheduler, driven by the testing kit: the
 //! scheduler reconciles its task book on registration, and the answers
 //! sort its tasks into confirmed, lost and unknown.
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use mesos::proto::task_status::Reason;
-use mesos::proto::{FrameworkId, MasterInfo, Offer, SlaveId, TaskId, TaskState, TaskStatus};
-use mesos::reconcile::{Backoff, Observed, Reconciler, Report};
-use mesos::{Scheduler, SchedulerDriver};
-use mesos_testing::{SchedulerCall, SchedulerHarness};
+use mesos_native::proto::task_status::Reason;
+use mesos_native::proto::{FrameworkId, MasterInfo, Offer, SlaveId, TaskId, TaskState, TaskStatus};
+use mesos_native::reconcile::{Backoff, Observed, Reconciler, Report};
+use mesos_native::{Scheduler, SchedulerDriver};
+use mesos_native_testing::{SchedulerCall, SchedulerHarness};
 
 #[derive(Default)]
 struct Findings {

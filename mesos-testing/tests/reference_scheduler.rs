@@ -5,11 +5,11 @@
 
 use std::path::Path;
 
-use mesos::proto::offer::operation::Type as OperationType;
-use mesos::proto::{offer, Offer, TaskState};
-use mesos::resources::Resources;
-use mesos_testing::offers::{next_offer, reference_cluster};
-use mesos_testing::{SchedulerCall, SchedulerHarness};
+use mesos_native::proto::offer::operation::Type as OperationType;
+use mesos_native::proto::{offer, Offer, TaskState};
+use mesos_native::resources::Resources;
+use mesos_native_testing::offers::{next_offer, reference_cluster};
+use mesos_native_testing::{SchedulerCall, SchedulerHarness};
 
 use mesos_reference::executor_command::ExecutorSource;
 use mesos_reference::scenario;
@@ -156,18 +156,18 @@ fn the_reference_scheduler_declines_what_it_cannot_use_and_reports_a_failed_task
     );
 }
 
-fn reconciliation_answer(state: TaskState) -> mesos::proto::TaskStatus {
-    let mut status = mesos::proto::TaskStatus {
-        task_id: mesos::proto::TaskId {
+fn reconciliation_answer(state: TaskState) -> mesos_native::proto::TaskStatus {
+    let mut status = mesos_native::proto::TaskStatus {
+        task_id: mesos_native::proto::TaskId {
             value: scenario::TASK_ID.into(),
         },
-        slave_id: Some(mesos::proto::SlaveId {
+        slave_id: Some(mesos_native::proto::SlaveId {
             value: AGENT_0.into(),
         }),
         ..Default::default()
     };
     status.set_state(state);
-    status.set_reason(mesos::proto::task_status::Reason::Reconciliation);
+    status.set_reason(mesos_native::proto::task_status::Reason::Reconciliation);
     status
 }
 
@@ -231,7 +231,7 @@ fn a_task_a_new_master_answers_lost_ends_the_run() {
     harness.take_calls();
 
     // A new leading master: asked again, it no longer knows the task.
-    harness.reregistered(&mesos::proto::MasterInfo::default());
+    harness.reregistered(&mesos_native::proto::MasterInfo::default());
     assert!(matches!(
         harness.take_calls().as_slice(),
         [SchedulerCall::ReconcileTasks { .. }]

@@ -2,7 +2,7 @@
 //! of `mesos_shim.h`: what we pass in is borrowed for the call; what we
 //! receive in a callback is borrowed until the callback returns.
 
-use mesos_sys::mesos_shim_buf;
+use mesos_native_sys::mesos_shim_buf;
 use prost::Message;
 
 use crate::error::{Error, Result};

@@ -27,7 +27,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-use mesos_sys::{mesos_shim_buf, ShimApi};
+use mesos_native_sys::{mesos_shim_buf, ShimApi};
 use prost::Message;
 
 use super::buffers::bytes;
@@ -66,15 +66,15 @@ pub(crate) struct Described {
 ///
 /// ```
 /// # // The in-memory double of the testing kit, as a unit test would use it.
-/// # let shim = unsafe { mesos::Shim::from_api(&mesos_test_double::API) };
+/// # let shim = unsafe { mesos_native::Shim::from_api(&mesos_native_double::API) };
 /// use std::time::Duration;
-/// use mesos::state::{State, Storage};
+/// use mesos_native::state::{State, Storage};
 ///
 /// let state = State::open(shim, Storage::InMemory)?;
 /// let fetching = state.fetch_async("framework-id");
 /// let variable = fetching.wait(Duration::from_secs(5))?;
 /// assert!(variable.value().is_empty());
-/// # Ok::<(), mesos::Error>(())
+/// # Ok::<(), mesos_native::Error>(())
 /// ```
 #[must_use = "an answer says whether the operation worked"]
 pub struct Completion<T> {
@@ -118,12 +118,12 @@ impl<T: Send + 'static> Completion<T> {
         api: &ShimApi,
         described: Described,
         decode: Decode<T>,
-        call: impl FnOnce(mesos_sys::mesos_shim_future_callback, *mut c_void) -> i32,
+        call: impl FnOnce(mesos_native_sys::mesos_shim_future_callback, *mut c_void) -> i32,
     ) -> Self {
         let slot = Slot::with(described, Some(decode), None);
         let context = Arc::into_raw(Arc::clone(&slot)) as *mut c_void;
         let code = call(Some(deliver_values::<T>), context);
-        if code == mesos_sys::MESOS_SHIM_OK {
+        if code == mesos_native_sys::MESOS_SHIM_OK {
             return Self { slot };
         }
         // SAFETY: the shim refused the operation, so it never calls back
@@ -237,14 +237,14 @@ impl<T> Slot<T> {
             return; // settled already: the shim calls back once
         };
         let result = match outcome as u32 {
-            mesos_sys::MESOS_SHIM_READY => decode(values).map_err(|refusal| match refusal {
+            mesos_native_sys::MESOS_SHIM_READY => decode(values).map_err(|refusal| match refusal {
                 Refusal::Malformed(reason) => Error::OperationFailed {
                     what: what(),
                     message: format!("libmesos's answer did not decode: {reason}"),
                 },
                 Refusal::Error(error) => error,
             }),
-            mesos_sys::MESOS_SHIM_FAILED => Err(Error::OperationFailed {
+            mesos_native_sys::MESOS_SHIM_FAILED => Err(Error::OperationFailed {
                 what: what(),
                 message: values
                     .first()
@@ -337,7 +337,7 @@ impl<T: Message + Default + Send + 'static> Pending<T> {
     }
 
     /// The C callback for this kind of answer.
-    pub(crate) fn callback(&self) -> mesos_sys::mesos_shim_v1_result_callback {
+    pub(crate) fn callback(&self) -> mesos_native_sys::mesos_shim_v1_result_callback {
         Some(deliver_result::<T>)
     }
 
@@ -427,7 +427,7 @@ unsafe extern "C" fn deliver_result<T: Message + Default>(
     }
 }
 
-const RUNNING: i32 = mesos_sys::MESOS_SHIM_DRIVER_RUNNING as i32;
+const RUNNING: i32 = mesos_native_sys::MESOS_SHIM_DRIVER_RUNNING as i32;
 
 /// Locks, ignoring poisoning: the answer is a plain value, valid whatever
 /// panicked while holding the lock.

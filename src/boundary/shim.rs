@@ -5,7 +5,7 @@
 use std::ffi::CStr;
 use std::os::raw::c_char;
 
-use mesos_sys::ShimApi;
+use mesos_native_sys::ShimApi;
 
 use crate::error::{Error, Result, ShimErrorKind};
 
@@ -13,10 +13,10 @@ use crate::error::{Error, Result, ShimErrorKind};
 /// and executors, State, Log, elections) is made through: libmesos itself,
 /// from [`Shim::native`], which the constructors use unless told
 /// otherwise; or another implementation of the same C API, such as the
-/// in-memory double `mesos-testing` builds its harnesses on.
+/// in-memory double `mesos-native-testing` builds its harnesses on.
 ///
 /// ```
-/// match mesos::Shim::native() {
+/// match mesos_native::Shim::native() {
 ///     Ok(shim) => println!("libmesos {:?}", shim.library_version().loaded),
 ///     Err(error) => println!("no libmesos in this build: {error}"),
 /// }
@@ -28,12 +28,12 @@ pub struct Shim {
 
 impl Shim {
     /// The shim over the libmesos this build was linked against, or
-    /// [`Error::NativeUnavailable`] when `mesos-sys` found none.
+    /// [`Error::NativeUnavailable`] when `mesos-native-sys` found none.
     pub fn native() -> Result<Self> {
-        mesos_sys::native()
+        mesos_native_sys::native()
             .map(|api| Self { api })
             .ok_or_else(|| Error::NativeUnavailable {
-                reason: mesos_sys::NATIVE_UNAVAILABLE_REASON.to_string(),
+                reason: mesos_native_sys::NATIVE_UNAVAILABLE_REASON.to_string(),
             })
     }
 
@@ -95,7 +95,7 @@ impl Shim {
 
 impl std::fmt::Debug for Shim {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let native = mesos_sys::native().is_some_and(|api| std::ptr::eq(api, self.api));
+        let native = mesos_native_sys::native().is_some_and(|api| std::ptr::eq(api, self.api));
         f.write_str(if native {
             "Shim(libmesos)"
         } else {

@@ -92,7 +92,7 @@ impl<K: Kind> Handle<K> {
         &self.shared.settings
     }
 
-    pub(crate) fn api(&self) -> &'static mesos_sys::ShimApi {
+    pub(crate) fn api(&self) -> &'static mesos_native_sys::ShimApi {
         self.shared.api
     }
 
@@ -149,7 +149,7 @@ impl<K: Kind> Handle<K> {
     }
 }
 
-const RUNNING: i32 = mesos_sys::MESOS_SHIM_DRIVER_RUNNING as i32;
+const RUNNING: i32 = mesos_native_sys::MESOS_SHIM_DRIVER_RUNNING as i32;
 
 fn shim_error<K: Kind>(shared: &Shared<K>, code: i32) -> Error {
     crate::boundary::shim_error(shared.api, code)

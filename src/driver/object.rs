@@ -13,7 +13,7 @@ use std::os::raw::c_void;
 use std::sync::atomic::{fence, AtomicPtr, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use mesos_sys::ShimApi;
+use mesos_native_sys::ShimApi;
 
 use super::failure::FirstFailure;
 use super::lifecycle::Lifecycle;

@@ -22,10 +22,10 @@ pub enum DriverStatus {
     Stopped,
 }
 
-const NOT_STARTED: i32 = mesos_sys::MESOS_SHIM_DRIVER_NOT_STARTED as i32;
-const RUNNING: i32 = mesos_sys::MESOS_SHIM_DRIVER_RUNNING as i32;
-const ABORTED: i32 = mesos_sys::MESOS_SHIM_DRIVER_ABORTED as i32;
-const STOPPED: i32 = mesos_sys::MESOS_SHIM_DRIVER_STOPPED as i32;
+const NOT_STARTED: i32 = mesos_native_sys::MESOS_SHIM_DRIVER_NOT_STARTED as i32;
+const RUNNING: i32 = mesos_native_sys::MESOS_SHIM_DRIVER_RUNNING as i32;
+const ABORTED: i32 = mesos_native_sys::MESOS_SHIM_DRIVER_ABORTED as i32;
+const STOPPED: i32 = mesos_native_sys::MESOS_SHIM_DRIVER_STOPPED as i32;
 
 impl DriverStatus {
     /// Maps a `mesos::Status` number; `None` for anything else.

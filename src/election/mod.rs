@@ -37,16 +37,16 @@
 //!
 //! ```no_run
 //! use std::time::Duration;
-//! use mesos::election::Election;
-//! use mesos::failover::FrameworkIdStore;
-//! use mesos::ZooKeeper;
+//! use mesos_native::election::Election;
+//! use mesos_native::failover::FrameworkIdStore;
+//! use mesos_native::ZooKeeper;
 //!
 //! let election = Election::zookeeper(&ZooKeeper::parse("127.0.0.1:2181/my-framework/leader")?)?;
 //! let candidate = election.join(&format!("scheduler on host-a, pid {}", std::process::id()))?;
 //! candidate.lead(Duration::MAX)?; // stands by while another instance leads
 //!
 //! let store = FrameworkIdStore::zookeeper("127.0.0.1:2181/my-framework/id")?;
-//! let mut framework = mesos::proto::FrameworkInfo::default();
+//! let mut framework = mesos_native::proto::FrameworkInfo::default();
 //! store.prepare(&mut framework, Duration::from_secs(3600))?; // the leader before us registered it
 //! // ... build and start the driver with `framework` ...
 //!
@@ -55,7 +55,7 @@
 //!     eprintln!("no longer leading ({reason:?}): exiting so that the next leader takes over");
 //!     std::process::exit(1);
 //! });
-//! # Ok::<(), mesos::Error>(())
+//! # Ok::<(), mesos_native::Error>(())
 //! ```
 //!
 //! Why this and not "a second instance just registers with the same id":
@@ -89,10 +89,10 @@ impl Election {
     /// timeout is how long a dead leader keeps leading.
     ///
     /// ```no_run
-    /// use mesos::election::Election;
-    /// use mesos::ZooKeeper;
+    /// use mesos_native::election::Election;
+    /// use mesos_native::ZooKeeper;
     /// let election = Election::zookeeper(&ZooKeeper::new("127.0.0.1:2181", "/my-framework/leader"))?;
-    /// # Ok::<(), mesos::Error>(())
+    /// # Ok::<(), mesos_native::Error>(())
     /// ```
     pub fn zookeeper(zookeeper: &ZooKeeper) -> Result<Self> {
         Self::open(Shim::native()?, zookeeper)
@@ -100,7 +100,7 @@ impl Election {
 
     /// The group at `zookeeper`'s znode, made through `shim`: what
     /// [`zookeeper`](Self::zookeeper) does with libmesos's. Unit tests open
-    /// one on the testing kit's in-memory double (`mesos_testing::election()`).
+    /// one on the testing kit's in-memory double (`mesos_native_testing::election()`).
     pub fn open(shim: Shim, zookeeper: &ZooKeeper) -> Result<Self> {
         Ok(Self {
             group: Arc::new(NativeGroup::zookeeper(shim.api(), zookeeper)?),

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use mesos_sys::{mesos_shim_contender, mesos_shim_detector, mesos_shim_group, ShimApi};
+use mesos_native_sys::{mesos_shim_contender, mesos_shim_detector, mesos_shim_group, ShimApi};
 
 use crate::boundary::{answers as decode, buf, creation_error, Completion, Described, Refusal};
 use crate::error::Result;

@@ -8,8 +8,8 @@
 //! aborts the driver.
 
 /// The table every driver of this kind hands the shim.
-pub(super) static CALLBACKS: mesos_sys::mesos_shim_executor_callbacks =
-    mesos_sys::mesos_shim_executor_callbacks {
+pub(super) static CALLBACKS: mesos_native_sys::mesos_shim_executor_callbacks =
+    mesos_native_sys::mesos_shim_executor_callbacks {
         registered: Some(registered),
         reregistered: Some(reregistered),
         disconnected: Some(disconnected),
@@ -23,9 +23,9 @@ pub(super) static CALLBACKS: mesos_sys::mesos_shim_executor_callbacks =
 /// `Executor::registered`, from the shim.
 unsafe extern "C" fn registered(
     user_data: *mut std::os::raw::c_void,
-    executor_info: mesos_sys::mesos_shim_buf,
-    framework_info: mesos_sys::mesos_shim_buf,
-    slave_info: mesos_sys::mesos_shim_buf,
+    executor_info: mesos_native_sys::mesos_shim_buf,
+    framework_info: mesos_native_sys::mesos_shim_buf,
+    slave_info: mesos_native_sys::mesos_shim_buf,
 ) {
     // SAFETY: the shim passes the user data this driver gave it (its C++
     // object lives while it calls back) and buffers valid for this call,
@@ -51,7 +51,7 @@ unsafe extern "C" fn registered(
 /// `Executor::reregistered`, from the shim.
 unsafe extern "C" fn reregistered(
     user_data: *mut std::os::raw::c_void,
-    slave_info: mesos_sys::mesos_shim_buf,
+    slave_info: mesos_native_sys::mesos_shim_buf,
 ) {
     // SAFETY: the shim passes the user data this driver gave it (its C++
     // object lives while it calls back) and buffers valid for this call,
@@ -90,7 +90,7 @@ unsafe extern "C" fn disconnected(user_data: *mut std::os::raw::c_void) {
 /// `Executor::launch_task`, from the shim.
 unsafe extern "C" fn launch_task(
     user_data: *mut std::os::raw::c_void,
-    task: mesos_sys::mesos_shim_buf,
+    task: mesos_native_sys::mesos_shim_buf,
 ) {
     // SAFETY: the shim passes the user data this driver gave it (its C++
     // object lives while it calls back) and buffers valid for this call,
@@ -112,7 +112,7 @@ unsafe extern "C" fn launch_task(
 /// `Executor::kill_task`, from the shim.
 unsafe extern "C" fn kill_task(
     user_data: *mut std::os::raw::c_void,
-    task_id: mesos_sys::mesos_shim_buf,
+    task_id: mesos_native_sys::mesos_shim_buf,
 ) {
     // SAFETY: the shim passes the user data this driver gave it (its C++
     // object lives while it calls back) and buffers valid for this call,
@@ -134,7 +134,7 @@ unsafe extern "C" fn kill_task(
 /// `Executor::framework_message`, from the shim.
 unsafe extern "C" fn framework_message(
     user_data: *mut std::os::raw::c_void,
-    data: mesos_sys::mesos_shim_buf,
+    data: mesos_native_sys::mesos_shim_buf,
 ) {
     // SAFETY: the shim passes the user data this driver gave it (its C++
     // object lives while it calls back) and buffers valid for this call,
@@ -173,7 +173,7 @@ unsafe extern "C" fn shutdown(user_data: *mut std::os::raw::c_void) {
 /// the user.
 unsafe extern "C" fn error(
     user_data: *mut std::os::raw::c_void,
-    message: mesos_sys::mesos_shim_buf,
+    message: mesos_native_sys::mesos_shim_buf,
 ) {
     // SAFETY: the shim passes the user data this driver gave it (its C++
     // object lives while it calls back) and a buffer valid for this call.

@@ -5,7 +5,7 @@
 
 use std::ops::Deref;
 
-use mesos_sys::ShimApi;
+use mesos_native_sys::ShimApi;
 
 use super::callbacks::CALLBACKS;
 use super::environment;
@@ -24,7 +24,7 @@ pub struct ExecutorDriver {
 }
 
 impl Kind for ExecutorDriver {
-    type Raw = mesos_sys::mesos_shim_executor_driver;
+    type Raw = mesos_native_sys::mesos_shim_executor_driver;
     type User = dyn Executor;
     type Settings = ();
     const OWNER: &'static str = "MesosExecutorDriver";
@@ -59,8 +59,8 @@ impl Kind for ExecutorDriver {
 /// # Example
 ///
 /// ```no_run
-/// use mesos::proto::{TaskId, TaskInfo};
-/// use mesos::{Executor, ExecutorDriver, MesosExecutorDriver};
+/// use mesos_native::proto::{TaskId, TaskInfo};
+/// use mesos_native::{Executor, ExecutorDriver, MesosExecutorDriver};
 ///
 /// struct Noop;
 /// impl Executor for Noop {
@@ -71,7 +71,7 @@ impl Kind for ExecutorDriver {
 /// // Run by the agent, which sets the MESOS_* variables the driver reads.
 /// let driver = MesosExecutorDriver::new(Noop)?;
 /// driver.run()?;
-/// # Ok::<(), mesos::Error>(())
+/// # Ok::<(), mesos_native::Error>(())
 /// ```
 pub struct MesosExecutorDriver {
     owner: Owner<ExecutorDriver>,
@@ -107,8 +107,8 @@ impl ExecutorDriverBuilder {
     /// environment).
     ///
     /// ```no_run
-    /// # use mesos::proto::{TaskId, TaskInfo};
-    /// # use mesos::{Executor, ExecutorDriver, MesosExecutorDriver};
+    /// # use mesos_native::proto::{TaskId, TaskInfo};
+    /// # use mesos_native::{Executor, ExecutorDriver, MesosExecutorDriver};
     /// # struct Noop;
     /// # impl Executor for Noop {
     /// #     fn launch_task(&mut self, _: &ExecutorDriver, _: TaskInfo) {}
@@ -117,7 +117,7 @@ impl ExecutorDriverBuilder {
     /// let agent_environment: Vec<(String, String)> =
     ///     std::env::vars().filter(|(name, _)| name.starts_with("MESOS_")).collect();
     /// let driver = MesosExecutorDriver::builder(Noop).environment(agent_environment).build()?;
-    /// # Ok::<(), mesos::Error>(())
+    /// # Ok::<(), mesos_native::Error>(())
     /// ```
     pub fn environment<K: AsRef<str>, V: AsRef<str>>(
         mut self,

@@ -8,8 +8,8 @@
 
 /// The shim functions the generic lifecycle of `crate::driver` calls.
 pub(super) fn natives(
-    api: &mesos_sys::ShimApi,
-) -> crate::driver::Natives<mesos_sys::mesos_shim_executor_driver> {
+    api: &mesos_native_sys::ShimApi,
+) -> crate::driver::Natives<mesos_native_sys::mesos_shim_executor_driver> {
     crate::driver::Natives {
         start: api.mesos_shim_executor_driver_start,
         abort: api.mesos_shim_executor_driver_abort,
@@ -60,10 +60,10 @@ impl super::ExecutorDriver {
     /// agent retries until the scheduler acknowledges).
     ///
     /// ```
-    /// use mesos::proto::{TaskId, TaskState, TaskStatus};
-    /// use mesos::ExecutorDriver;
+    /// use mesos_native::proto::{TaskId, TaskState, TaskStatus};
+    /// use mesos_native::ExecutorDriver;
     ///
-    /// fn finished(driver: &ExecutorDriver, task_id: TaskId) -> mesos::Result<()> {
+    /// fn finished(driver: &ExecutorDriver, task_id: TaskId) -> mesos_native::Result<()> {
     ///     let mut status = TaskStatus { task_id, ..Default::default() };
     ///     status.set_state(TaskState::TaskFinished);
     ///     driver.send_status_update(&status)

@@ -23,8 +23,8 @@ use crate::proto::{ExecutorInfo, FrameworkInfo, SlaveInfo, TaskId, TaskInfo};
 /// # Example
 ///
 /// ```
-/// use mesos::proto::{TaskId, TaskInfo, TaskState, TaskStatus};
-/// use mesos::{Executor, ExecutorDriver};
+/// use mesos_native::proto::{TaskId, TaskInfo, TaskState, TaskStatus};
+/// use mesos_native::{Executor, ExecutorDriver};
 ///
 /// /// Finishes every task at once.
 /// struct Instant;

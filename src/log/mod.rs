@@ -19,14 +19,14 @@
 //!
 //! Each constructor is [`Log::open`] on libmesos's [`Shim`]. Unit tests
 //! open a log on the testing kit's in-memory double instead
-//! (`mesos_testing::log()`), with the same API and leadership rules (Aurora
+//! (`mesos_native_testing::log()`), with the same API and leadership rules (Aurora
 //! had to write its own, as libmesos's could not be mocked: MESOS-796).
 //!
 //! ```
 //! # // The testing kit's in-memory double, as a unit test would use it.
-//! # let shim = unsafe { mesos::Shim::from_api(&mesos_test_double::API) };
+//! # let shim = unsafe { mesos_native::Shim::from_api(&mesos_native_double::API) };
 //! use std::time::Duration;
-//! use mesos::log::{Log, Replicas};
+//! use mesos_native::log::{Log, Replicas};
 //!
 //! // Or Log::replicas(1, "/var/lib/app/log", &[] as &[&str], true) on libmesos.
 //! let log = Log::open(shim, 1, "/var/lib/app/log", Replicas::Pids(vec![]), true)?;
@@ -44,8 +44,8 @@
 //! // A second writer's election displaces the first.
 //! let other = log.writer()?;
 //! other.start(timeout)?;
-//! assert!(matches!(writer.append(b"three", timeout), Err(mesos::Error::LostLeadership { .. })));
-//! # Ok::<(), mesos::Error>(())
+//! assert!(matches!(writer.append(b"three", timeout), Err(mesos_native::Error::LostLeadership { .. })));
+//! # Ok::<(), mesos_native::Error>(())
 //! ```
 
 mod native;
@@ -160,7 +160,10 @@ impl Log {
     /// The shim's log, for a State over it.
     pub(crate) fn native_handle(
         &self,
-    ) -> (&'static mesos_sys::ShimApi, *mut mesos_sys::mesos_shim_log) {
+    ) -> (
+        &'static mesos_native_sys::ShimApi,
+        *mut mesos_native_sys::mesos_shim_log,
+    ) {
         self.native.raw()
     }
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use mesos_sys::{mesos_shim_log, mesos_shim_log_reader, mesos_shim_log_writer, ShimApi};
+use mesos_native_sys::{mesos_shim_log, mesos_shim_log_reader, mesos_shim_log_writer, ShimApi};
 
 use super::{lost_leadership, Entry, Log, Position};
 use crate::boundary::{buf, creation_error, Completion, Decode, Described, EncodedList, Refusal};

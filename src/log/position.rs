@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 /// reads back.
 ///
 /// ```
-/// use mesos::log::Position;
+/// use mesos_native::log::Position;
 ///
 /// let position = Position::from_value(258);
 /// assert_eq!(position.identity(), [0, 0, 0, 0, 0, 0, 1, 2]);

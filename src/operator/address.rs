@@ -90,7 +90,7 @@ pub(crate) fn parse(text: &str, default_port: u16) -> Result<Address> {
     }
     if scheme == "https" && !cfg!(feature = "operator-tls") {
         return Err(invalid(format!(
-            "'{text}' is https://, and this build has no TLS: enable the mesos crate's feature \
+            "'{text}' is https://, and this build has no TLS: enable the mesos-native crate's feature \
              `operator-tls`"
         )));
     }

@@ -14,13 +14,13 @@ use crate::proto::v1::{Flag, VersionInfo};
 /// the builder's timeout, as [`Master`](super::Master).
 ///
 /// ```no_run
-/// use mesos::operator::Agent;
+/// use mesos_native::operator::Agent;
 ///
 /// let agent = Agent::new("127.0.0.1:5051")?;
 /// let state = agent.get_state()?;
 /// let running = state.get_tasks.map_or(0, |tasks| tasks.launched_tasks.len());
 /// println!("{running} task(s) running");
-/// # Ok::<(), mesos::Error>(())
+/// # Ok::<(), mesos_native::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct Agent {

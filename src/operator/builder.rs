@@ -22,13 +22,13 @@ pub const DEFAULT_EVENT_TIMEOUT: Duration = Duration::from_secs(45);
 ///
 /// ```
 /// use std::time::Duration;
-/// use mesos::operator::Master;
+/// use mesos_native::operator::Master;
 ///
 /// let master = Master::builder("127.0.0.1:5050")
 ///     .credentials("ops", "secret")
 ///     .timeout(Duration::from_secs(10))
 ///     .build()?;
-/// # Ok::<(), mesos::Error>(())
+/// # Ok::<(), mesos_native::Error>(())
 /// ```
 pub struct Builder<T> {
     address: String,

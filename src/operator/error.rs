@@ -11,7 +11,7 @@ use crate::error::Error;
 /// instead, as every wait of the crate is.
 ///
 /// ```
-/// use mesos::operator::{OperatorError, OperatorErrorKind};
+/// use mesos_native::operator::{OperatorError, OperatorErrorKind};
 ///
 /// let error = OperatorError::new(
 ///     "http://127.0.0.1:5050/api/v1",

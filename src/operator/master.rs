@@ -27,13 +27,13 @@ use crate::proto::v1::{maintenance, AgentId, Flag, FrameworkId, MachineId, Resou
 /// found. `Send + Sync`: one client serves every thread.
 ///
 /// ```no_run
-/// use mesos::operator::Master;
+/// use mesos_native::operator::Master;
 ///
 /// let master = Master::new("127.0.0.1:5050")?;
 /// for agent in master.get_agents()?.agents {
 ///     println!("{} has {} resources", agent.agent_info.hostname, agent.total_resources.len());
 /// }
-/// # Ok::<(), mesos::Error>(())
+/// # Ok::<(), mesos_native::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct Master {

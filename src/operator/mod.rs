@@ -5,8 +5,8 @@
 //! and the master's event stream. Feature `operator`, on by default.
 //!
 //! ```no_run
-//! use mesos::operator::Master;
-//! use mesos::proto::v1::master::event::Type;
+//! use mesos_native::operator::Master;
+//! use mesos_native::proto::v1::master::event::Type;
 //!
 //! let master = Master::builder("zk://10.0.0.1:2181,10.0.0.2:2181/mesos")
 //!     .credentials("ops", std::env::var("MESOS_SECRET").unwrap_or_default())
@@ -21,7 +21,7 @@
 //!     }
 //! }
 //! // The stream ended: the master went away or lost its leadership.
-//! # Ok::<(), mesos::Error>(())
+//! # Ok::<(), mesos_native::Error>(())
 //! ```
 //!
 //! # What it does
@@ -68,8 +68,8 @@
 //!
 //! # Testing code that uses it
 //!
-//! The companion crate `mesos-testing` has a fake master and agent
-//! (`mesos_testing::operator`): in-process HTTP servers on loopback that
+//! The companion crate `mesos-native-testing` has a fake master and agent
+//! (`mesos_native_testing::operator`): in-process HTTP servers on loopback that
 //! answer from canned responses or a closure, record the typed calls they
 //! got, stream pushed events, and can require credentials or redirect like
 //! a master that does not lead.

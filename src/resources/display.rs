@@ -197,7 +197,7 @@ impl Display for Resource {
 /// or `{}` when empty.
 ///
 /// ```
-/// use mesos::resources::Resources;
+/// use mesos_native::resources::Resources;
 ///
 /// let r: Resources = "cpus:0.5;mem(tenant1):512;ports:[1-10,20-30]".parse()?;
 /// assert_eq!(
@@ -205,7 +205,7 @@ impl Display for Resource {
 ///     "cpus:0.5; mem(reservations: [(STATIC,tenant1)]):512; ports:[1-10, 20-30]"
 /// );
 /// assert_eq!(Resources::new().to_string(), "{}");
-/// # Ok::<(), mesos::resources::ResourcesError>(())
+/// # Ok::<(), mesos_native::resources::ResourcesError>(())
 /// ```
 impl Display for Resources {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {

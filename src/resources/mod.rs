@@ -30,7 +30,7 @@
 //! # Example
 //!
 //! ```
-//! use mesos::resources::Resources;
+//! use mesos_native::resources::Resources;
 //!
 //! let offered: Resources = "cpus:4;mem:4096;ports:[31000-32000]".parse()?;
 //! let task: Resources = "cpus:0.5;mem:512;ports:[31000-31000]".parse()?;
@@ -40,7 +40,7 @@
 //! assert_eq!(left.cpus(), Some(3.5));
 //! assert_eq!(left.mem(), Some(3584.0));
 //! assert_eq!(left.to_string(), "cpus:3.5; mem:3584; ports:[31001-32000]");
-//! # Ok::<(), mesos::resources::ResourcesError>(())
+//! # Ok::<(), mesos_native::resources::ResourcesError>(())
 //! ```
 
 mod display;
@@ -91,7 +91,7 @@ pub use roles::RoleError;
 /// order of their elements.
 ///
 /// ```
-/// use mesos::resources::{scalar, Resources};
+/// use mesos_native::resources::{scalar, Resources};
 ///
 /// let mut pool = Resources::from(vec![scalar("cpus", 1.0), scalar("mem", 256.0)]);
 /// pool += scalar("cpus", 0.5);
@@ -106,7 +106,7 @@ pub use roles::RoleError;
 /// assert_eq!(both.len(), 3, "reserved and unreserved cpus stay apart");
 /// assert_eq!(both.cpus(), Some(3.5));
 /// assert_eq!(both.reserved(Some("tenant1")), reserved);
-/// # Ok::<(), mesos::resources::ResourcesError>(())
+/// # Ok::<(), mesos_native::resources::ResourcesError>(())
 /// ```
 #[derive(Clone, Default)]
 pub struct Resources {
@@ -176,7 +176,7 @@ impl Resources {
     /// instead of skipping it.
     ///
     /// ```
-    /// use mesos::resources::{scalar, Resources};
+    /// use mesos_native::resources::{scalar, Resources};
     ///
     /// assert!(Resources::try_from_iter([scalar("cpus", 1.0)]).is_ok());
     /// assert!(Resources::try_from_iter([scalar("cpus", -1.0)]).is_err());
@@ -272,13 +272,13 @@ impl Resources {
     /// unreserved ones, nor the other way round.
     ///
     /// ```
-    /// use mesos::resources::Resources;
+    /// use mesos_native::resources::Resources;
     ///
     /// let offer: Resources = "cpus:2;ports:[1-20]".parse()?;
     /// assert!(offer.contains(&"cpus:1.5;ports:[5-6]".parse()?));
     /// assert!(!offer.contains(&"cpus:3".parse()?));
     /// assert!(!offer.contains(&"cpus(role):1".parse()?));
-    /// # Ok::<(), mesos::resources::ResourcesError>(())
+    /// # Ok::<(), mesos_native::resources::ResourcesError>(())
     /// ```
     pub fn contains(&self, that: &Resources) -> bool {
         let mut remaining = self.clone();
@@ -306,12 +306,12 @@ impl Resources {
     /// entirely available.
     ///
     /// ```
-    /// use mesos::resources::Resources;
+    /// use mesos_native::resources::Resources;
     ///
     /// let offer: Resources = "cpus:1;mem:128".parse()?;
     /// assert!(offer.checked_sub(&"cpus:0.5".parse()?).is_ok());
     /// assert!(offer.checked_sub(&"cpus:2".parse()?).is_err());
-    /// # Ok::<(), mesos::resources::ResourcesError>(())
+    /// # Ok::<(), mesos_native::resources::ResourcesError>(())
     /// ```
     pub fn checked_sub(&self, that: &Resources) -> Result<Resources, ResourcesError> {
         if self.contains(that) {

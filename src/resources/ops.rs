@@ -113,7 +113,7 @@ binary_ops!(Resources, &Resources, Resource, &Resource);
 /// the two have the same identity, both side by side otherwise.
 ///
 /// ```
-/// use mesos::resources::scalar;
+/// use mesos_native::resources::scalar;
 ///
 /// let sum = scalar("cpus", 1.0) + scalar("cpus", 0.5);
 /// assert_eq!(sum.cpus(), Some(1.5));

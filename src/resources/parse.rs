@@ -23,7 +23,7 @@ impl Resources {
     /// gives [`ResourcesError::Parse`], never a panic.
     ///
     /// ```
-    /// use mesos::resources::Resources;
+    /// use mesos_native::resources::Resources;
     ///
     /// let r = Resources::parse("cpus:1;mem:1024;ports:[31000-32000];disk(role):10")?;
     /// assert_eq!(r.cpus(), Some(1.0));
@@ -31,7 +31,7 @@ impl Resources {
     ///
     /// assert!(Resources::parse("cpus").is_err());
     /// assert!(Resources::parse("ports:[10-1]").is_err());
-    /// # Ok::<(), mesos::resources::ResourcesError>(())
+    /// # Ok::<(), mesos_native::resources::ResourcesError>(())
     /// ```
     pub fn parse(text: &str) -> Result<Resources, ResourcesError> {
         Resources::parse_with_default_role(text, UNRESERVED_ROLE)

@@ -13,12 +13,12 @@ impl Resources {
     /// reservation) when given, reserved to anyone when `None`.
     ///
     /// ```
-    /// use mesos::resources::Resources;
+    /// use mesos_native::resources::Resources;
     ///
     /// let r: Resources = "cpus:1;cpus(a):2;cpus(a/b):4".parse()?;
     /// assert_eq!(r.reserved(None).cpus(), Some(6.0));
     /// assert_eq!(r.reserved(Some("a")).cpus(), Some(2.0));
-    /// # Ok::<(), mesos::resources::ResourcesError>(())
+    /// # Ok::<(), mesos_native::resources::ResourcesError>(())
     /// ```
     pub fn reserved(&self, role: Option<&str>) -> Resources {
         self.filter(|resource| single::is_reserved(resource, role))
@@ -43,13 +43,13 @@ impl Resources {
     /// or `tenant2` do not.
     ///
     /// ```
-    /// use mesos::resources::Resources;
+    /// use mesos_native::resources::Resources;
     ///
     /// let r: Resources =
     ///     "cpus(tenant1/private):1;cpus(tenant1/public):2;cpus(tenant2):4;cpus:8".parse()?;
     /// let offerable = r.reserved_to_role_or_ancestor("tenant1/private/test-framework");
     /// assert_eq!(offerable, "cpus(tenant1/private):1".parse()?);
-    /// # Ok::<(), mesos::resources::ResourcesError>(())
+    /// # Ok::<(), mesos_native::resources::ResourcesError>(())
     /// ```
     pub fn reserved_to_role_or_ancestor(&self, role: &str) -> Resources {
         self.filter(|resource| single::is_reserved_to_role_or_ancestor(resource, role))
@@ -142,13 +142,13 @@ impl Resources {
     /// All `ports`, coalesced.
     ///
     /// ```
-    /// use mesos::resources::Resources;
+    /// use mesos_native::resources::Resources;
     ///
     /// let r: Resources = "ports:[31000-31009,31020-31029]".parse()?;
     /// let ports = r.ports().unwrap();
     /// assert_eq!(ports.range.len(), 2);
     /// assert_eq!((ports.range[0].begin, ports.range[0].end), (31000, 31009));
-    /// # Ok::<(), mesos::resources::ResourcesError>(())
+    /// # Ok::<(), mesos_native::resources::ResourcesError>(())
     /// ```
     pub fn ports(&self) -> Option<Ranges> {
         self.get_ranges("ports")

@@ -18,7 +18,7 @@ use super::{Entry, Resources};
 /// A `DYNAMIC` reservation for `role`, made by `principal`.
 ///
 /// ```
-/// use mesos::resources::dynamic_reservation;
+/// use mesos_native::resources::dynamic_reservation;
 ///
 /// let info = dynamic_reservation("tenant1", Some("ops"));
 /// assert_eq!(info.role(), "tenant1");
@@ -174,7 +174,7 @@ impl Resources {
     /// framework's principal; those checks are left to the master.
     ///
     /// ```
-    /// use mesos::resources::{reservation_role, Resources};
+    /// use mesos_native::resources::{reservation_role, Resources};
     ///
     /// let offered: Resources = "cpus(tenant1):2;mem(tenant1):1024".parse()?;
     /// let refined = offered.refine("tenant1/private", "ops")?;
@@ -184,7 +184,7 @@ impl Resources {
     /// }
     /// assert!(offered.refine("tenant2", "ops").is_err());
     /// assert!(offered.refine("tenant1", None).is_err());
-    /// # Ok::<(), mesos::resources::ResourcesError>(())
+    /// # Ok::<(), mesos_native::resources::ResourcesError>(())
     /// ```
     pub fn refine<'p>(
         &self,
@@ -200,14 +200,14 @@ impl Resources {
     /// if any resource is unreserved.
     ///
     /// ```
-    /// use mesos::resources::Resources;
+    /// use mesos_native::resources::Resources;
     ///
     /// let reserved: Resources = "cpus(tenant1):2".parse()?;
     /// let refined = reserved.refine("tenant1/private", None)?;
     /// assert_eq!(refined.pop_reservation()?, reserved);
     /// assert_eq!(reserved.pop_reservation()?, "cpus:2".parse()?);
     /// assert!(reserved.to_unreserved().pop_reservation().is_err());
-    /// # Ok::<(), mesos::resources::ResourcesError>(())
+    /// # Ok::<(), mesos_native::resources::ResourcesError>(())
     /// ```
     pub fn pop_reservation(&self) -> Result<Resources, ResourcesError> {
         self.pop_checked(false)

@@ -15,7 +15,7 @@ use super::values;
 /// A scalar resource such as `cpus:0.5`, unreserved.
 ///
 /// ```
-/// let cpus = mesos::resources::scalar("cpus", 0.5);
+/// let cpus = mesos_native::resources::scalar("cpus", 0.5);
 /// assert_eq!(cpus.scalar.unwrap().value, 0.5);
 /// ```
 pub fn scalar(name: &str, value: f64) -> Resource {
@@ -32,7 +32,7 @@ pub fn scalar(name: &str, value: f64) -> Resource {
 /// is an inclusive `(begin, end)` interval.
 ///
 /// ```
-/// let ports = mesos::resources::ranges("ports", [(31000, 31009), (31010, 32000)]);
+/// let ports = mesos_native::resources::ranges("ports", [(31000, 31009), (31010, 32000)]);
 /// assert_eq!(ports.ranges.unwrap().range.len(), 2);
 /// ```
 pub fn ranges(name: &str, intervals: impl IntoIterator<Item = (u64, u64)>) -> Resource {
@@ -53,7 +53,7 @@ pub fn ranges(name: &str, intervals: impl IntoIterator<Item = (u64, u64)>) -> Re
 /// A set resource such as `gpu_ids:{a,b}`, unreserved.
 ///
 /// ```
-/// let ids = mesos::resources::set("gpu_ids", ["a", "b"]);
+/// let ids = mesos_native::resources::set("gpu_ids", ["a", "b"]);
 /// assert_eq!(ids.set.unwrap().item, ["a", "b"]);
 /// ```
 pub fn set<S: Into<String>>(name: &str, items: impl IntoIterator<Item = S>) -> Resource {
@@ -77,7 +77,7 @@ pub fn set<S: Into<String>>(name: &str, items: impl IntoIterator<Item = S>) -> R
 /// set to something other than `*`) yields `Resource.role`.
 ///
 /// ```
-/// use mesos::resources::{reservation_role, Resources};
+/// use mesos_native::resources::{reservation_role, Resources};
 ///
 /// let reserved: Resources = "cpus(tenant1):1".parse().unwrap();
 /// let cpus = reserved.iter().next().unwrap();
@@ -187,7 +187,7 @@ pub fn is_shared(resource: &Resource) -> bool {
 ///
 /// ```
 /// # #![allow(deprecated)]
-/// use mesos::resources::{reservation_role, scalar, upgrade_format};
+/// use mesos_native::resources::{reservation_role, scalar, upgrade_format};
 ///
 /// let mut cpus = scalar("cpus", 1.0);
 /// cpus.role = Some("tenant1".to_owned());
@@ -230,7 +230,7 @@ pub fn upgrade_format(resource: &mut Resource) {
 /// receives.
 ///
 /// ```
-/// use mesos::resources::{scalar, validate};
+/// use mesos_native::resources::{scalar, validate};
 ///
 /// assert!(validate(&scalar("cpus", 1.0)).is_ok());
 /// assert!(validate(&scalar("cpus", -1.0)).is_err());

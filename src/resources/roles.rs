@@ -7,7 +7,7 @@
 //! "unreserved" and is not part of the tree.
 //!
 //! ```
-//! use mesos::resources::roles;
+//! use mesos_native::resources::roles;
 //!
 //! assert!(roles::is_valid_role("tenant1/private").is_ok());
 //! assert!(roles::is_valid_role("tenant1//private").is_err());
@@ -117,7 +117,7 @@ impl Error for RoleError {}
 /// whitespace or DEL; the role neither starts nor ends with `/`.
 ///
 /// ```
-/// use mesos::resources::roles::is_valid_role;
+/// use mesos_native::resources::roles::is_valid_role;
 ///
 /// assert!(is_valid_role("*").is_ok());
 /// assert!(is_valid_role("a/b-c/d").is_ok());
@@ -171,7 +171,7 @@ pub fn is_valid_role(role: &str) -> Result<(), RoleError> {
 /// has no parent.
 ///
 /// ```
-/// use mesos::resources::roles::parent;
+/// use mesos_native::resources::roles::parent;
 ///
 /// assert_eq!(parent("a/b/c"), Some("a/b"));
 /// assert_eq!(parent("a"), None);
@@ -183,7 +183,7 @@ pub fn parent(role: &str) -> Option<&str> {
 /// All ancestors of a role, nearest first: `a/b/c` gives `a/b`, then `a`.
 ///
 /// ```
-/// use mesos::resources::roles::ancestors;
+/// use mesos_native::resources::roles::ancestors;
 ///
 /// assert_eq!(ancestors("a/b/c").collect::<Vec<_>>(), ["a/b", "a"]);
 /// assert_eq!(ancestors("a").count(), 0);
@@ -196,7 +196,7 @@ pub fn ancestors(role: &str) -> impl Iterator<Item = &str> {
 /// e.g. `a` of `a/b` and of `a/b/c`, but not of `a` itself nor of `ab`.
 ///
 /// ```
-/// use mesos::resources::roles::is_strict_ancestor;
+/// use mesos_native::resources::roles::is_strict_ancestor;
 ///
 /// assert!(is_strict_ancestor("a", "a/b"));
 /// assert!(is_strict_ancestor("a", "a/b/c"));
@@ -213,7 +213,7 @@ pub fn is_strict_ancestor(ancestor: &str, descendant: &str) -> bool {
 /// Whether `role` is `ancestor` itself or one of its descendants.
 ///
 /// ```
-/// use mesos::resources::roles::is_self_or_descendant;
+/// use mesos_native::resources::roles::is_self_or_descendant;
 ///
 /// assert!(is_self_or_descendant("a/b", "a"));
 /// assert!(is_self_or_descendant("a", "a"));

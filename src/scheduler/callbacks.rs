@@ -8,8 +8,8 @@
 //! aborts the driver.
 
 /// The table every driver of this kind hands the shim.
-pub(super) static CALLBACKS: mesos_sys::mesos_shim_scheduler_callbacks =
-    mesos_sys::mesos_shim_scheduler_callbacks {
+pub(super) static CALLBACKS: mesos_native_sys::mesos_shim_scheduler_callbacks =
+    mesos_native_sys::mesos_shim_scheduler_callbacks {
         registered: Some(registered),
         reregistered: Some(reregistered),
         disconnected: Some(disconnected),
@@ -25,8 +25,8 @@ pub(super) static CALLBACKS: mesos_sys::mesos_shim_scheduler_callbacks =
 /// `Scheduler::registered`, from the shim.
 unsafe extern "C" fn registered(
     user_data: *mut std::os::raw::c_void,
-    framework_id: mesos_sys::mesos_shim_buf,
-    master_info: mesos_sys::mesos_shim_buf,
+    framework_id: mesos_native_sys::mesos_shim_buf,
+    master_info: mesos_native_sys::mesos_shim_buf,
 ) {
     // SAFETY: the shim passes the user data this driver gave it (its C++
     // object lives while it calls back) and buffers valid for this call,
@@ -50,7 +50,7 @@ unsafe extern "C" fn registered(
 /// `Scheduler::reregistered`, from the shim.
 unsafe extern "C" fn reregistered(
     user_data: *mut std::os::raw::c_void,
-    master_info: mesos_sys::mesos_shim_buf,
+    master_info: mesos_native_sys::mesos_shim_buf,
 ) {
     // SAFETY: the shim passes the user data this driver gave it (its C++
     // object lives while it calls back) and buffers valid for this call,
@@ -89,7 +89,7 @@ unsafe extern "C" fn disconnected(user_data: *mut std::os::raw::c_void) {
 /// `Scheduler::resource_offers`, from the shim.
 unsafe extern "C" fn resource_offers(
     user_data: *mut std::os::raw::c_void,
-    offers: *const mesos_sys::mesos_shim_buf,
+    offers: *const mesos_native_sys::mesos_shim_buf,
     offers_len: usize,
 ) {
     // SAFETY: the shim passes the user data this driver gave it (its C++
@@ -112,7 +112,7 @@ unsafe extern "C" fn resource_offers(
 /// `Scheduler::offer_rescinded`, from the shim.
 unsafe extern "C" fn offer_rescinded(
     user_data: *mut std::os::raw::c_void,
-    offer_id: mesos_sys::mesos_shim_buf,
+    offer_id: mesos_native_sys::mesos_shim_buf,
 ) {
     // SAFETY: the shim passes the user data this driver gave it (its C++
     // object lives while it calls back) and buffers valid for this call,
@@ -134,7 +134,7 @@ unsafe extern "C" fn offer_rescinded(
 /// `Scheduler::status_update`, from the shim.
 unsafe extern "C" fn status_update(
     user_data: *mut std::os::raw::c_void,
-    status: mesos_sys::mesos_shim_buf,
+    status: mesos_native_sys::mesos_shim_buf,
 ) {
     // SAFETY: the shim passes the user data this driver gave it (its C++
     // object lives while it calls back) and buffers valid for this call,
@@ -156,9 +156,9 @@ unsafe extern "C" fn status_update(
 /// `Scheduler::framework_message`, from the shim.
 unsafe extern "C" fn framework_message(
     user_data: *mut std::os::raw::c_void,
-    executor_id: mesos_sys::mesos_shim_buf,
-    slave_id: mesos_sys::mesos_shim_buf,
-    data: mesos_sys::mesos_shim_buf,
+    executor_id: mesos_native_sys::mesos_shim_buf,
+    slave_id: mesos_native_sys::mesos_shim_buf,
+    data: mesos_native_sys::mesos_shim_buf,
 ) {
     // SAFETY: the shim passes the user data this driver gave it (its C++
     // object lives while it calls back) and buffers valid for this call,
@@ -183,7 +183,7 @@ unsafe extern "C" fn framework_message(
 /// `Scheduler::slave_lost`, from the shim.
 unsafe extern "C" fn slave_lost(
     user_data: *mut std::os::raw::c_void,
-    slave_id: mesos_sys::mesos_shim_buf,
+    slave_id: mesos_native_sys::mesos_shim_buf,
 ) {
     // SAFETY: the shim passes the user data this driver gave it (its C++
     // object lives while it calls back) and buffers valid for this call,
@@ -205,8 +205,8 @@ unsafe extern "C" fn slave_lost(
 /// `Scheduler::executor_lost`, from the shim.
 unsafe extern "C" fn executor_lost(
     user_data: *mut std::os::raw::c_void,
-    executor_id: mesos_sys::mesos_shim_buf,
-    slave_id: mesos_sys::mesos_shim_buf,
+    executor_id: mesos_native_sys::mesos_shim_buf,
+    slave_id: mesos_native_sys::mesos_shim_buf,
     status: i32,
 ) {
     // SAFETY: the shim passes the user data this driver gave it (its C++
@@ -232,7 +232,7 @@ unsafe extern "C" fn executor_lost(
 /// the user.
 unsafe extern "C" fn error(
     user_data: *mut std::os::raw::c_void,
-    message: mesos_sys::mesos_shim_buf,
+    message: mesos_native_sys::mesos_shim_buf,
 ) {
     // SAFETY: the shim passes the user data this driver gave it (its C++
     // object lives while it calls back) and a buffer valid for this call.

@@ -5,7 +5,7 @@
 
 use std::ops::Deref;
 
-use mesos_sys::ShimApi;
+use mesos_native_sys::ShimApi;
 use prost::Message;
 
 use super::callbacks::CALLBACKS;
@@ -37,7 +37,7 @@ pub struct SchedulerDriver {
 }
 
 impl Kind for SchedulerDriver {
-    type Raw = mesos_sys::mesos_shim_scheduler_driver;
+    type Raw = mesos_native_sys::mesos_shim_scheduler_driver;
     type User = dyn Scheduler;
     type Settings = SchedulerSettings;
     const OWNER: &'static str = "MesosSchedulerDriver";
@@ -72,8 +72,8 @@ impl Kind for SchedulerDriver {
 /// # Example
 ///
 /// ```no_run
-/// use mesos::proto::{FrameworkInfo, Offer, TaskStatus};
-/// use mesos::{MesosSchedulerDriver, Scheduler, SchedulerDriver};
+/// use mesos_native::proto::{FrameworkInfo, Offer, TaskStatus};
+/// use mesos_native::{MesosSchedulerDriver, Scheduler, SchedulerDriver};
 ///
 /// struct Hello;
 /// impl Scheduler for Hello {
@@ -93,7 +93,7 @@ impl Kind for SchedulerDriver {
 /// };
 /// let driver = MesosSchedulerDriver::builder(Hello, framework, "127.0.0.1:5050").build()?;
 /// driver.run()?;
-/// # Ok::<(), mesos::Error>(())
+/// # Ok::<(), mesos_native::Error>(())
 /// ```
 pub struct MesosSchedulerDriver {
     owner: Owner<SchedulerDriver>,

@@ -8,8 +8,8 @@
 
 /// The shim functions the generic lifecycle of `crate::driver` calls.
 pub(super) fn natives(
-    api: &mesos_sys::ShimApi,
-) -> crate::driver::Natives<mesos_sys::mesos_shim_scheduler_driver> {
+    api: &mesos_native_sys::ShimApi,
+) -> crate::driver::Natives<mesos_native_sys::mesos_shim_scheduler_driver> {
     crate::driver::Natives {
         start: api.mesos_shim_scheduler_driver_start,
         abort: api.mesos_shim_scheduler_driver_abort,
@@ -166,13 +166,13 @@ impl super::SchedulerDriver {
     /// is [`Error::InvalidArgument`](crate::Error::InvalidArgument).
     ///
     /// ```
-    /// use mesos::proto::{Filters, Offer};
-    /// use mesos::resources::Resources;
-    /// use mesos::{operations, SchedulerDriver};
+    /// use mesos_native::proto::{Filters, Offer};
+    /// use mesos_native::resources::Resources;
+    /// use mesos_native::{operations, SchedulerDriver};
     ///
     /// /// Reserves one cpu of `offer` for `role`, as `principal`.
     /// fn reserve(driver: &SchedulerDriver, offer: &Offer, role: &str, principal: &str)
-    ///     -> mesos::Result<()>
+    ///     -> mesos_native::Result<()>
     /// {
     ///     let cpu: Resources = "cpus:1".parse()?;
     ///     let reserve = operations::reserve(cpu.refine(role, principal)?);
@@ -216,10 +216,10 @@ impl super::SchedulerDriver {
     /// same resources from being offered again for that long.
     ///
     /// ```
-    /// use mesos::proto::{Filters, Offer};
-    /// use mesos::SchedulerDriver;
+    /// use mesos_native::proto::{Filters, Offer};
+    /// use mesos_native::SchedulerDriver;
     ///
-    /// fn not_now(driver: &SchedulerDriver, offer: &Offer) -> mesos::Result<()> {
+    /// fn not_now(driver: &SchedulerDriver, offer: &Offer) -> mesos_native::Result<()> {
     ///     driver.decline_offer(&offer.id, &Filters { refuse_seconds: Some(30.0) })
     /// }
     /// ```
@@ -362,11 +362,11 @@ impl super::SchedulerDriver {
     /// Answers arrive as status updates.
     ///
     /// ```
-    /// use mesos::proto::TaskStatus;
-    /// use mesos::SchedulerDriver;
+    /// use mesos_native::proto::TaskStatus;
+    /// use mesos_native::SchedulerDriver;
     ///
     /// /// After a failover: the state of every task, known or not.
-    /// fn reconcile_everything(driver: &SchedulerDriver) -> mesos::Result<()> {
+    /// fn reconcile_everything(driver: &SchedulerDriver) -> mesos_native::Result<()> {
     ///     driver.reconcile_tasks(&[] as &[TaskStatus])
     /// }
     /// ```

@@ -29,8 +29,8 @@ use crate::proto::{ExecutorId, FrameworkId, MasterInfo, Offer, OfferId, SlaveId,
 /// # Example
 ///
 /// ```
-/// use mesos::proto::{Filters, Offer, TaskStatus};
-/// use mesos::{Scheduler, SchedulerDriver};
+/// use mesos_native::proto::{Filters, Offer, TaskStatus};
+/// use mesos_native::{Scheduler, SchedulerDriver};
 ///
 /// /// Declines everything for a minute and logs task updates.
 /// struct Idle;

@@ -12,7 +12,7 @@
 //! | memory, in libmesos | [`State::in_memory`] | `InMemoryStorage` |
 //!
 //! Each is [`State::open`] on libmesos's [`Shim`]; unit tests open one on
-//! the testing kit's double instead (`mesos_testing::state()`).
+//! the testing kit's double instead (`mesos_native_testing::state()`).
 //!
 //! The data is libmesos's own: every variable is the `Entry` message
 //! (name, version uuid, value) that libmesos's `State` stores, so a Rust
@@ -29,9 +29,9 @@
 //!
 //! ```
 //! # // The testing kit's in-memory double, as a unit test would use it.
-//! # let shim = unsafe { mesos::Shim::from_api(&mesos_test_double::API) };
+//! # let shim = unsafe { mesos_native::Shim::from_api(&mesos_native_double::API) };
 //! use std::time::Duration;
-//! use mesos::state::{State, Storage};
+//! use mesos_native::state::{State, Storage};
 //!
 //! let state = State::open(shim, Storage::InMemory)?; // State::zookeeper(...) for real
 //! let timeout = Duration::from_secs(5);
@@ -41,7 +41,7 @@
 //! // A store from a stale version is refused: compare-and-swap.
 //! assert!(state.store(&empty.mutate(b"f-2".to_vec()), timeout).unwrap().is_none());
 //! assert_eq!(state.names(timeout).unwrap(), ["framework-id"]);
-//! # Ok::<(), mesos::Error>(())
+//! # Ok::<(), mesos_native::Error>(())
 //! ```
 
 mod entry;
@@ -101,10 +101,10 @@ impl State {
     /// `ZooKeeperState` wraps): the entries are the children of `znode`.
     ///
     /// ```no_run
-    /// use mesos::state::State;
-    /// use mesos::ZooKeeper;
+    /// use mesos_native::state::State;
+    /// use mesos_native::ZooKeeper;
     /// let state = State::zookeeper(&ZooKeeper::new("127.0.0.1:2181", "/marathon/state"))?;
-    /// # Ok::<(), mesos::Error>(())
+    /// # Ok::<(), mesos_native::Error>(())
     /// ```
     pub fn zookeeper(zookeeper: &ZooKeeper) -> Result<Self> {
         Self::open(Shim::native()?, Storage::ZooKeeper(zookeeper.clone()))

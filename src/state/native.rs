@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use mesos_sys::{mesos_shim_storage, ShimApi};
+use mesos_native_sys::{mesos_shim_storage, ShimApi};
 use prost::Message;
 
 use super::entry::Entry;

@@ -48,7 +48,9 @@ impl<E> Forward<E> {
     /// Queues `event`, waiting for room while `running()` holds.
     pub(super) fn forward(&self, event: E, running: impl Fn() -> bool) {
         if !self.sender.send(event, running) {
-            log::debug!("mesos::stream: an event was discarded (stream dropped or driver ending)");
+            log::debug!(
+                "mesos_native::stream: an event was discarded (stream dropped or driver ending)"
+            );
         }
     }
 }

@@ -8,10 +8,10 @@
 //! events in a task of your runtime:
 //!
 //! ```no_run
-//! # async fn example() -> mesos::Result<()> {
-//! use mesos::proto::FrameworkInfo;
-//! use mesos::stream::{self, SchedulerEvent};
-//! use mesos::MesosSchedulerDriver;
+//! # async fn example() -> mesos_native::Result<()> {
+//! use mesos_native::proto::FrameworkInfo;
+//! use mesos_native::stream::{self, SchedulerEvent};
+//! use mesos_native::MesosSchedulerDriver;
 //!
 //! let (scheduler, mut events) = stream::scheduler(stream::DEFAULT_CAPACITY);
 //! let framework = FrameworkInfo { name: "async".into(), ..Default::default() };

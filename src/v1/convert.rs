@@ -8,15 +8,15 @@
 //! builders.
 //!
 //! ```
-//! use mesos::proto::{self, v1};
-//! use mesos::v1::{devolve, evolve};
+//! use mesos_native::proto::{self, v1};
+//! use mesos_native::v1::{devolve, evolve};
 //!
 //! let offer_id = v1::OfferId { value: "o-1".into() };
 //! let v0: proto::OfferId = devolve(&offer_id)?;
 //! assert_eq!(v0.value, "o-1");
 //! let back: v1::OfferId = evolve(&v0)?;
 //! assert_eq!(back, offer_id);
-//! # Ok::<(), mesos::Error>(())
+//! # Ok::<(), mesos_native::Error>(())
 //! ```
 //!
 //! One v0 field has no v1 twin: `SlaveInfo.checkpoint` is dropped going to

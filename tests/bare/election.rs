@@ -6,9 +6,9 @@
 
 use std::time::Duration;
 
-use mesos::election::{Election, Standing};
-use mesos::Error;
-use mesos::ZooKeeper;
+use mesos_native::election::{Election, Standing};
+use mesos_native::Error;
+use mesos_native::ZooKeeper;
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 const SERVERS: &str = "127.0.0.1:2181";
@@ -63,7 +63,7 @@ fn a_leader_whose_session_expires_is_out_and_the_next_one_leads() {
         Err(Error::TimedOut { .. })
     ));
 
-    assert!(mesos_test_double::expire_membership(
+    assert!(mesos_native_double::expire_membership(
         SERVERS,
         "/double/expire",
         "first"

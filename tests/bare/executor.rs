@@ -3,11 +3,11 @@
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
-use mesos::proto::{
+use mesos_native::proto::{
     ExecutorId, ExecutorInfo, FrameworkInfo, SlaveInfo, TaskId, TaskInfo, TaskState, TaskStatus,
 };
-use mesos::{DriverStatus, Error, Executor, ExecutorDriver, MesosExecutorDriver};
-use mesos_test_double::{executor, ExecutorDouble};
+use mesos_native::{DriverStatus, Error, Executor, ExecutorDriver, MesosExecutorDriver};
+use mesos_native_double::{executor, ExecutorDouble};
 use prost::Message;
 use std::sync::Arc;
 
@@ -109,7 +109,7 @@ fn task(id: &str, name: &str) -> TaskInfo {
     TaskInfo {
         name: name.into(),
         task_id: TaskId { value: id.into() },
-        slave_id: mesos::proto::SlaveId { value: "a".into() },
+        slave_id: mesos_native::proto::SlaveId { value: "a".into() },
         ..Default::default()
     }
 }

@@ -7,15 +7,15 @@
 
 use std::time::Duration;
 
-use mesos::proto::{
+use mesos_native::proto::{
     Filters, FrameworkInfo, Offer, OfferId, OperationId, TaskId, TaskInfo, TaskState, TaskStatus,
 };
-use mesos::{
+use mesos_native::{
     operations, DriverStatus, Error, Executor, ExecutorDriver, MesosExecutorDriver,
     MesosSchedulerDriver, Scheduler, SchedulerDriver, ShimErrorKind,
 };
-use mesos_sys::mesos_shim_buf;
-use mesos_test_double::{executor, scheduler, API};
+use mesos_native_double::{executor, scheduler, API};
+use mesos_native_sys::mesos_shim_buf;
 use prost::Message;
 
 use crate::support::within;
@@ -55,7 +55,7 @@ fn running(name: &str) -> MesosSchedulerDriver {
     driver
 }
 
-fn invalid(result: mesos::Result<()>, what: &str) -> String {
+fn invalid(result: mesos_native::Result<()>, what: &str) -> String {
     match result {
         Err(error @ Error::InvalidArgument { .. }) => {
             assert!(error.to_string().contains(what), "{error}");
@@ -267,7 +267,7 @@ fn a_failed_creation_reports_the_shims_own_error() {
     {
         Err(Error::Shim { kind, message }) => {
             assert_eq!(kind, ShimErrorKind::Exception);
-            assert_eq!(kind.code(), mesos_sys::MESOS_SHIM_EXCEPTION);
+            assert_eq!(kind.code(), mesos_native_sys::MESOS_SHIM_EXCEPTION);
             assert!(message.contains("boom"), "{message}");
         }
         other => panic!("expected a shim exception, got {:?}", other.map(|_| ())),
@@ -296,7 +296,7 @@ fn the_double_answers_bad_arguments_with_the_shims_error_codes() {
         .shim(crate::support::double())
         .build()
         .unwrap();
-    let hook_double = mesos_test_double::scheduler_created_here().unwrap();
+    let hook_double = mesos_native_double::scheduler_created_here().unwrap();
     let (callbacks, user_data) = hook_double.binding_callbacks();
     let framework = framework("bad-arguments").encode_to_vec();
     let master = c"127.0.0.1:5050";
@@ -314,8 +314,8 @@ fn the_double_answers_bad_arguments_with_the_shims_error_codes() {
             0,
         );
         assert!(!raw.is_null());
-        let null = mesos_sys::MESOS_SHIM_NULL_ARGUMENT;
-        let bad = mesos_sys::MESOS_SHIM_BAD_MESSAGE;
+        let null = mesos_native_sys::MESOS_SHIM_NULL_ARGUMENT;
+        let bad = mesos_native_sys::MESOS_SHIM_BAD_MESSAGE;
         let filters = Filters::default().encode_to_vec();
         assert_eq!(
             (API.mesos_shim_scheduler_driver_kill_task)(std::ptr::null_mut(), buf(b"")),

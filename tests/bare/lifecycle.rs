@@ -10,9 +10,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::Duration;
 
-use mesos::proto::{Filters, FrameworkId, FrameworkInfo, Offer, OfferId, SlaveId, TaskStatus};
-use mesos::{DriverStatus, Error, MesosSchedulerDriver, Scheduler, SchedulerDriver};
-use mesos_test_double::{scheduler, SchedulerDouble};
+use mesos_native::proto::{
+    Filters, FrameworkId, FrameworkInfo, Offer, OfferId, SlaveId, TaskStatus,
+};
+use mesos_native::{DriverStatus, Error, MesosSchedulerDriver, Scheduler, SchedulerDriver};
+use mesos_native_double::{scheduler, SchedulerDouble};
 use prost::Message;
 
 use crate::support::within;
@@ -48,7 +50,7 @@ fn build(scheduler: impl Scheduler + 'static, name: &str) -> MesosSchedulerDrive
 }
 
 /// What a call through a handle may say while the owner is being dropped.
-fn acceptable(result: &mesos::Result<()>) -> bool {
+fn acceptable(result: &mesos_native::Result<()>) -> bool {
     matches!(
         result,
         Ok(()) | Err(Error::NotRunning { .. }) | Err(Error::Aborted { message: None })

@@ -1,6 +1,6 @@
 //! The bare suite: everything that runs on any machine, with no libmesos
 //! and no cluster. The binding runs over the in-process test double of the
-//! C shim (`mesos-test-double`), whose threads behave as libmesos's do;
+//! C shim (`mesos-native-double`), whose threads behave as libmesos's do;
 //! `resources` needs nothing at all.
 //!
 //! One binary, one module per subject (see CONTRIBUTING.md's table of

@@ -1,18 +1,18 @@
-//! Tests of `mesos::resources` and `mesos::operations`: arithmetic,
+//! Tests of `mesos_native::resources` and `mesos_native::operations`: arithmetic,
 //! containment, filtering, the role hierarchy, reservation refinement and
 //! the text parser, checked against the semantics of Mesos's own
 //! `Resources` class.
 
 #![allow(deprecated)] // `Resource.role` / `Resource.reservation` are exercised on purpose.
 
-use mesos::operations;
-use mesos::proto::offer::operation::Type as OperationType;
-use mesos::proto::resource::disk_info::Persistence;
-use mesos::proto::resource::reservation_info::Type as ReservationType;
-use mesos::proto::resource::{AllocationInfo, DiskInfo, ReservationInfo, RevocableInfo};
-use mesos::proto::{Label, Labels, Resource};
-use mesos::resources::roles::{self, RoleErrorKind};
-use mesos::resources::{
+use mesos_native::operations;
+use mesos_native::proto::offer::operation::Type as OperationType;
+use mesos_native::proto::resource::disk_info::Persistence;
+use mesos_native::proto::resource::reservation_info::Type as ReservationType;
+use mesos_native::proto::resource::{AllocationInfo, DiskInfo, ReservationInfo, RevocableInfo};
+use mesos_native::proto::{Label, Labels, Resource};
+use mesos_native::resources::roles::{self, RoleErrorKind};
+use mesos_native::resources::{
     self, dynamic_reservation, reservation_role, scalar, static_reservation, Resources,
     ResourcesError,
 };
@@ -22,7 +22,7 @@ fn res(text: &str) -> Resources {
 }
 
 /// `(begin, end)` pairs of a ranges value.
-fn pairs(ranges: &mesos::proto::value::Ranges) -> Vec<(u64, u64)> {
+fn pairs(ranges: &mesos_native::proto::value::Ranges) -> Vec<(u64, u64)> {
     ranges.range.iter().map(|r| (r.begin, r.end)).collect()
 }
 
@@ -415,7 +415,7 @@ fn shared_volumes_are_counted_not_merged() {
         }),
         ..Default::default()
     }));
-    volume.shared = Some(mesos::proto::resource::SharedInfo {});
+    volume.shared = Some(mesos_native::proto::resource::SharedInfo {});
     resources::push_reservation(&mut volume, dynamic_reservation("r", None)).unwrap();
 
     let one = Resources::from(volume.clone());
@@ -1090,7 +1090,7 @@ fn reserve_and_unreserve_operations() {
 
 #[test]
 fn other_operations_and_filters() {
-    use mesos::proto::{ExecutorInfo, TaskGroupInfo, TaskInfo};
+    use mesos_native::proto::{ExecutorInfo, TaskGroupInfo, TaskInfo};
 
     let task = TaskInfo {
         name: "t".to_owned(),

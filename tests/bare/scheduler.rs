@@ -6,12 +6,12 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use mesos::proto::{
+use mesos_native::proto::{
     ExecutorId, Filters, FrameworkId, FrameworkInfo, MasterInfo, Offer, OfferId, Request, SlaveId,
     TaskId, TaskInfo, TaskState, TaskStatus,
 };
-use mesos::{DriverStatus, Error, MesosSchedulerDriver, Scheduler, SchedulerDriver};
-use mesos_test_double::{scheduler, SchedulerDouble};
+use mesos_native::{DriverStatus, Error, MesosSchedulerDriver, Scheduler, SchedulerDriver};
+use mesos_native_double::{scheduler, SchedulerDouble};
 use prost::Message;
 
 use crate::support::within;
@@ -164,7 +164,7 @@ fn started(
 /// `started`, with the builder adjusted by `options` first.
 fn started_with(
     name: &str,
-    options: impl FnOnce(mesos::SchedulerDriverBuilder) -> mesos::SchedulerDriverBuilder,
+    options: impl FnOnce(mesos_native::SchedulerDriverBuilder) -> mesos_native::SchedulerDriverBuilder,
 ) -> (
     MesosSchedulerDriver,
     Arc<SchedulerDouble>,
@@ -261,7 +261,7 @@ fn every_callback_arrives_decoded_on_the_double_thread() {
 #[test]
 fn creation_arguments_reach_the_shim() {
     let (recorder, _seen) = Recorder::new();
-    let credential = mesos::proto::Credential {
+    let credential = mesos_native::proto::Credential {
         principal: "p".into(),
         secret: Some("s".into()),
     };
@@ -743,12 +743,12 @@ fn the_driver_is_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<MesosSchedulerDriver>();
     assert_send_sync::<SchedulerDriver>();
-    assert_send_sync::<mesos::MesosExecutorDriver>();
+    assert_send_sync::<mesos_native::MesosExecutorDriver>();
 }
 
 #[test]
 fn without_libmesos_creating_a_driver_names_the_variable_to_set() {
-    if mesos_sys::NATIVE_AVAILABLE {
+    if mesos_native_sys::NATIVE_AVAILABLE {
         return;
     }
     let (recorder, _seen) = Recorder::new();

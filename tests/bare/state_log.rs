@@ -1,7 +1,7 @@
 //! State and Log on any machine: the Rust side of the shim's State and Log
 //! functions through the test double (its callbacks come from threads of
 //! its own, as libprocess's do), which is also what users test with
-//! (`mesos_testing::state()` and `log()`).
+//! (`mesos_native_testing::state()` and `log()`).
 
 use std::future::Future;
 use std::pin::pin;
@@ -9,25 +9,25 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
-use mesos::log::{Log, Position, Replicas};
-use mesos::state::{State, Storage};
-use mesos::Error;
-use mesos::ZooKeeper;
+use mesos_native::log::{Log, Position, Replicas};
+use mesos_native::state::{State, Storage};
+use mesos_native::Error;
+use mesos_native::ZooKeeper;
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 
-fn in_memory_state() -> mesos::Result<State> {
+fn in_memory_state() -> mesos_native::Result<State> {
     State::open(crate::support::double(), Storage::InMemory)
 }
 
-fn zookeeper_state(zookeeper: &ZooKeeper) -> mesos::Result<State> {
+fn zookeeper_state(zookeeper: &ZooKeeper) -> mesos_native::Result<State> {
     State::open(
         crate::support::double(),
         Storage::ZooKeeper(zookeeper.clone()),
     )
 }
 
-fn replicas_log(quorum: u32, path: &str, pids: &[&str]) -> mesos::Result<Log> {
+fn replicas_log(quorum: u32, path: &str, pids: &[&str]) -> mesos_native::Result<Log> {
     let pids = pids.iter().map(|pid| pid.to_string()).collect();
     Log::open(
         crate::support::double(),
@@ -208,7 +208,7 @@ fn bad_input_is_refused_with_a_clear_error() {
 
 #[test]
 fn without_libmesos_a_state_or_log_says_so() {
-    if mesos_sys::NATIVE_AVAILABLE {
+    if mesos_native_sys::NATIVE_AVAILABLE {
         return; // the claim is about builds without libmesos
     }
     let error = State::in_memory().unwrap_err();

@@ -1,4 +1,4 @@
-//! `mesos::stream` against the shim's test double, whose callbacks come
+//! `mesos_native::stream` against the shim's test double, whose callbacks come
 //! from a thread of its own as libmesos's do: order, back-pressure, and no
 //! deadlock when either side goes away. Needs `--features stream` (the
 //! README's test command has `--all-features`).
@@ -26,10 +26,12 @@ mod with_the_feature {
     use std::thread::{self, Thread};
     use std::time::{Duration, Instant};
 
-    use mesos::proto::{FrameworkId, FrameworkInfo, MasterInfo, TaskId, TaskState, TaskStatus};
-    use mesos::stream::{self, SchedulerEvent};
-    use mesos::MesosSchedulerDriver;
-    use mesos_test_double::{scheduler, SchedulerDouble};
+    use mesos_native::proto::{
+        FrameworkId, FrameworkInfo, MasterInfo, TaskId, TaskState, TaskStatus,
+    };
+    use mesos_native::stream::{self, SchedulerEvent};
+    use mesos_native::MesosSchedulerDriver;
+    use mesos_native_double::{scheduler, SchedulerDouble};
     use prost::Message;
 
     use super::within::within;
@@ -156,7 +158,7 @@ mod with_the_feature {
         thread::sleep(Duration::from_millis(100)); // one queued, one waiting
         drop(events);
         assert!(double.driver.wait_idle(), "every callback returned");
-        assert!(driver.status() == mesos::DriverStatus::Running);
+        assert!(driver.status() == mesos_native::DriverStatus::Running);
     }
 
     #[test]

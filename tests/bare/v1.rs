@@ -8,16 +8,16 @@ use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use mesos::proto::v1::executor as v1_executor;
-use mesos::proto::v1::scheduler::{call, event, Call, Event};
-use mesos::proto::v1::{
+use mesos_native::proto::v1::executor as v1_executor;
+use mesos_native::proto::v1::scheduler::{call, event, Call, Event};
+use mesos_native::proto::v1::{
     AgentId, FrameworkId, FrameworkInfo, Offer, OfferId, OperationId, OperationState,
     OperationStatus, TaskGroupInfo, TaskId, TaskInfo, TaskState,
 };
-use mesos::v1::executor::{self as executor, Executor};
-use mesos::v1::scheduler::{Connection, Mesos, Scheduler};
-use mesos::{DriverStatus, Error};
-use mesos_test_double::{v1_executor as executor_double, v1_scheduler};
+use mesos_native::v1::executor::{self as executor, Executor};
+use mesos_native::v1::scheduler::{Connection, Mesos, Scheduler};
+use mesos_native::{DriverStatus, Error};
+use mesos_native_double::{v1_executor as executor_double, v1_scheduler};
 use prost::Message;
 
 use crate::support::within;
@@ -208,7 +208,7 @@ fn events_reach_their_methods_and_typed_calls_carry_the_framework_id() {
     assert!(double.driver.fatal_calls().is_empty());
 }
 
-fn freed_soon(driver: &Arc<mesos_test_double::DriverDouble>) {
+fn freed_soon(driver: &Arc<mesos_native_double::DriverDouble>) {
     let driver = Arc::clone(driver);
     within("the last handle's release", WAIT, move || {
         while !driver.is_freed() {
@@ -335,7 +335,7 @@ struct Finisher(Sender<String>);
 
 impl Finisher {
     fn finish(&self, connection: &executor::Connection, task: TaskInfo) {
-        let mut status = mesos::proto::v1::TaskStatus {
+        let mut status = mesos_native::proto::v1::TaskStatus {
             task_id: task.task_id.clone(),
             ..Default::default()
         };
@@ -422,7 +422,7 @@ fn the_v1_executor_runs_launch_and_launch_group_and_fills_in_its_updates() {
     assert!(status.timestamp.is_some());
     assert_eq!(
         status.source(),
-        mesos::proto::v1::task_status::Source::Executor
+        mesos_native::proto::v1::task_status::Source::Executor
     );
     assert_ne!(
         calls[1].update.as_ref().unwrap().status.uuid,
@@ -481,7 +481,7 @@ fn missed_heartbeats_reconnect_and_the_binding_subscribes_again_with_the_id() {
     let (sender, seen) = mpsc::channel();
     let mesos = Mesos::builder(Resubscriber(sender), master)
         .shim(crate::support::double())
-        .heartbeats(Some(mesos::v1::scheduler::Heartbeats {
+        .heartbeats(Some(mesos_native::v1::scheduler::Heartbeats {
             missed: 2.0,
             initial_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(1),

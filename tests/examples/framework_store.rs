@@ -12,8 +12,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::support::{example_binary, run_example, Cluster};
-use mesos::state::State;
-use mesos::ZooKeeper;
+use mesos_native::state::State;
+use mesos_native::ZooKeeper;
 
 const AGENT_RESOURCES: &str = "cpus:1;mem:1024;disk:10000";
 

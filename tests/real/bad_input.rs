@@ -23,14 +23,14 @@ use crate::support::events::{
     self, channel, command_task, framework, listed_framework, Describe, Ev,
 };
 use crate::support::{require_mesos, Cluster};
-use mesos::proto::framework_info::capability::Type as Capability;
-use mesos::proto::framework_info::Capability as CapabilityInfo;
-use mesos::proto::task_status::Reason;
-use mesos::proto::{
+use mesos_native::proto::framework_info::capability::Type as Capability;
+use mesos_native::proto::framework_info::Capability as CapabilityInfo;
+use mesos_native::proto::task_status::Reason;
+use mesos_native::proto::{
     FrameworkId, FrameworkInfo, OfferId, OperationId, TaskId, TaskInfo, TaskState, TaskStatus,
 };
-use mesos::resources::Resources;
-use mesos::{
+use mesos_native::resources::Resources;
+use mesos_native::{
     operations, DriverStatus, Error, Executor, ExecutorDriver, MesosExecutorDriver,
     MesosSchedulerDriver, SchedulerDriver,
 };
@@ -222,7 +222,7 @@ fn calls_before_start_and_after_stop_are_errors_and_fatal_calls_are_refused() {
     .build()
     .unwrap();
     let offer = OfferId { value: "o".into() };
-    let not_started = |result: mesos::Result<()>| {
+    let not_started = |result: mesos_native::Result<()>| {
         assert!(
             matches!(
                 result,

@@ -7,14 +7,14 @@ use std::sync::mpsc::{self, Sender};
 use std::time::Duration;
 
 use crate::support::{require_mesos, Cluster};
-use mesos::proto::framework_info::capability::Type as Capability;
-use mesos::proto::framework_info::Capability as CapabilityInfo;
-use mesos::proto::{
+use mesos_native::proto::framework_info::capability::Type as Capability;
+use mesos_native::proto::framework_info::Capability as CapabilityInfo;
+use mesos_native::proto::{
     CommandInfo, ExecutorId, ExecutorInfo, Filters, FrameworkId, FrameworkInfo, MasterInfo, Offer,
     TaskId, TaskInfo, TaskState, TaskStatus,
 };
-use mesos::resources::{self, Resources};
-use mesos::{operations, DriverStatus, MesosSchedulerDriver, Scheduler, SchedulerDriver};
+use mesos_native::resources::{self, Resources};
+use mesos_native::{operations, DriverStatus, MesosSchedulerDriver, Scheduler, SchedulerDriver};
 
 const RESOURCES: &str = "cpus:1;mem:512;disk:1000";
 
@@ -80,7 +80,7 @@ fn registers_receives_an_offer_declines_it_and_stops() {
     )
     .build()
     .expect("create the driver over libmesos");
-    let version = mesos::Shim::native().unwrap().library_version();
+    let version = mesos_native::Shim::native().unwrap().library_version();
     eprintln!(
         "libmesos {:?} at {} (shim compiled for {})",
         version.loaded, version.path, version.compiled
@@ -151,7 +151,7 @@ fn multi_role_framework(name: &str, role: &str) -> FrameworkInfo {
 fn run_with_deadline(
     driver: &MesosSchedulerDriver,
     deadline: Duration,
-) -> mesos::Result<DriverStatus> {
+) -> mesos_native::Result<DriverStatus> {
     let handle = (**driver).clone();
     let (done, finished) = mpsc::channel::<()>();
     let watchdog = std::thread::spawn(move || {
@@ -314,7 +314,7 @@ fn run_one_task(
     received.try_iter().collect()
 }
 
-fn small_resources() -> Vec<mesos::proto::Resource> {
+fn small_resources() -> Vec<mesos_native::proto::Resource> {
     Resources::parse("cpus:0.1;mem:32").unwrap().into_vec()
 }
 
@@ -384,7 +384,7 @@ fn a_custom_executor_runs_a_task_to_task_finished() {
 
 #[test]
 fn explicit_reconciliation_answers_every_listed_task_call_after_call() {
-    use mesos::proto::task_status::Reason;
+    use mesos_native::proto::task_status::Reason;
     use support::events::{channel, decline_all, Ev};
 
     let Some(install) =

@@ -19,16 +19,16 @@ use std::time::Duration;
 
 use crate::support::v1_events::{self, subscribing, v1_channel};
 use crate::support::{require_mesos, run_example, Cluster};
-use mesos::operations;
-use mesos::proto::v1::framework_info::capability::Type as Capability;
-use mesos::proto::v1::framework_info::Capability as CapabilityInfo;
-use mesos::proto::v1::scheduler::{call, event};
-use mesos::proto::v1::{
+use mesos_native::operations;
+use mesos_native::proto::v1::framework_info::capability::Type as Capability;
+use mesos_native::proto::v1::framework_info::Capability as CapabilityInfo;
+use mesos_native::proto::v1::scheduler::{call, event};
+use mesos_native::proto::v1::{
     offer, FrameworkInfo, Offer, OperationId, OperationState, OperationStatus, TaskState,
 };
-use mesos::resources::{dynamic_reservation, Resources};
-use mesos::v1::scheduler::{Connection, Mesos, Scheduler};
-use mesos::v1::{devolve, evolve};
+use mesos_native::resources::{dynamic_reservation, Resources};
+use mesos_native::v1::scheduler::{Connection, Mesos, Scheduler};
+use mesos_native::v1::{devolve, evolve};
 
 const ROLE: &str = "v1-test";
 const WAIT: Duration = Duration::from_secs(60);
@@ -110,7 +110,7 @@ fn operation_states(seen: &Receiver<Seen>, id: &str) -> Vec<OperationState> {
 
 /// A RESERVE of `amount` cpus of `offer` to the test role, with `id`.
 fn reserve(offer: &Offer, amount: f64, id: &str) -> call::Accept {
-    let v0: mesos::proto::Offer = devolve(offer).unwrap();
+    let v0: mesos_native::proto::Offer = devolve(offer).unwrap();
     let mut cpus = Resources::from(v0.resources)
         .unreserved()
         .named("cpus")

@@ -8,9 +8,9 @@ use crate::support;
 
 use std::time::{Duration, Instant};
 
-use mesos::election::{Election, Standing};
-use mesos::Error;
-use mesos::ZooKeeper;
+use mesos_native::election::{Election, Standing};
+use mesos_native::Error;
+use mesos_native::ZooKeeper;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 

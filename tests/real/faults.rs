@@ -16,12 +16,12 @@ use crate::support::events::{
     self, channel, command_task, framework, launch_once, listed_framework, task_state, Ev,
 };
 use crate::support::{require_mesos, Cluster, ClusterOptions};
-use mesos::proto::task_status::Reason;
-use mesos::proto::{
+use mesos_native::proto::task_status::Reason;
+use mesos_native::proto::{
     CommandInfo, ExecutorId, ExecutorInfo, FrameworkId, FrameworkInfo, MasterInfo, SlaveId, TaskId,
     TaskInfo, TaskState,
 };
-use mesos::{DriverStatus, MesosSchedulerDriver};
+use mesos_native::{DriverStatus, MesosSchedulerDriver};
 
 const RESOURCES: &str = "cpus:1;mem:256;disk:100";
 /// A task that outlives the test unless something kills it.
@@ -247,7 +247,7 @@ fn a_killed_executor_reaches_the_scheduler_as_executor_lost_and_a_failed_task() 
     assert!(executor.is_file(), "{} missing", executor.display());
     let cluster = Cluster::start(&install, 1, RESOURCES);
     const EXECUTOR: &str = "killable-executor";
-    let task = move |offer: &mesos::proto::Offer| TaskInfo {
+    let task = move |offer: &mesos_native::proto::Offer| TaskInfo {
         name: LONG_TASK.into(),
         task_id: TaskId {
             value: LONG_TASK.into(),

@@ -16,10 +16,10 @@ use crate::support::v1_events::{
     command_task, framework, launch, launch_once, subscribing, task, v1_channel, v1_executor, V1Ev,
 };
 use crate::support::{require_mesos, Cluster};
-use mesos::proto::v1::scheduler::call;
-use mesos::proto::v1::task_status::Reason;
-use mesos::proto::v1::{FrameworkId, TaskState};
-use mesos::v1::scheduler::{Heartbeats, Mesos};
+use mesos_native::proto::v1::scheduler::call;
+use mesos_native::proto::v1::task_status::Reason;
+use mesos_native::proto::v1::{FrameworkId, TaskState};
+use mesos_native::v1::scheduler::{Heartbeats, Mesos};
 
 const ROLE: &str = "v1-faults";
 const RESOURCES: &str = "cpus:1;mem:256;disk:100";

@@ -8,8 +8,8 @@ use crate::support;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use mesos::proto::{Filters, FrameworkId, FrameworkInfo, MasterInfo, Offer, TaskStatus};
-use mesos::{DriverStatus, MesosSchedulerDriver, Scheduler, SchedulerDriver};
+use mesos_native::proto::{Filters, FrameworkId, FrameworkInfo, MasterInfo, Offer, TaskStatus};
+use mesos_native::{DriverStatus, MesosSchedulerDriver, Scheduler, SchedulerDriver};
 
 struct FirstOffer(mpsc::Sender<String>);
 
@@ -33,7 +33,7 @@ impl Scheduler for FirstOffer {
 
 #[test]
 fn an_in_process_local_cluster_offers_resources() {
-    if !mesos_sys::NATIVE_AVAILABLE {
+    if !mesos_native_sys::NATIVE_AVAILABLE {
         // Same loud skip as the cluster tests, without needing binaries.
         let _ = support::require_mesos("an_in_process_local_cluster_offers_resources");
         return;

@@ -1,4 +1,4 @@
-//! `mesos::operator` against a real loopback cluster: every typed call of
+//! `mesos_native::operator` against a real loopback cluster: every typed call of
 //! the master and the agent, the event stream following a task to its end
 //! and ending with the master, HTTP basic authentication right, wrong and
 //! missing, and a non-leading master's redirect (and a `zk://` address)
@@ -12,14 +12,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::support::events::{channel, command_task, framework, launch_once};
 use crate::support::{require_mesos, Cluster};
-use mesos::operator::{Agent, Master, OperatorError};
-use mesos::proto::v1::master::{call, event, Call, Event};
-use mesos::proto::v1::resource::{reservation_info, ReservationInfo};
-use mesos::proto::v1::{
+use mesos_native::operator::{Agent, Master, OperatorError};
+use mesos_native::proto::v1::master::{call, event, Call, Event};
+use mesos_native::proto::v1::resource::{reservation_info, ReservationInfo};
+use mesos_native::proto::v1::{
     maintenance, value, AgentId, DurationInfo, MachineId, Resource, TaskState, TimeInfo,
     Unavailability,
 };
-use mesos::{Error, MesosSchedulerDriver};
+use mesos_native::{Error, MesosSchedulerDriver};
 
 const RESOURCES: &str = "cpus:1;mem:256;disk:256";
 const PRINCIPAL: &str = "operator-principal";
@@ -218,7 +218,7 @@ fn the_event_stream_follows_a_task_and_ends_with_the_master() {
     support::init_logging();
     let cluster = Cluster::start(&install, 1, RESOURCES);
     let stream = Master::new(&cluster.master).unwrap().subscribe().unwrap();
-    let (forward, received) = mpsc::channel::<Option<mesos::Result<Event>>>();
+    let (forward, received) = mpsc::channel::<Option<mesos_native::Result<Event>>>();
     std::thread::spawn(move || {
         for event in stream {
             if forward.send(Some(event)).is_err() {

@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use crate::support::events::{self, channel, Ev};
 use crate::support::{require_mesos, Cluster};
-use mesos::proto::{Credential, FrameworkInfo};
-use mesos::{DriverStatus, Error, MesosSchedulerDriver};
+use mesos_native::proto::{Credential, FrameworkInfo};
+use mesos_native::{DriverStatus, Error, MesosSchedulerDriver};
 
 const PRINCIPAL: &str = "test-principal";
 const SECRET: &str = "right-secret";
@@ -77,7 +77,7 @@ fn credential(secret: &str) -> Credential {
 fn failing_run(
     cluster: &Cluster,
     credential: Option<Credential>,
-) -> (String, mesos::Result<DriverStatus>) {
+) -> (String, mesos_native::Result<DriverStatus>) {
     let (scheduler, mut events) = channel(events::decline_all);
     let mut builder = MesosSchedulerDriver::builder(scheduler, framework(), &*cluster.master);
     if let Some(credential) = credential {
@@ -371,11 +371,11 @@ fn no_reservations(cluster: &Cluster) -> bool {
 /// A v1 scheduler on the cluster, with `credential` (or none): the first
 /// of `SUBSCRIBED` (its framework id) or `ERROR` (its message).
 fn v1_subscribe(cluster: &Cluster, credential: Option<&str>) -> Result<String, String> {
-    use mesos::proto::v1::Credential as V1Credential;
-    use mesos::v1::scheduler::Mesos;
+    use mesos_native::proto::v1::Credential as V1Credential;
+    use mesos_native::v1::scheduler::Mesos;
     use support::v1_events::{decline_all, subscribing, v1_channel};
 
-    let framework = mesos::proto::v1::FrameworkInfo {
+    let framework = mesos_native::proto::v1::FrameworkInfo {
         principal: Some(PRINCIPAL.into()),
         ..support::v1_events::framework("authenticated (v1)", "*", 0.0)
     };

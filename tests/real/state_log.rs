@@ -10,10 +10,10 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use mesos::log::{Log, Position};
-use mesos::state::State;
-use mesos::Error;
-use mesos::ZooKeeper;
+use mesos_native::log::{Log, Position};
+use mesos_native::state::State;
+use mesos_native::Error;
+use mesos_native::ZooKeeper;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 

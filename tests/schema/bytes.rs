@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use mesos::proto::{FrameworkId, MasterInfo, Offer, TaskStatus};
+use mesos_native::proto::{FrameworkId, MasterInfo, Offer, TaskStatus};
 use prost::Message;
 
 fn round_trip<M: Message + Default>(name: &str, bytes: &[u8]) -> M {
@@ -78,7 +78,7 @@ fn captured_offers_carry_refinable_reservations() {
         .filter(|(name, _)| name.starts_with("offer_"))
         .map(|(_, bytes)| Offer::decode(&bytes[..]).unwrap())
         .collect();
-    let resources = mesos::Resources::from(
+    let resources = mesos_native::Resources::from(
         offers
             .iter()
             .flat_map(|o| o.resources.clone())

@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::support::{require_mesos, Cluster};
-use mesos::proto::v1::scheduler::{call, event, Call, Event};
-use mesos::proto::v1::FrameworkInfo;
+use mesos_native::proto::v1::scheduler::{call, event, Call, Event};
+use mesos_native::proto::v1::FrameworkInfo;
 use prost::Message;
 
 fn data_dir() -> PathBuf {

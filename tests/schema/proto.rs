@@ -16,7 +16,7 @@
 
 use std::path::PathBuf;
 
-use mesos::proto::{
+use mesos_native::proto::{
     framework_info, offer, resource, value, FrameworkInfo, Label, Labels, OfferId, OperationId,
     Resource, Value,
 };
@@ -178,7 +178,7 @@ fn sample_framework_info() -> FrameworkInfo {
     FrameworkInfo {
         user: "root".into(),
         name: "roundtrip-framework".into(),
-        id: Some(mesos::proto::FrameworkId {
+        id: Some(mesos_native::proto::FrameworkId {
             value: "20240101-000000-1-5050-1-0000".into(),
         }),
         failover_timeout: Some(604_800.0),

@@ -19,9 +19,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use mesos::proto as v0;
-use mesos::proto::v1;
-use mesos::proto::v1::{agent, executor, maintenance, master, scheduler};
+use mesos_native::proto as v0;
+use mesos_native::proto::v1;
+use mesos_native::proto::v1::{agent, executor, maintenance, master, scheduler};
 use prost::Message;
 use prost_reflect::{DescriptorPool, Kind, MessageDescriptor};
 
@@ -619,7 +619,7 @@ fn sample_subscribed_executor_event() -> executor::Event {
     event
 }
 
-/// A refining RESERVE_RESOURCES, as `mesos::operator` sends it.
+/// A refining RESERVE_RESOURCES, as `mesos_native::operator` sends it.
 fn sample_reserve_resources_call() -> master::Call {
     let mut call = master::Call {
         reserve_resources: Some(master::call::ReserveResources {

@@ -5,12 +5,12 @@
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
-use mesos::proto::{
+use mesos_native::proto::{
     CommandInfo, ExecutorId, Filters, FrameworkId, FrameworkInfo, MasterInfo, Offer, OfferId,
     SlaveId, TaskId, TaskInfo, TaskState, TaskStatus,
 };
-use mesos::resources::Resources;
-use mesos::{Scheduler, SchedulerDriver};
+use mesos_native::resources::Resources;
+use mesos_native::{Scheduler, SchedulerDriver};
 
 /// One scheduler callback.
 #[derive(Debug, Clone)]
@@ -272,7 +272,7 @@ pub fn command_task(id: &str, offer: &Offer, command: &str) -> TaskInfo {
 }
 
 /// What a test task uses: a tenth of a cpu and 32 MB.
-pub fn small_resources() -> Vec<mesos::proto::Resource> {
+pub fn small_resources() -> Vec<mesos_native::proto::Resource> {
     Resources::parse("cpus:0.1;mem:32").unwrap().into_vec()
 }
 

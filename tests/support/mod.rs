@@ -27,16 +27,16 @@ pub use skip::{shout, skip};
 
 /// The in-process double of the C shim, as the crate's constructors take
 /// it.
-pub fn double() -> mesos::Shim {
+pub fn double() -> mesos_native::Shim {
     // SAFETY: the double implements `mesos_shim.h` as the header says: the
     // bare suite holds it to that.
-    unsafe { mesos::Shim::from_api(&mesos_test_double::API) }
+    unsafe { mesos_native::Shim::from_api(&mesos_native_double::API) }
 }
 
 /// The double, claiming to be a libmesos older than the shim.
-pub fn double_with_old_library() -> mesos::Shim {
+pub fn double_with_old_library() -> mesos_native::Shim {
     // SAFETY: as for `double`; only the version it reports differs.
-    unsafe { mesos::Shim::from_api(&mesos_test_double::API_OLD_LIBRARY) }
+    unsafe { mesos_native::Shim::from_api(&mesos_native_double::API_OLD_LIBRARY) }
 }
 
 /// Real clusters are heavy on a small machine: tests take turns.
@@ -51,7 +51,7 @@ pub struct MesosInstall {
 /// Returns the install, or prints a loud SKIPPED line and returns None;
 /// with `MESOS_TEST_REQUIRE=1` a missing Mesos fails the test instead.
 pub fn require_mesos(test: &str) -> Option<MesosInstall> {
-    let problem = if !mesos_sys::NATIVE_AVAILABLE {
+    let problem = if !mesos_native_sys::NATIVE_AVAILABLE {
         Some(
             "this build has no libmesos (set MESOS_NATIVE_LIBRARY or MESOS_HOME and rebuild)"
                 .to_string(),

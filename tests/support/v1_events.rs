@@ -7,14 +7,14 @@ use std::path::Path;
 use std::sync::mpsc::{self, Sender};
 use std::time::Duration;
 
-use mesos::proto::v1::scheduler::{call, event, Event};
-use mesos::proto::v1::{
+use mesos_native::proto::v1::scheduler::{call, event, Event};
+use mesos_native::proto::v1::{
     executor_info, framework_info, offer, CommandInfo, ExecutorId, ExecutorInfo, Filters,
     FrameworkInfo, Offer, Resource, TaskId, TaskInfo, TaskState, TaskStatus,
 };
-use mesos::resources::Resources;
-use mesos::v1::evolve;
-use mesos::v1::scheduler::{Connection, Scheduler};
+use mesos_native::resources::Resources;
+use mesos_native::v1::evolve;
+use mesos_native::v1::scheduler::{Connection, Scheduler};
 
 use super::events::{Describe, Events};
 use super::executor_command::{ExecutorSource, V1_EXECUTOR};
@@ -272,7 +272,7 @@ pub fn launch_group(executor: ExecutorInfo, tasks: Vec<TaskInfo>) -> offer::Oper
     let mut operation = offer::Operation {
         launch_group: Some(offer::operation::LaunchGroup {
             executor,
-            task_group: mesos::proto::v1::TaskGroupInfo { tasks },
+            task_group: mesos_native::proto::v1::TaskGroupInfo { tasks },
         }),
         ..Default::default()
     };

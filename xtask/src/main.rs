@@ -1,7 +1,7 @@
 //! The project's own commands, run as `cargo xtask <command>`:
 //!
 //! - `generate`: regenerates `mesos-sys/src/bindings.rs` from the header
-//!   (bindgen, through mesos-sys's freshness test; needs libclang), then
+//!   (bindgen, through mesos-native-sys's freshness test; needs libclang), then
 //!   every file the boundary list (`wrapper/boundary.list`) turns into;
 //! - `generate --check`: writes nothing, and fails naming every file the
 //!   list would change (what `.ci/run` runs; the bindings have their own
@@ -52,7 +52,7 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Regenerates the bindings: mesos-sys's freshness test writes them when
+/// Regenerates the bindings: mesos-native-sys's freshness test writes them when
 /// asked to, so the committed file and the check share bindgen's settings.
 fn bindings() -> Result<(), String> {
     eprintln!("xtask: regenerating mesos-sys/src/bindings.rs from wrapper/mesos_shim.h");
@@ -62,7 +62,7 @@ fn bindings() -> Result<(), String> {
             "test",
             "--quiet",
             "-p",
-            "mesos-sys",
+            "mesos-native-sys",
             "--test",
             "bindings_fresh",
         ])

@@ -10,10 +10,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use mesos::proto::{
+use mesos_native::proto::{
     ExecutorInfo, FrameworkInfo, SlaveInfo, TaskId, TaskInfo, TaskState, TaskStatus,
 };
-use mesos::{Executor, ExecutorDriver, MesosExecutorDriver};
+use mesos_native::{Executor, ExecutorDriver, MesosExecutorDriver};
 
 /// Tasks still running, by id.
 type Running = Arc<Mutex<Vec<String>>>;

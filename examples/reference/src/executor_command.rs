@@ -17,9 +17,9 @@
 
 use std::path::{Path, PathBuf};
 
-use mesos::proto::command_info::Uri;
-use mesos::proto::environment::Variable;
-use mesos::proto::{CommandInfo, Environment};
+use mesos_native::proto::command_info::Uri;
+use mesos_native::proto::environment::Variable;
+use mesos_native::proto::{CommandInfo, Environment};
 
 /// The environment variable that makes `main` run as the executor, and its
 /// value. Set only in the executor's environment, by the agent, from the

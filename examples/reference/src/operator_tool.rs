@@ -17,8 +17,8 @@ pub fn timeout(text: &str) -> Result<Duration, String> {
 /// with the error when `run` fails, else `run`'s own status.
 pub fn run<S>(
     tool: &str,
-    opened: Result<S, mesos::Error>,
-    run: impl FnOnce(S) -> Result<ExitCode, mesos::Error>,
+    opened: Result<S, mesos_native::Error>,
+    run: impl FnOnce(S) -> Result<ExitCode, mesos_native::Error>,
 ) -> ExitCode {
     let store = match opened {
         Ok(store) => store,

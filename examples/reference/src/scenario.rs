@@ -6,8 +6,8 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use mesos::proto::Resource;
-use mesos::resources::Resources;
+use mesos_native::proto::Resource;
+use mesos_native::resources::Resources;
 
 /// The framework's role, and the reservation it refines to it.
 pub const ROLE: &str = "tenant1/private/test-framework";

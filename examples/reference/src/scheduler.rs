@@ -9,24 +9,24 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mesos::operations;
-use mesos::proto::framework_info::capability::Type as Capability;
-use mesos::proto::framework_info::Capability as CapabilityInfo;
-use mesos::proto::{
+use mesos_native::operations;
+use mesos_native::proto::framework_info::capability::Type as Capability;
+use mesos_native::proto::framework_info::Capability as CapabilityInfo;
+use mesos_native::proto::{
     Credential, ExecutorId, ExecutorInfo, FrameworkId, FrameworkInfo, MasterInfo, Offer, SlaveId,
     TaskId, TaskInfo, TaskState, TaskStatus,
 };
-use mesos::resources::Resources;
-use mesos::{MesosSchedulerDriver, Scheduler, SchedulerDriver};
+use mesos_native::resources::Resources;
+use mesos_native::{MesosSchedulerDriver, Scheduler, SchedulerDriver};
 
 use crate::executor_command::ExecutorSource;
 use crate::scenario::{
     self, portion, EXECUTOR_ID, EXECUTOR_SHARE, PARENT_ROLE, ROLE, TASK_ID, TASK_SHARE,
 };
-use mesos::election::{Candidate, Election};
-use mesos::failover::FrameworkIdStore;
-use mesos::reconcile::{Backoff, Observed, Reconciler, Report};
-use mesos::ZooKeeper;
+use mesos_native::election::{Candidate, Election};
+use mesos_native::failover::FrameworkIdStore;
+use mesos_native::reconcile::{Backoff, Observed, Reconciler, Report};
+use mesos_native::ZooKeeper;
 
 /// The framework as it registers: in [`ROLE`], with the capabilities
 /// hierarchical roles and refinement need, authenticated as `principal`.
@@ -385,7 +385,7 @@ impl Scheduler for RefinementScheduler {
         }
     }
 
-    fn offer_rescinded(&mut self, _: &SchedulerDriver, offer_id: mesos::proto::OfferId) {
+    fn offer_rescinded(&mut self, _: &SchedulerDriver, offer_id: mesos_native::proto::OfferId) {
         println!("offer {} rescinded", offer_id.value);
     }
 

@@ -1,5 +1,5 @@
 //! The reference framework's custom executor on the v1 API
-//! (`mesos::v1::executor`), run by the `main_v1` example when the agent
+//! (`mesos_native::v1::executor`), run by the `main_v1` example when the agent
 //! launches it as its own executor.
 //!
 //! It subscribes, then for each task (a `LAUNCH`, or every task of a
@@ -11,9 +11,9 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use mesos::proto::v1::executor::event;
-use mesos::proto::v1::{TaskId, TaskInfo, TaskState, TaskStatus};
-use mesos::v1::executor::{Connection, Executor, Mesos};
+use mesos_native::proto::v1::executor::event;
+use mesos_native::proto::v1::{TaskId, TaskInfo, TaskState, TaskStatus};
+use mesos_native::v1::executor::{Connection, Executor, Mesos};
 
 /// Tasks whose last update is not acknowledged yet, with how many of
 /// their updates are.

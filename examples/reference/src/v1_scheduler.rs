@@ -1,4 +1,4 @@
-//! The reference framework on the v1 API (`mesos::v1::scheduler`), with
+//! The reference framework on the v1 API (`mesos_native::v1::scheduler`), with
 //! operation feedback: the scheduler `main_v1` runs. As the v0 one does,
 //! it subscribes in role `tenant1/private/test-framework`, refines the
 //! `tenant1/private` reservation to its own role, runs one task with the
@@ -11,17 +11,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use mesos::operations;
-use mesos::proto::v1::framework_info::capability::Type as Capability;
-use mesos::proto::v1::framework_info::Capability as CapabilityInfo;
-use mesos::proto::v1::scheduler::{call, event};
-use mesos::proto::v1::{
+use mesos_native::operations;
+use mesos_native::proto::v1::framework_info::capability::Type as Capability;
+use mesos_native::proto::v1::framework_info::Capability as CapabilityInfo;
+use mesos_native::proto::v1::scheduler::{call, event};
+use mesos_native::proto::v1::{
     executor_info, offer, AgentId, Credential, ExecutorId, ExecutorInfo, Filters, FrameworkInfo,
     Offer, OperationId, OperationState, Resource, TaskId, TaskInfo, TaskState,
 };
-use mesos::resources::Resources;
-use mesos::v1::scheduler::{Connection, Mesos, Scheduler};
-use mesos::v1::{devolve, evolve};
+use mesos_native::resources::Resources;
+use mesos_native::v1::scheduler::{Connection, Mesos, Scheduler};
+use mesos_native::v1::{devolve, evolve};
 
 use crate::cli;
 use crate::executor_command::{ExecutorSource, V1_EXECUTOR};
@@ -180,7 +180,7 @@ impl RefinementScheduler {
     }
 }
 
-fn evolve_all(resources: &[mesos::proto::Resource]) -> mesos::Result<Vec<Resource>> {
+fn evolve_all(resources: &[mesos_native::proto::Resource]) -> mesos_native::Result<Vec<Resource>> {
     resources.iter().map(evolve).collect()
 }
 
@@ -213,7 +213,7 @@ impl Scheduler for RefinementScheduler {
 
     fn offers(&mut self, connection: &Connection, offers: event::Offers) {
         for offer in offers.offers {
-            let Ok(v0) = devolve::<_, mesos::proto::Offer>(&offer) else {
+            let Ok(v0) = devolve::<_, mesos_native::proto::Offer>(&offer) else {
                 let _ = connection.decline(vec![offer.id.clone()], Some(refuse(30.0)));
                 continue;
             };

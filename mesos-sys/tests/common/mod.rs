@@ -1,4 +1,4 @@
-//! Shared by mesos-sys's test files.
+//! Shared by mesos-native-sys's test files.
 
 /// Skips a check that needs something this machine lacks: says so loudly
 /// and returns, or fails when `MESOS_TEST_REQUIRE=1` asks for every check

@@ -1,8 +1,8 @@
 //! Master events for a [`FakeMaster`](super::FakeMaster) to push, built
 //! as a master sends them.
 
-use mesos::proto::v1::master::{event, response, Event};
-use mesos::proto::v1::{FrameworkId, Task, TaskStatus};
+use mesos_native::proto::v1::master::{event, response, Event};
+use mesos_native::proto::v1::{FrameworkId, Task, TaskStatus};
 
 /// SUBSCRIBED with `state`, announcing heartbeats every 15 seconds (the
 /// master's default).

@@ -1,5 +1,5 @@
 //! A fake master and agent, for unit tests of code that calls the operator
-//! API through [`mesos::operator`] (or any HTTP client): no Mesos, no
+//! API through [`mesos_native::operator`] (or any HTTP client): no Mesos, no
 //! libmesos, no network beyond loopback.
 //!
 //! [`FakeMaster::start`] and [`FakeAgent::start`] listen on `127.0.0.1`
@@ -26,14 +26,14 @@
 //! the answers your test needs, run the code, then check what it sent:
 //!
 //! ```
-//! use mesos::operator::Master;
-//! use mesos::proto::v1::master::{call, response, Response};
-//! use mesos::proto::v1::resource::{reservation_info, ReservationInfo};
-//! use mesos::proto::v1::{value, AgentId, AgentInfo, Resource};
-//! use mesos_testing::operator::FakeMaster;
+//! use mesos_native::operator::Master;
+//! use mesos_native::proto::v1::master::{call, response, Response};
+//! use mesos_native::proto::v1::resource::{reservation_info, ReservationInfo};
+//! use mesos_native::proto::v1::{value, AgentId, AgentInfo, Resource};
+//! use mesos_native_testing::operator::FakeMaster;
 //!
 //! /// The code under test: unreserves everything reserved for `role`.
-//! fn release(master: &Master, role: &str) -> mesos::Result<usize> {
+//! fn release(master: &Master, role: &str) -> mesos_native::Result<usize> {
 //!     let mut released = 0;
 //!     for agent in master.get_agents()?.agents {
 //!         let reserved: Vec<_> = agent
@@ -85,9 +85,9 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use mesos::operator::Master;
-//! use mesos::proto::v1::master::event::Type;
-//! use mesos_testing::operator::{events, FakeMaster};
+//! use mesos_native::operator::Master;
+//! use mesos_native::proto::v1::master::event::Type;
+//! use mesos_native_testing::operator::{events, FakeMaster};
 //!
 //! let fake = FakeMaster::start();
 //! let mut stream = Master::new(&fake.url()).unwrap().subscribe().unwrap();
@@ -106,7 +106,7 @@ mod server;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use mesos::proto::v1::{agent, master};
+use mesos_native::proto::v1::{agent, master};
 use prost::Message;
 
 pub use answers::Reply;

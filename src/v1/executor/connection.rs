@@ -5,7 +5,7 @@
 
 use std::ops::Deref;
 
-use mesos_sys::ShimApi;
+use mesos_native_sys::ShimApi;
 
 use super::callbacks::CALLBACKS;
 use super::dispatch::Dispatcher;
@@ -27,7 +27,7 @@ pub struct Connection {
 }
 
 impl Kind for Connection {
-    type Raw = mesos_sys::mesos_shim_v1_executor;
+    type Raw = mesos_native_sys::mesos_shim_v1_executor;
     type User = Dispatcher;
     type Settings = V1ExecutorSettings;
     const OWNER: &'static str = "v1::executor::Mesos";

@@ -7,9 +7,9 @@
 //! # Example
 //!
 //! ```no_run
-//! use mesos::proto::v1::executor::event;
-//! use mesos::proto::v1::{TaskState, TaskStatus};
-//! use mesos::v1::executor::{Connection, Executor, Mesos};
+//! use mesos_native::proto::v1::executor::event;
+//! use mesos_native::proto::v1::{TaskState, TaskStatus};
+//! use mesos_native::v1::executor::{Connection, Executor, Mesos};
 //!
 //! struct Finisher;
 //!
@@ -31,7 +31,7 @@
 //! // In a process an agent started, with its MESOS_* variables.
 //! let mesos = Mesos::new(Finisher)?;
 //! mesos.run()?;
-//! # Ok::<(), mesos::Error>(())
+//! # Ok::<(), mesos_native::Error>(())
 //! ```
 
 mod callbacks;

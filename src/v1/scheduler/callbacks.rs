@@ -8,8 +8,8 @@
 //! aborts the driver.
 
 /// The table every driver of this kind hands the shim.
-pub(super) static CALLBACKS: mesos_sys::mesos_shim_v1_scheduler_callbacks =
-    mesos_sys::mesos_shim_v1_scheduler_callbacks {
+pub(super) static CALLBACKS: mesos_native_sys::mesos_shim_v1_scheduler_callbacks =
+    mesos_native_sys::mesos_shim_v1_scheduler_callbacks {
         connected: Some(connected),
         disconnected: Some(disconnected),
         received: Some(received),
@@ -53,7 +53,7 @@ unsafe extern "C" fn disconnected(user_data: *mut std::os::raw::c_void) {
 /// `v1::Scheduler::received`, from the shim.
 unsafe extern "C" fn received(
     user_data: *mut std::os::raw::c_void,
-    events: *const mesos_sys::mesos_shim_buf,
+    events: *const mesos_native_sys::mesos_shim_buf,
     events_len: usize,
 ) {
     // SAFETY: the shim passes the user data this driver gave it (its C++
@@ -77,7 +77,7 @@ unsafe extern "C" fn received(
 /// the user.
 unsafe extern "C" fn error(
     user_data: *mut std::os::raw::c_void,
-    message: mesos_sys::mesos_shim_buf,
+    message: mesos_native_sys::mesos_shim_buf,
 ) {
     // SAFETY: the shim passes the user data this driver gave it (its C++
     // object lives while it calls back) and a buffer valid for this call.

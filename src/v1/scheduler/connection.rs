@@ -7,7 +7,7 @@
 use std::ops::Deref;
 use std::sync::Mutex;
 
-use mesos_sys::ShimApi;
+use mesos_native_sys::ShimApi;
 use prost::Message;
 
 use super::callbacks::CALLBACKS;
@@ -38,7 +38,7 @@ pub struct Connection {
 }
 
 impl Kind for Connection {
-    type Raw = mesos_sys::mesos_shim_v1_scheduler;
+    type Raw = mesos_native_sys::mesos_shim_v1_scheduler;
     type User = Dispatcher;
     type Settings = V1SchedulerSettings;
     const OWNER: &'static str = "v1::scheduler::Mesos";
@@ -125,7 +125,7 @@ impl MesosBuilder {
     /// older than the shim, [`Error::InvalidArgument`] for an empty master
     /// or one with a NUL byte, and [`Error::Shim`] with
     /// [`ShimErrorKind::Unavailable`](crate::ShimErrorKind::Unavailable)
-    /// when `mesos-sys` was built against an install without the v1
+    /// when `mesos-native-sys` was built against an install without the v1
     /// headers. A master libmesos can't use is found by `start`.
     pub fn build(self) -> Result<Mesos> {
         let shim = match self.shim {

@@ -8,8 +8,8 @@
 
 /// The shim functions the generic lifecycle of `crate::driver` calls.
 pub(super) fn natives(
-    api: &mesos_sys::ShimApi,
-) -> crate::driver::Natives<mesos_sys::mesos_shim_v1_scheduler> {
+    api: &mesos_native_sys::ShimApi,
+) -> crate::driver::Natives<mesos_native_sys::mesos_shim_v1_scheduler> {
     crate::driver::Natives {
         start: api.mesos_shim_v1_scheduler_start,
         abort: api.mesos_shim_v1_scheduler_abort,

@@ -17,9 +17,9 @@
 //! # Example
 //!
 //! ```no_run
-//! use mesos::proto::v1::scheduler::event;
-//! use mesos::proto::v1::FrameworkInfo;
-//! use mesos::v1::scheduler::{Connection, Mesos, Scheduler};
+//! use mesos_native::proto::v1::scheduler::event;
+//! use mesos_native::proto::v1::FrameworkInfo;
+//! use mesos_native::v1::scheduler::{Connection, Mesos, Scheduler};
 //!
 //! struct Hello;
 //!
@@ -42,7 +42,7 @@
 //!
 //! let mesos = Mesos::builder(Hello, "127.0.0.1:5050").build()?;
 //! mesos.run()?;
-//! # Ok::<(), mesos::Error>(())
+//! # Ok::<(), mesos_native::Error>(())
 //! ```
 
 mod callbacks;

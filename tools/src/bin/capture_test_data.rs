@@ -1,7 +1,7 @@
 //! Captures protobuf bytes exactly as libmesos serializes them, for the
 //! round-trip tests in `tests/schema/bytes.rs`.
 //!
-//! Talks to the shim directly through `mesos-sys` (not through the safe
+//! Talks to the shim directly through `mesos-native-sys` (not through the safe
 //! crate, which decodes before user code sees anything), registers a
 //! MULTI_ROLE framework in `tenant1/private/test-framework`, and writes the
 //! FrameworkID, MasterInfo, the first offers (carrying reservation stacks
@@ -18,10 +18,10 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, Sender};
 use std::time::Duration;
 
-use mesos::proto::framework_info::capability::Type as Capability;
-use mesos::proto::framework_info::Capability as CapabilityInfo;
-use mesos::proto::{FrameworkInfo, Offer, SlaveId, TaskId, TaskState, TaskStatus};
-use mesos_sys::{mesos_shim_buf, mesos_shim_scheduler_callbacks};
+use mesos_native::proto::framework_info::capability::Type as Capability;
+use mesos_native::proto::framework_info::Capability as CapabilityInfo;
+use mesos_native::proto::{FrameworkInfo, Offer, SlaveId, TaskId, TaskState, TaskStatus};
+use mesos_native_sys::{mesos_shim_buf, mesos_shim_scheduler_callbacks};
 use prost::Message;
 
 /// (file name, bytes) sent from the callbacks to main.
@@ -101,10 +101,10 @@ fn main() {
         master,
         out_dir: out,
     } = clap::Parser::parse();
-    let api = mesos_sys::native().unwrap_or_else(|| {
+    let api = mesos_native_sys::native().unwrap_or_else(|| {
         eprintln!(
             "capture_test_data: {}",
-            mesos_sys::NATIVE_UNAVAILABLE_REASON
+            mesos_native_sys::NATIVE_UNAVAILABLE_REASON
         );
         std::process::exit(2);
     });

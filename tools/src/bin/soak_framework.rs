@@ -1,7 +1,7 @@
 //! The framework `scripts/soak.sh` runs under fire: it keeps `--tasks`
 //! short tasks (`sleep 2`, command executor) running, through the
-//! binding's failover ([`mesos::failover`], a file store) and
-//! reconciliation ([`mesos::reconcile`]) helpers, and writes everything
+//! binding's failover ([`mesos_native::failover`], a file store) and
+//! reconciliation ([`mesos_native::reconcile`]) helpers, and writes everything
 //! it learns to a ledger the soak checks at the end. `--api v0` drives it
 //! with `MesosSchedulerDriver`, `--api v1` with the v1 scheduler library
 //! (explicit acknowledgements); both share the same core, [`Soak`].
@@ -14,7 +14,7 @@
 //! reconciles them before launching anything.
 //!
 //! With `--leader-election` it first stands by until it leads that
-//! ZooKeeper election ([`mesos::election`]), and exits the moment it is out
+//! ZooKeeper election ([`mesos_native::election`]), and exits the moment it is out
 //! of it: `scripts/soak.sh --standby` runs two instances on one work
 //! directory, so the one that leads next replays the same ledger and fails
 //! over to the same id.
@@ -26,18 +26,18 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
-use mesos::election::{Candidate, Election, Standing};
-use mesos::failover::FrameworkIdStore;
-use mesos::proto::v1 as v1p;
-use mesos::proto::v1::scheduler as v1s;
-use mesos::proto::{
+use mesos_native::election::{Candidate, Election, Standing};
+use mesos_native::failover::FrameworkIdStore;
+use mesos_native::proto::v1 as v1p;
+use mesos_native::proto::v1::scheduler as v1s;
+use mesos_native::proto::{
     CommandInfo, FrameworkId, FrameworkInfo, MasterInfo, Offer, SlaveId, TaskId, TaskInfo,
     TaskState, TaskStatus,
 };
-use mesos::reconcile::{Backoff, Observed, Reconciler, Report};
-use mesos::v1::scheduler as v1;
-use mesos::ZooKeeper;
-use mesos::{operations, MesosSchedulerDriver, Resources, Scheduler, SchedulerDriver};
+use mesos_native::reconcile::{Backoff, Observed, Reconciler, Report};
+use mesos_native::v1::scheduler as v1;
+use mesos_native::ZooKeeper;
+use mesos_native::{operations, MesosSchedulerDriver, Resources, Scheduler, SchedulerDriver};
 
 /// Keeps short tasks running for scripts/soak.sh, writing a ledger.
 #[derive(Parser)]
@@ -353,7 +353,7 @@ impl v1::Scheduler for V1 {
             refuse_seconds: Some(1.0),
         });
         for offer in offers.offers {
-            let Ok(v0_offer) = mesos::v1::devolve::<_, Offer>(&offer) else {
+            let Ok(v0_offer) = mesos_native::v1::devolve::<_, Offer>(&offer) else {
                 continue;
             };
             let tasks = self.soak.launch_on(&v0_offer);
@@ -362,7 +362,7 @@ impl v1::Scheduler for V1 {
                 continue;
             }
             let launch = operations::launch(tasks);
-            let Ok(launch) = mesos::v1::evolve(&launch) else {
+            let Ok(launch) = mesos_native::v1::evolve(&launch) else {
                 continue;
             };
             let _ = connection.accept(v1s::call::Accept {
@@ -379,7 +379,7 @@ impl v1::Scheduler for V1 {
 
     fn update(&mut self, connection: &v1::Connection, update: v1s::event::Update) {
         let status = update.status;
-        if let Ok(v0_status) = mesos::v1::devolve::<_, TaskStatus>(&status) {
+        if let Ok(v0_status) = mesos_native::v1::devolve::<_, TaskStatus>(&status) {
             self.soak.status(&v0_status);
         }
         if let (Some(uuid), Some(agent_id)) = (status.uuid, status.agent_id) {
@@ -478,7 +478,7 @@ fn main() -> std::process::ExitCode {
     let ran = if args.api == "v1" {
         // v1 takes the user as given (the v0 driver fills it in).
         framework.user = std::env::var("USER").unwrap_or_else(|_| "root".into());
-        let framework = mesos::v1::evolve(&framework).expect("a v1 FrameworkInfo");
+        let framework = mesos_native::v1::evolve(&framework).expect("a v1 FrameworkInfo");
         let scheduler = V1 { soak, framework };
         v1::Mesos::builder(scheduler, args.master)
             .build()

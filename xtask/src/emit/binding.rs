@@ -20,7 +20,7 @@ pub fn driver_calls(driver: &Driver, wiring: &Wiring) -> Generated {
     code.doc("The shim functions the generic lifecycle of `crate::driver` calls.");
     put!(
         code,
-        "pub(super) fn natives(api: &mesos_sys::ShimApi) -> crate::driver::Natives<mesos_sys::{}> {{",
+        "pub(super) fn natives(api: &mesos_native_sys::ShimApi) -> crate::driver::Natives<mesos_native_sys::{}> {{",
         driver.handle
     );
     put!(
@@ -210,7 +210,7 @@ pub fn callbacks(driver: &Driver, wiring: &Wiring) -> Generated {
     code.doc("The table every driver of this kind hands the shim.");
     put!(
         code,
-        "pub(super) static CALLBACKS: mesos_sys::{0} = mesos_sys::{0} {{",
+        "pub(super) static CALLBACKS: mesos_native_sys::{0} = mesos_native_sys::{0} {{",
         driver.table
     );
     for callback in &driver.callbacks {
@@ -231,13 +231,13 @@ pub fn callbacks(driver: &Driver, wiring: &Wiring) -> Generated {
             );
             match &arg.kind {
                 Kind::Message(t) => {
-                    params.push(format!("{name}: mesos_sys::mesos_shim_buf"));
+                    params.push(format!("{name}: mesos_native_sys::mesos_shim_buf"));
                     decode.push(format!(
                         "let {name}: crate::proto::{t} = crate::boundary::decode(&{name}, \"{what}\")?;"
                     ));
                 }
                 Kind::Messages(t) => {
-                    params.push(format!("{name}: *const mesos_sys::mesos_shim_buf"));
+                    params.push(format!("{name}: *const mesos_native_sys::mesos_shim_buf"));
                     params.push(format!("{name}_len: usize"));
                     decode.push(format!(
                         "let {name}: Vec<crate::proto::{t}> = \
@@ -245,7 +245,7 @@ pub fn callbacks(driver: &Driver, wiring: &Wiring) -> Generated {
                     ));
                 }
                 Kind::Bytes => {
-                    params.push(format!("{name}: mesos_sys::mesos_shim_buf"));
+                    params.push(format!("{name}: mesos_native_sys::mesos_shim_buf"));
                     decode.push(format!(
                         "let {name} = crate::boundary::bytes(&{name}).to_vec();"
                     ));
@@ -293,7 +293,7 @@ pub fn callbacks(driver: &Driver, wiring: &Wiring) -> Generated {
     ));
     code.doc("the user.");
     code.line(
-        "unsafe extern \"C\" fn error(user_data: *mut std::os::raw::c_void, message: mesos_sys::mesos_shim_buf) {",
+        "unsafe extern \"C\" fn error(user_data: *mut std::os::raw::c_void, message: mesos_native_sys::mesos_shim_buf) {",
     );
     code.line("// SAFETY: the shim passes the user data this driver gave it (its C++");
     code.line("// object lives while it calls back) and a buffer valid for this call.");

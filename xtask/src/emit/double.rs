@@ -17,7 +17,7 @@ pub fn entry_points(list: &List) -> Result<Generated, String> {
     );
     code.line("use std::sync::Arc;");
     code.line("");
-    code.line("use mesos_sys::ShimApi;");
+    code.line("use mesos_native_sys::ShimApi;");
     code.line("");
     code.line("use crate::handle::{enter, Entry};");
     for driver in &list.drivers {
@@ -55,7 +55,7 @@ pub fn entry_points(list: &List) -> Result<Generated, String> {
         put!(code, "{}: crate::{}::new,", driver.new, driver.name);
         put!(
             code,
-            "{}: crate::handle::free::<mesos_sys::{}, crate::{}::{}>,",
+            "{}: crate::handle::free::<mesos_native_sys::{}, crate::{}::{}>,",
             driver.free,
             driver.handle,
             driver.name,
@@ -70,31 +70,31 @@ pub fn entry_points(list: &List) -> Result<Generated, String> {
 }
 
 fn entry_point(code: &mut Code, driver: &Driver, call: &Call, entry: &str) {
-    let mut params = vec![format!("driver: *mut mesos_sys::{}", driver.handle)];
+    let mut params = vec![format!("driver: *mut mesos_native_sys::{}", driver.handle)];
     let mut records = Vec::new();
     for arg in &call.args {
         let name = &arg.name;
         match &arg.kind {
             Kind::Message(_) => {
-                params.push(format!("{name}: mesos_sys::mesos_shim_buf"));
+                params.push(format!("{name}: mesos_native_sys::mesos_shim_buf"));
                 records.push(format!("args.message({name}, \"{name}\")?;"));
             }
             Kind::Bytes => {
-                params.push(format!("{name}: mesos_sys::mesos_shim_buf"));
+                params.push(format!("{name}: mesos_native_sys::mesos_shim_buf"));
                 records.push(format!("args.bytes({name}, \"{name}\")?;"));
             }
             Kind::Messages(_) => {
-                params.push(format!("{name}: *const mesos_sys::mesos_shim_buf"));
+                params.push(format!("{name}: *const mesos_native_sys::mesos_shim_buf"));
                 params.push(format!("{name}_len: usize"));
                 records.push(format!("args.messages({name}, {name}_len, \"{name}\")?;"));
             }
             Kind::Strings => {
-                params.push(format!("{name}: *const mesos_sys::mesos_shim_buf"));
+                params.push(format!("{name}: *const mesos_native_sys::mesos_shim_buf"));
                 params.push(format!("{name}_len: usize"));
                 records.push(format!("args.strings({name}, {name}_len, \"{name}\")?;"));
             }
             Kind::Optional(_) => {
-                params.push(format!("{name}: *const mesos_sys::mesos_shim_buf"));
+                params.push(format!("{name}: *const mesos_native_sys::mesos_shim_buf"));
                 records.push(format!("args.optional({name}, \"{name}\")?;"));
             }
             Kind::Flag | Kind::Int => {
@@ -102,7 +102,9 @@ fn entry_point(code: &mut Code, driver: &Driver, call: &Call, entry: &str) {
                 records.push(format!("args.flag({name})?;"));
             }
             Kind::Completion(_) => {
-                params.push(format!("{name}: mesos_sys::mesos_shim_v1_result_callback"));
+                params.push(format!(
+                    "{name}: mesos_native_sys::mesos_shim_v1_result_callback"
+                ));
                 params.push(format!("{name}_context: *mut std::os::raw::c_void"));
                 records.push(format!("args.completion({name}, {name}_context)?;"));
             }
@@ -148,7 +150,7 @@ fn fire_methods(code: &mut Code, driver: &Driver, double: &str) {
                 Kind::Messages(_) => {
                     params.push(format!("{name}: Vec<Vec<u8>>"));
                     prelude.push(format!(
-                        "let {name}: Vec<mesos_sys::mesos_shim_buf> = \
+                        "let {name}: Vec<mesos_native_sys::mesos_shim_buf> = \
                          {name}.iter().map(|item| crate::buffers::view(item)).collect();"
                     ));
                     c_args.push(format!("{name}.as_ptr()"));
@@ -169,7 +171,7 @@ fn fire_methods(code: &mut Code, driver: &Driver, double: &str) {
         put!(code, "pub fn {}({}) {{", callback.name, params.join(", "));
         put!(
             code,
-            "self.fire(move |table: &mesos_sys::{}, user_data| {{",
+            "self.fire(move |table: &mesos_native_sys::{}, user_data| {{",
             driver.table
         );
         for line in &prelude {
@@ -192,7 +194,7 @@ fn fire_methods(code: &mut Code, driver: &Driver, double: &str) {
     code.doc("requires of a new driver.");
     put!(
         code,
-        "pub(crate) fn all_callbacks_set(table: &mesos_sys::{}) -> bool {{",
+        "pub(crate) fn all_callbacks_set(table: &mesos_native_sys::{}) -> bool {{",
         driver.table
     );
     let mut checks: Vec<String> = driver

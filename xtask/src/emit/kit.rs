@@ -19,7 +19,7 @@ pub fn calls(list: &List) -> Result<Generated, String> {
     );
     for driver in &list.drivers {
         let wiring = wiring(&driver.name)?;
-        let handle = format!("mesos::{}::{}", wiring.module, wiring.driver);
+        let handle = format!("mesos_native::{}::{}", wiring.module, wiring.driver);
         code.line("");
         put!(
             code,
@@ -60,7 +60,7 @@ pub fn calls(list: &List) -> Result<Generated, String> {
         );
         put!(
             code,
-            "pub(crate) fn typed_{}(call: &mesos_test_double::Call) -> Option<{}> {{",
+            "pub(crate) fn typed_{}(call: &mesos_native_double::Call) -> Option<{}> {{",
             driver.name,
             wiring.kit_call
         );
@@ -114,7 +114,7 @@ pub fn calls(list: &List) -> Result<Generated, String> {
             }
         }
         code.line(
-            "other => panic!(\"mesos-testing: `{other}` is not a call of the boundary list\"),",
+            "other => panic!(\"mesos-native-testing: `{other}` is not a call of the boundary list\"),",
         );
         code.line("})");
         code.line("}");
@@ -131,7 +131,7 @@ pub fn callbacks(list: &List) -> Result<Generated, String> {
     code.line("use prost::Message;");
     for driver in &list.drivers {
         let wiring = wiring(&driver.name)?;
-        let user_trait = format!("mesos::{}::{}", wiring.module, wiring.user_trait);
+        let user_trait = format!("mesos_native::{}::{}", wiring.module, wiring.user_trait);
         code.line("");
         put!(code, "impl crate::{} {{", wiring.kit_harness);
         for callback in &driver.callbacks {
@@ -141,12 +141,12 @@ pub fn callbacks(list: &List) -> Result<Generated, String> {
                 let name = &arg.name;
                 match &arg.kind {
                     Kind::Message(t) => {
-                        params.push(format!("{name}: &mesos::proto::{t}"));
+                        params.push(format!("{name}: &mesos_native::proto::{t}"));
                         encoded.push(format!("{name}.encode_to_vec()"));
                     }
                     Kind::Messages(t) => {
                         params.push(format!(
-                            "{name}: impl IntoIterator<Item = mesos::proto::{t}>"
+                            "{name}: impl IntoIterator<Item = mesos_native::proto::{t}>"
                         ));
                         encoded.push(format!(
                             "{name}.into_iter().map(|item| item.encode_to_vec()).collect()"
@@ -187,11 +187,11 @@ pub fn callbacks(list: &List) -> Result<Generated, String> {
 
 fn owned_type(kind: &Kind) -> String {
     match kind {
-        Kind::Message(t) => format!("mesos::proto::{t}"),
-        Kind::Messages(t) => format!("Vec<mesos::proto::{t}>"),
+        Kind::Message(t) => format!("mesos_native::proto::{t}"),
+        Kind::Messages(t) => format!("Vec<mesos_native::proto::{t}>"),
         Kind::Strings => "Vec<String>".into(),
         Kind::Bytes => "Vec<u8>".into(),
-        Kind::Optional(t) => format!("Option<mesos::proto::{t}>"),
+        Kind::Optional(t) => format!("Option<mesos_native::proto::{t}>"),
         Kind::Flag => "bool".into(),
         Kind::Int => "i32".into(),
         Kind::Completion(_) => unreachable!("no field"),
