@@ -106,15 +106,15 @@ fn env_var(name: &str) -> Option<OsString> {
     println!("cargo:rerun-if-env-changed={name}");
     match env::var_os(name) {
         Some(value) if !value.is_empty() => {
-            println!("mesos-sys: {name} = {}", value.to_string_lossy());
+            println!("mesos-native-sys: {name} = {}", value.to_string_lossy());
             Some(value)
         }
         Some(_) => {
-            println!("mesos-sys: {name} is empty, taken as unset");
+            println!("mesos-native-sys: {name} is empty, taken as unset");
             None
         }
         None => {
-            println!("mesos-sys: {name} unset");
+            println!("mesos-native-sys: {name} unset");
             None
         }
     }
@@ -136,7 +136,7 @@ fn main() {
     let config = Config::from_env();
 
     if let Some(variable) = config.disabled_by {
-        println!("mesos-sys: {variable} is set: building without the native driver");
+        println!("mesos-native-sys: {variable} is set: building without the native driver");
         println!("cargo:native=0");
         return;
     }
@@ -145,7 +145,7 @@ fn main() {
         None => {
             println!("cargo:native=0");
             println!(
-                "cargo:warning=libmesos not found: building mesos-sys without the native driver. \
+                "cargo:warning=libmesos not found: building mesos-native-sys without the native driver. \
                  Set MESOS_NATIVE_LIBRARY=/path/to/libmesos.so (or MESOS_HOME=<prefix>, or install \
                  a mesos.pc of Mesos >= {}, < {} for pkg-config) to enable it; \
                  `cargo build -vv` shows where it was looked for.",
@@ -203,7 +203,7 @@ fn is_source(path: &Path) -> bool {
 fn find_libmesos(config: &Config) -> Option<Libmesos> {
     let mut libmesos = if let Some(library) = &config.native_library {
         if config.home.is_some() {
-            println!("mesos-sys: MESOS_NATIVE_LIBRARY is set, so MESOS_HOME is not used to find libmesos");
+            println!("mesos-native-sys: MESOS_NATIVE_LIBRARY is set, so MESOS_HOME is not used to find libmesos");
         }
         from_native_library(library)
     } else if let Some(home) = &config.home {
@@ -269,7 +269,7 @@ fn zookeeper_include_dir(include_dirs: &[PathBuf]) -> Option<PathBuf> {
         .map(|dir| dir.join("zookeeper"))
         .find(|dir| dir.join("zookeeper.h").is_file());
     if let Some(dir) = &found {
-        println!("mesos-sys: ZooKeeper's C header in {}", dir.display());
+        println!("mesos-native-sys: ZooKeeper's C header in {}", dir.display());
     }
     found
 }
@@ -334,7 +334,7 @@ fn from_pkg_config() -> Option<Libmesos> {
             // Usually "not found"; also a mesos.pc of a version the shim
             // does not support, or no pkg-config program.
             for line in error.to_string().lines().filter(|line| !line.is_empty()) {
-                println!("mesos-sys: pkg-config: {line}");
+                println!("mesos-native-sys: pkg-config: {line}");
             }
             return None;
         }
@@ -357,7 +357,7 @@ fn from_pkg_config() -> Option<Libmesos> {
 
 fn build_shim(libmesos: &Libmesos, sources: &[PathBuf], werror: bool) {
     println!(
-        "mesos-sys: using libmesos from {} ({})",
+        "mesos-native-sys: using libmesos from {} ({})",
         libmesos.lib_dir.display(),
         libmesos.found_by
     );
@@ -375,7 +375,7 @@ fn build_shim(libmesos: &Libmesos, sources: &[PathBuf], werror: bool) {
         .flag("-Wpedantic")
         .warnings_into_errors(werror);
     println!(
-        "mesos-sys: shim warnings are {}",
+        "mesos-native-sys: shim warnings are {}",
         if werror {
             "errors (MESOS_SYS_WERROR=1)"
         } else {
@@ -391,12 +391,12 @@ fn build_shim(libmesos: &Libmesos, sources: &[PathBuf], werror: bool) {
         {
             continue;
         }
-        println!("mesos-sys: system header directory {}", dir.display());
+        println!("mesos-native-sys: system header directory {}", dir.display());
         build.flag("-isystem").flag(dir);
     }
     let v1 = first_missing(&libmesos.include_dirs, V1_HEADERS);
     match &v1 {
-        None => println!("mesos-sys: v1 scheduler and executor: compiled"),
+        None => println!("mesos-native-sys: v1 scheduler and executor: compiled"),
         Some(missing) => println!(
             "cargo:warning=mesos-sys: no v1 scheduler or executor in this build: {missing} is not \
              in any header directory (Mesos installs libprocess's and stout's headers only when \
@@ -407,7 +407,7 @@ fn build_shim(libmesos: &Libmesos, sources: &[PathBuf], werror: bool) {
     build.define("MESOS_SHIM_V1", if v1.is_none() { "1" } else { "0" });
     let state = first_missing(&include_dirs, STATE_HEADERS);
     match &state {
-        None => println!("mesos-sys: State, replicated log and leader election: compiled"),
+        None => println!("mesos-native-sys: State, replicated log and leader election: compiled"),
         Some(missing) => println!(
             "cargo:warning=mesos-sys: no State, replicated log or leader election in this build: \
              {missing} is not in any header directory (see the v1 note: \
