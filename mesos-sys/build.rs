@@ -269,7 +269,10 @@ fn zookeeper_include_dir(include_dirs: &[PathBuf]) -> Option<PathBuf> {
         .map(|dir| dir.join("zookeeper"))
         .find(|dir| dir.join("zookeeper.h").is_file());
     if let Some(dir) = &found {
-        println!("mesos-native-sys: ZooKeeper's C header in {}", dir.display());
+        println!(
+            "mesos-native-sys: ZooKeeper's C header in {}",
+            dir.display()
+        );
     }
     found
 }
@@ -391,7 +394,10 @@ fn build_shim(libmesos: &Libmesos, sources: &[PathBuf], werror: bool) {
         {
             continue;
         }
-        println!("mesos-native-sys: system header directory {}", dir.display());
+        println!(
+            "mesos-native-sys: system header directory {}",
+            dir.display()
+        );
         build.flag("-isystem").flag(dir);
     }
     let v1 = first_missing(&libmesos.include_dirs, V1_HEADERS);

@@ -100,6 +100,7 @@ wanted() { [[ $workloads == *" $1 "* ]]; }
 find_mesos
 
 # --- build both sides ----------------------------------------------------------
+bench_start=$SECONDS
 echo "bench: building the Rust side (cargo build --release)"
 cargo build --release -p mesos-bench
 if [ "$reference" = 1 ]; then
@@ -222,8 +223,8 @@ run_one() {
   # calling thread per call (calls), of the whole process per callback
   # (storm) or per operation (state and log).
   cpu=$(sed -n 's/^bench: \(calling_thread_cpu_ns_per_call\|process_cpu_ns_per_callback\|process_cpu_ns_per_op\)=//p' "$log" | tail -n 1)
-  printf '  %-4s %-14s %s  (peak RSS %s kB%s)\n' "$side" "$label" "$out" "${rss:-?}" \
-    "${cpu:+; CPU $cpu ns/item}"
+  printf '  %-4s %-14s run %s/%s: %s  (peak RSS %s kB%s)\n' "$side" "$label" "$i" "$runs" "$out" \
+    "${rss:-?}" "${cpu:+; CPU $cpu ns/item}"
   echo "$label $side $rate $seconds ${rss:-0} ${cpu:-0}" >>"$results"
 }
 
@@ -235,7 +236,7 @@ workload() {
   shift
   wanted "${label%%-[0-9]*}" || return 0
   labels+=("$label")
-  echo "bench: $label: $*"
+  echo "bench: $label: $* ($runs runs per side; $((SECONDS - bench_start)) s so far)"
   for ((i = 1; i <= runs; i++)); do
     if ((i % 2)); then
       run_one "$label" rust "$i" "$@"

@@ -159,9 +159,22 @@ framework_pid=$(leading_pid)
 rss_start=$(rss_kb "$framework_pid")
 echo "soak: framework up (pid $framework_pid leads, RSS $rss_start kB; instances ${framework_pids[*]}); chaos for $minutes min"
 
+start=$SECONDS
 end=$((SECONDS + minutes * 60))
+# A line a minute while nothing is killed, so a long run shows it is alive.
+progress() {
+  local launched
+  launched=$(awk '$2 == "launched"' "$ledger" 2>/dev/null | wc -l)
+  echo "soak: $(((SECONDS - start) / 60)) of $minutes min, $(wc -l <"$kills") kills, ${launched:-0} tasks launched"
+}
 while [ $SECONDS -lt $end ]; do
-  sleep $((20 + RANDOM % 41))
+  pause=$((20 + RANDOM % 41))
+  while ((pause > 0)) && [ $SECONDS -lt $end ]; do
+    step=$((pause < 60 ? pause : 60))
+    sleep "$step"
+    pause=$((pause - step))
+    ((pause == 0)) || progress
+  done
   [ $SECONDS -lt $end ] || break
   victims=(agent master executor scheduler)
   victim=${victims[RANDOM % 4]}
@@ -195,6 +208,7 @@ while [ $SECONDS -lt $end ]; do
   took=$(recovered_after "$at")
   echo "$at $victim $took $name" >>"$kills"
   echo "soak: killed $name; whole again after ${took} ms"
+  progress
 done
 
 framework_pid=$(leading_pid)

@@ -1,6 +1,6 @@
-//! The README's "reference example, step by step", run as a new user runs
-//! it: the commands are read out of README.md (so the test changes when the
-//! README does) and typed, one after the other, into bash in a fresh clone
+//! The guide's "reference example, step by step" (docs/getting-started.md),
+//! run as a new user runs it: the commands are read out of the page (so the
+//! test changes when the page does) and typed, one after the other, into bash in a fresh clone
 //! of this repository with a fresh `CARGO_TARGET_DIR` and none of cargo's
 //! test environment. Then the master's state must show the scenario: one
 //! task of the framework, FINISHED, on agent 0, on resources refined
@@ -8,7 +8,7 @@
 //!
 //! The clone is of the committed HEAD: uncommitted changes are not in it
 //! (the test says so when there are some). Needs a real Mesos where the
-//! README's `export MESOS_HOME=...` line points, and the ports the README's
+//! guide's `export MESOS_HOME=...` line points, and the ports the guide's
 //! cluster uses (5050-5054); skipped loudly otherwise, failed with
 //! `MESOS_TEST_REQUIRE=1`.
 
@@ -21,11 +21,13 @@ use std::time::{Duration, Instant};
 
 use crate::support::{http, require_mesos, shout, skip};
 
-/// The README section whose first `sh` block is the step-by-step run.
+/// The guide page, and its section whose first `sh` block is the
+/// step-by-step run.
+const PAGE: &str = "docs/getting-started.md";
 const SECTION: &str = "## The reference example, step by step";
 /// The step that ends the run; the master is checked just before it.
 const TEARDOWN: &str = "scripts/local-cluster.sh down";
-/// Where the README's cluster is: `local-cluster.sh`'s default ports.
+/// Where the guide's cluster is: `local-cluster.sh`'s default ports.
 const MASTER: &str = "127.0.0.1:5050";
 const AGENT_PORTS: [u16; 4] = [5051, 5052, 5053, 5054];
 /// A fresh target directory builds the crate from scratch, twice over
@@ -36,18 +38,18 @@ fn repository_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The commands of the README's step-by-step block, comments and blank
+/// The commands of the guide's step-by-step block, comments and blank
 /// lines removed, in order.
 fn readme_steps() -> Vec<String> {
-    let readme = std::fs::read_to_string(repository_root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(repository_root().join(PAGE)).unwrap();
     let section = readme
         .find(SECTION)
-        .unwrap_or_else(|| panic!("README.md has no section {SECTION:?}"));
+        .unwrap_or_else(|| panic!("{PAGE} has no section {SECTION:?}"));
     let block = readme[section..]
         .split("```sh\n")
         .nth(1)
         .and_then(|rest| rest.split("```").next())
-        .unwrap_or_else(|| panic!("no ```sh block under {SECTION:?} in README.md"));
+        .unwrap_or_else(|| panic!("no ```sh block under {SECTION:?} in {PAGE}"));
     block
         .lines()
         .map(|line| match line.find(" #") {
@@ -61,7 +63,7 @@ fn readme_steps() -> Vec<String> {
 }
 
 /// Runs on any machine: the block still has the shape the real-Mesos test
-/// below relies on, so a README edit that breaks it fails everywhere.
+/// below relies on, so an edit of the page that breaks it fails everywhere.
 #[test]
 fn the_readme_steps_set_up_run_the_example_and_tear_down() {
     let steps = readme_steps();
@@ -85,7 +87,7 @@ fn the_readme_steps_set_up_run_the_example_and_tear_down() {
     assert_eq!(steps.iter().filter(|s| *s == TEARDOWN).count(), 1);
 }
 
-/// Whatever happens, the README's cluster is stopped with the README's own
+/// Whatever happens, the guide's cluster is stopped with the guide's own
 /// last step, in the clone.
 struct Teardown<'a> {
     clone: &'a Path,
@@ -115,7 +117,7 @@ fn the_readme_steps_typed_in_a_fresh_clone_run_the_reference_scenario() {
     if !Path::new(prefix).join("lib/libmesos.so").exists() {
         skip(
             test,
-            &format!("the README's steps use MESOS_HOME={prefix}, which has no lib/libmesos.so"),
+            &format!("the guide's steps use MESOS_HOME={prefix}, which has no lib/libmesos.so"),
         );
         return;
     }
@@ -125,7 +127,7 @@ fn the_readme_steps_typed_in_a_fresh_clone_run_the_reference_scenario() {
         .collect();
     assert!(
         busy.is_empty(),
-        "the README's cluster needs ports 5050-5054, and {busy:?} are in use: \
+        "the guide's cluster needs ports 5050-5054, and {busy:?} are in use: \
          stop what listens there (`scripts/local-cluster.sh down`?)"
     );
 
@@ -148,13 +150,10 @@ fn the_readme_steps_typed_in_a_fresh_clone_run_the_reference_scenario() {
     let log = work.join("steps.log");
     let succeeded = run_logged(&clone, &env, &script, &log);
     let output = std::fs::read_to_string(&log).unwrap_or_default();
-    eprintln!(
-        "--- the README's steps in {} ---\n{output}",
-        clone.display()
-    );
+    eprintln!("--- the guide's steps in {} ---\n{output}", clone.display());
     assert!(
         succeeded,
-        "the README's steps failed (log: {}):\n{output}",
+        "the guide's steps failed (log: {}):\n{output}",
         log.display()
     );
     for line in [

@@ -5,12 +5,16 @@
 //!   every file the boundary list (`wrapper/boundary.list`) turns into;
 //! - `generate --check`: writes nothing, and fails naming every file the
 //!   list would change (what `.ci/run` runs; the bindings have their own
-//!   freshness test).
+//!   freshness test);
+//! - `pictures [--check]`: the guide's pictures (`docs/pictures/`), drawn
+//!   by Graphviz from their sources, the driver lifecycle's generated from
+//!   `src/driver/mod.rs`.
 
 mod emit;
 mod header;
 mod kinds;
 mod list;
+mod pictures;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -22,6 +26,10 @@ fn main() -> ExitCode {
         ["generate"] => bindings().and_then(|()| boundary(Mode::Write)),
         ["generate", "--check"] => boundary(Mode::Check),
         ["generate", "--boundary-only"] => boundary(Mode::Write),
+        ["pictures"] => pictures::all(&root()).and_then(|files| write(files, Mode::Write)),
+        ["pictures", "--check"] => {
+            pictures::all(&root()).and_then(|files| write(files, Mode::Check))
+        }
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -33,10 +41,13 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask generate [--check | --boundary-only]\n\
+const USAGE: &str = "usage: cargo xtask generate [--check | --boundary-only]\n       \
+    cargo xtask pictures [--check]\n\
     \n  generate                  regenerate the bindings (needs libclang), then the\n                            code the boundary list turns into\
     \n  generate --check          fail if any file the list turns into is stale\
-    \n  generate --boundary-only  regenerate from the list, keeping the bindings";
+    \n  generate --boundary-only  regenerate from the list, keeping the bindings\
+    \n  pictures                  redraw docs/pictures/ (needs Graphviz)\
+    \n  pictures --check          fail if a picture is stale";
 
 #[derive(PartialEq)]
 enum Mode {
@@ -88,6 +99,12 @@ fn boundary(mode: Mode) -> Result<(), String> {
     let list = list::parse(&read("wrapper/boundary.list")?).map_err(|error| error.to_string())?;
     let header = header::read(&read("mesos-sys/src/bindings.rs")?)?;
     let files = emit::all(&list, &header)?;
+    write(files, mode)
+}
+
+/// Writes the files that changed, or (`Check`) fails naming them.
+fn write(files: Vec<emit::Generated>, mode: Mode) -> Result<(), String> {
+    let root = root();
     let mut stale = Vec::new();
     for file in &files {
         let path = root.join(&file.path);
@@ -106,15 +123,13 @@ fn boundary(mode: Mode) -> Result<(), String> {
     }
     if !stale.is_empty() {
         return Err(format!(
-            "generated code is stale: {}. Run `cargo xtask generate` and commit the result.",
+            "generated files are stale: {}. Run `cargo xtask generate` (or `pictures`) and \
+             commit the result.",
             stale.join(", ")
         ));
     }
     if mode == Mode::Check {
-        eprintln!(
-            "xtask: the {} files generated from wrapper/boundary.list are up to date",
-            files.len()
-        );
+        eprintln!("xtask: the {} generated files are up to date", files.len());
     }
     Ok(())
 }
