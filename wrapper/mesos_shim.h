@@ -103,6 +103,14 @@ const char *mesos_shim_compiled_version(void);
  */
 const char *mesos_shim_loaded_library_path(void);
 
+/*
+ * The address libprocess gives its peers, "IP:PORT": what a master connects
+ * back to (LIBPROCESS_ADVERTISE_IP/PORT when set, else the address it
+ * listens on). Initializes libprocess if no driver has yet. "" where this
+ * build has no libprocess headers. Valid until the next call on this thread.
+ */
+const char *mesos_shim_libprocess_address(void);
+
 /* ------------------------------------------------------------------------ */
 /* Scheduler                                                                */
 /* ------------------------------------------------------------------------ */

@@ -8,6 +8,12 @@
 #include <mesos/scheduler.hpp>
 #include <mesos/version.hpp>
 
+#if MESOS_SHIM_V1
+// libprocess's headers: installed with Mesos's module dependencies, as the
+// v1 libraries need them too.
+#include <process/process.hpp>
+#endif
+
 namespace mesos_shim {
 
 namespace {
@@ -69,6 +75,16 @@ const char *mesos_shim_loaded_library_path(void) {
     return std::string();
   }();
   return path.c_str();
+}
+
+const char *mesos_shim_libprocess_address(void) {
+  thread_local std::string text;
+#if MESOS_SHIM_V1
+  text = stringify(process::address());
+#else
+  text.clear();
+#endif
+  return text.c_str();
 }
 
 } // extern "C"

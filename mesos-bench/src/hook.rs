@@ -40,6 +40,7 @@ impl Hook {
             ..Default::default()
         };
         let driver = MesosSchedulerDriver::builder(scheduler, framework, "mesos-bench")
+            .registration_timeout(None)
             .shim(double())
             .build()
             .map_err(|error| format!("cannot build the hook's driver: {error}"))?;

@@ -24,6 +24,8 @@ pub struct ShimApi {
     pub mesos_shim_compiled_version: unsafe extern "C" fn() -> *const ::std::os::raw::c_char,
     /// `mesos_shim_loaded_library_path` from mesos_shim.h.
     pub mesos_shim_loaded_library_path: unsafe extern "C" fn() -> *const ::std::os::raw::c_char,
+    /// `mesos_shim_libprocess_address` from mesos_shim.h.
+    pub mesos_shim_libprocess_address: unsafe extern "C" fn() -> *const ::std::os::raw::c_char,
     /// `mesos_shim_storage_zookeeper_new` from mesos_shim.h.
     pub mesos_shim_storage_zookeeper_new: unsafe extern "C" fn(
         servers: mesos_shim_buf,
@@ -404,6 +406,7 @@ static NATIVE: ShimApi = ShimApi {
     mesos_shim_last_error_code,
     mesos_shim_compiled_version,
     mesos_shim_loaded_library_path,
+    mesos_shim_libprocess_address,
     mesos_shim_storage_zookeeper_new,
     mesos_shim_storage_leveldb_new,
     mesos_shim_storage_in_memory_new,
@@ -493,6 +496,7 @@ const _: fn() = || {
         mesos_shim_last_error_code,
         mesos_shim_compiled_version,
         mesos_shim_loaded_library_path,
+        mesos_shim_libprocess_address,
         mesos_shim_storage_zookeeper_new,
         mesos_shim_storage_leveldb_new,
         mesos_shim_storage_in_memory_new,

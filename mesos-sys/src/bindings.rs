@@ -50,6 +50,9 @@ unsafe extern "C" {
 unsafe extern "C" {
     pub fn mesos_shim_loaded_library_path() -> *const ::std::os::raw::c_char;
 }
+unsafe extern "C" {
+    pub fn mesos_shim_libprocess_address() -> *const ::std::os::raw::c_char;
+}
 #[repr(C)]
 #[derive(Debug)]
 pub struct mesos_shim_scheduler_driver {

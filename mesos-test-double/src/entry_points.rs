@@ -853,6 +853,7 @@ pub(crate) const TABLE: ShimApi = ShimApi {
     mesos_shim_last_error_code: crate::queries::mesos_shim_last_error_code,
     mesos_shim_compiled_version: crate::queries::mesos_shim_compiled_version,
     mesos_shim_loaded_library_path: crate::queries::mesos_shim_loaded_library_path,
+    mesos_shim_libprocess_address: crate::queries::mesos_shim_libprocess_address,
     mesos_shim_storage_zookeeper_new: crate::state_log::mesos_shim_storage_zookeeper_new,
     mesos_shim_storage_leveldb_new: crate::state_log::mesos_shim_storage_leveldb_new,
     mesos_shim_storage_in_memory_new: crate::state_log::mesos_shim_storage_in_memory_new,

@@ -37,3 +37,9 @@ pub(crate) unsafe extern "C" fn mesos_shim_loaded_library_path() -> *const c_cha
 pub(crate) unsafe extern "C" fn old_loaded_library_path() -> *const c_char {
     c"/nonexistent/test-double/libmesos-1.9.0.so".as_ptr()
 }
+
+/// The double has no libprocess: an address a scheduler in a documentation
+/// network would advertise.
+pub(crate) unsafe extern "C" fn mesos_shim_libprocess_address() -> *const c_char {
+    c"192.0.2.10:5051".as_ptr()
+}

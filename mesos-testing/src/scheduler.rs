@@ -81,6 +81,8 @@ impl SchedulerHarness {
     ) -> Self {
         let driver = MesosSchedulerDriver::builder(scheduler, framework, "mesos-testing")
             .implicit_acknowledgements(implicit_acknowledgements)
+            // The test fires `registered` when it wants to: no watchdog.
+            .registration_timeout(None)
             .shim(crate::shim())
             .build()
             .unwrap_or_else(|error| {

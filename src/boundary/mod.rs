@@ -14,4 +14,4 @@ pub use shim::{LibraryVersion, Shim};
 
 pub(crate) use buffers::{buf, bytes, decode, decode_list, EncodedList, EncodedOptional};
 pub(crate) use completion::{decode as answers, Decode, Described, Pending, Promise, Refusal};
-pub(crate) use shim::{creation_error, shim_error};
+pub(crate) use shim::{creation_error, libprocess_address, shim_error};

@@ -54,6 +54,13 @@ impl Shim {
         library_version(self.api)
     }
 
+    /// The address libprocess gives its peers (`IP:PORT`): what a master
+    /// connects back to a v0 scheduler at. `None` where this build has no
+    /// libprocess headers. Initializes libprocess if nothing has yet.
+    pub fn libprocess_address(&self) -> Option<String> {
+        libprocess_address(self.api)
+    }
+
     pub(crate) fn api(&self) -> &'static ShimApi {
         self.api
     }
@@ -129,6 +136,14 @@ unsafe fn static_str(ptr: *const c_char) -> String {
             .to_string_lossy()
             .into_owned()
     }
+}
+
+/// See [`Shim::libprocess_address`].
+pub(crate) fn libprocess_address(api: &ShimApi) -> Option<String> {
+    // SAFETY: a query without arguments; the string is valid until the
+    // next call on this thread, and copied at once.
+    let text = unsafe { static_str((api.mesos_shim_libprocess_address)()) };
+    (!text.is_empty()).then_some(text)
 }
 
 /// The shim's description of the last error on this thread.

@@ -3,6 +3,7 @@
 //! and the two ways a callback enters the user's code.
 
 use std::os::raw::c_void;
+use std::sync::atomic::Ordering;
 
 use super::catching::catching;
 use super::failure::Failure;
@@ -174,6 +175,9 @@ pub(crate) unsafe fn deliver<K: Kind>(
             if shared.failure.get().is_some() {
                 return;
             }
+            // Relaxed: a count the registration watchdog polls, ordered
+            // with nothing else.
+            shared.delivered.fetch_add(1, Ordering::Relaxed);
             if let Some(failure) = catching(shared.id(), callback, || body(user, handle)) {
                 shared.failure.record(failure);
                 let _ = shared.lifecycle.apply(Event::Failed);
@@ -201,6 +205,7 @@ pub(crate) unsafe fn deliver_error<K: Kind>(
     // SAFETY: forwarded from the caller.
     unsafe {
         Shared::<K>::lend(user_data, |shared, user, handle| {
+            shared.delivered.fetch_add(1, Ordering::Relaxed);
             shared.failure.record(Failure::MesosError(text.clone()));
             let event = if on_thread::is_starting(shared.id()) {
                 Event::ErrorDuringStart

@@ -96,6 +96,6 @@ mod state;
 mod status;
 
 pub(crate) use calls::{deliver, deliver_error};
-pub(crate) use object::{Handle, Kind, Natives, Owner};
+pub(crate) use object::{Handle, Kind, Natives, Owner, WeakHandle};
 pub(crate) use state::State;
 pub use status::DriverStatus;

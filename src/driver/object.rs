@@ -11,7 +11,7 @@
 use std::mem::ManuallyDrop;
 use std::os::raw::c_void;
 use std::sync::atomic::{fence, AtomicPtr, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use mesos_native_sys::ShimApi;
 
@@ -70,6 +70,9 @@ pub(crate) struct Shared<K: Kind> {
     user: Mutex<Option<Box<K::User>>>,
     /// Live [`Handle`]s, the owner's included; the last deletes `raw`.
     handles: AtomicUsize,
+    /// Callbacks delivered so far (a scheduler's first is its
+    /// registration): what the registration watchdog looks for.
+    pub(crate) delivered: AtomicUsize,
 }
 
 impl<K: Kind> Shared<K> {
@@ -167,6 +170,61 @@ pub(crate) struct Handle<K: Kind> {
     pub(crate) shared: Arc<Shared<K>>,
 }
 
+impl<K: Kind> Handle<K> {
+    /// The pointer the shim passes to every callback (see
+    /// [`Owner::user_data`]), for a delivery the binding makes itself.
+    pub(crate) fn user_data(&self) -> *mut c_void {
+        Arc::as_ptr(&self.shared) as *mut c_void
+    }
+
+    /// A reference that keeps neither the shared half nor the C++ object
+    /// (a watchdog's, which must not delay the driver's deletion).
+    pub(crate) fn downgrade(&self) -> WeakHandle<K> {
+        WeakHandle(Arc::downgrade(&self.shared))
+    }
+}
+
+/// A [`Handle`] that counts for nothing: it reads the driver while the
+/// shared half lives, and becomes a handle only while another one still
+/// keeps the C++ object.
+pub(crate) struct WeakHandle<K: Kind>(Weak<Shared<K>>);
+
+impl<K: Kind> WeakHandle<K> {
+    /// The shared half, to read (status, callbacks delivered), or `None`
+    /// once it is freed.
+    pub(crate) fn shared(&self) -> Option<Arc<Shared<K>>> {
+        self.0.upgrade()
+    }
+
+    /// A counted handle, unless the last one is gone (the C++ object is
+    /// deleted, or being deleted).
+    pub(crate) fn upgrade(&self) -> Option<Handle<K>> {
+        let shared = self.0.upgrade()?;
+        let mut count = shared.handles.load(Ordering::Relaxed);
+        loop {
+            if count == 0 {
+                return None;
+            }
+            match shared.handles.compare_exchange_weak(
+                count,
+                count + 1,
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return Some(Handle { shared }),
+                Err(actual) => count = actual,
+            }
+        }
+    }
+}
+
+impl<K: Kind> Shared<K> {
+    /// How many callbacks reached the user so far.
+    pub(crate) fn delivered(&self) -> usize {
+        self.delivered.load(Ordering::Relaxed)
+    }
+}
+
 impl<K: Kind> Clone for Handle<K> {
     fn clone(&self) -> Self {
         // Relaxed, as for `Arc`: a new handle is made from a live one.
@@ -208,6 +266,7 @@ impl<K: Kind> Owner<K> {
             raw: AtomicPtr::new(std::ptr::null_mut()),
             user: Mutex::new(Some(user)),
             handles: AtomicUsize::new(1),
+            delivered: AtomicUsize::new(0),
         });
         Self {
             handle: ManuallyDrop::new(K::from_handle(Handle { shared })),

@@ -4,6 +4,7 @@
 //! `driver_calls.rs`, generated from the boundary list.
 
 use std::ops::Deref;
+use std::time::Duration;
 
 use mesos_native_sys::ShimApi;
 use prost::Message;
@@ -109,6 +110,7 @@ pub struct SchedulerDriverBuilder {
     implicit_acknowledgements: bool,
     suppressed_roles: Option<Vec<String>>,
     shim: Option<Shim>,
+    registration_timeout: Option<Duration>,
 }
 
 /// What a scheduler driver's calls need to know of how it was built.
@@ -137,6 +139,15 @@ impl SchedulerDriverBuilder {
         self
     }
 
+    /// How long the started driver may go without its first callback
+    /// before the binding diagnoses why it has not registered and tells the
+    /// scheduler ([`Scheduler::registration_stalled`]); `None` never.
+    /// Default: 30 s.
+    pub fn registration_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.registration_timeout = timeout;
+        self
+    }
+
     /// Make the driver through `shim` instead of libmesos's
     /// ([`Shim::native`]): the testing kit's double, for unit tests.
     pub fn shim(mut self, shim: Shim) -> Self {
@@ -158,6 +169,7 @@ impl SchedulerDriverBuilder {
         };
         shim.check_version()?;
         let api = shim.api();
+        let master_text = self.master.clone();
         let master = crate::master::master_string(self.master)?;
         let framework = self.framework.encode_to_vec();
         let credential = self.credential.map(|c| c.encode_to_vec());
@@ -166,31 +178,39 @@ impl SchedulerDriverBuilder {
         let settings = SchedulerSettings {
             explicit_acknowledgements: !self.implicit_acknowledgements,
         };
-        let owner = Owner::create(api, self.scheduler, settings, |user_data| {
-            // SAFETY: every pointer argument is valid for the call (the shim
-            // copies what it keeps); `user_data` outlives the C++ driver
-            // (its last handle deletes the driver before the shared half
-            // is freed).
-            unsafe {
-                (api.mesos_shim_scheduler_driver_new)(
-                    &CALLBACKS,
-                    user_data,
-                    buf(&framework),
-                    master.as_ptr(),
-                    credential_buf
-                        .as_ref()
-                        .map_or(std::ptr::null(), |b| b as *const _),
-                    i32::from(self.implicit_acknowledgements),
-                    suppressed
-                        .as_ref()
-                        .map_or(std::ptr::null(), EncodedList::as_ptr),
-                    suppressed.as_ref().map_or(0, EncodedList::len),
-                )
-            }
-        })?;
+        let owner: Owner<SchedulerDriver> =
+            Owner::create(api, self.scheduler, settings, |user_data| {
+                // SAFETY: every pointer argument is valid for the call (the shim
+                // copies what it keeps); `user_data` outlives the C++ driver
+                // (its last handle deletes the driver before the shared half
+                // is freed).
+                unsafe {
+                    (api.mesos_shim_scheduler_driver_new)(
+                        &CALLBACKS,
+                        user_data,
+                        buf(&framework),
+                        master.as_ptr(),
+                        credential_buf
+                            .as_ref()
+                            .map_or(std::ptr::null(), |b| b as *const _),
+                        i32::from(self.implicit_acknowledgements),
+                        suppressed
+                            .as_ref()
+                            .map_or(std::ptr::null(), EncodedList::as_ptr),
+                        suppressed.as_ref().map_or(0, EncodedList::len),
+                    )
+                }
+            })?;
+        if let Some(timeout) = self.registration_timeout {
+            super::registration::watch(owner.handle().handle.downgrade(), master_text, timeout);
+        }
         Ok(MesosSchedulerDriver { owner })
     }
 }
+
+/// Registration takes under a second where the network lets it; a restarted
+/// master may take several to recover its registry first.
+const DEFAULT_REGISTRATION_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl MesosSchedulerDriver {
     /// Starts building a driver for `scheduler`, registering `framework`
@@ -209,6 +229,7 @@ impl MesosSchedulerDriver {
             implicit_acknowledgements: true,
             suppressed_roles: None,
             shim: None,
+            registration_timeout: Some(DEFAULT_REGISTRATION_TIMEOUT),
         }
     }
 }

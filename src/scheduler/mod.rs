@@ -5,9 +5,11 @@ mod callbacks;
 mod driver;
 mod driver_calls;
 mod preconditions;
+mod registration;
 
 pub(crate) use driver::SchedulerSettings;
 pub use driver::{MesosSchedulerDriver, SchedulerDriver, SchedulerDriverBuilder};
+pub use registration::{MasterProbe, RegistrationStalled};
 
 use crate::proto::{ExecutorId, FrameworkId, MasterInfo, Offer, OfferId, SlaveId, TaskStatus};
 
@@ -119,5 +121,17 @@ pub trait Scheduler: Send {
     fn error(&mut self, driver: &SchedulerDriver, message: String) {
         let _ = driver;
         log::error!("Mesos scheduler error: {message}");
+    }
+
+    /// The driver started, but no callback came within the registration
+    /// timeout ([`SchedulerDriverBuilder::registration_timeout`], 30 s by
+    /// default): the binding's diagnosis of why, most often that the master
+    /// cannot connect back to this scheduler (see [`RegistrationStalled`]).
+    /// Not a libmesos callback: the binding calls it, once, on a thread of
+    /// its own, in turn with the others. The driver keeps trying to
+    /// register; the default logs the diagnosis as an error.
+    fn registration_stalled(&mut self, driver: &SchedulerDriver, stalled: RegistrationStalled) {
+        let _ = driver;
+        log::error!("Mesos scheduler: {stalled}");
     }
 }

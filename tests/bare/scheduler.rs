@@ -833,3 +833,65 @@ fn a_scheduler_keeping_its_own_handle_is_dropped_with_the_driver() {
     );
     assert!(double.driver.is_freed());
 }
+
+/// Records the registration watchdog's diagnosis.
+struct Stalls(Sender<mesos_native::scheduler::RegistrationStalled>);
+
+impl Scheduler for Stalls {
+    fn resource_offers(&mut self, _: &SchedulerDriver, _: Vec<Offer>) {}
+    fn status_update(&mut self, _: &SchedulerDriver, _: TaskStatus) {}
+    fn registration_stalled(
+        &mut self,
+        _: &SchedulerDriver,
+        stalled: mesos_native::scheduler::RegistrationStalled,
+    ) {
+        let _ = self.0.send(stalled);
+    }
+}
+
+#[test]
+fn a_driver_that_never_registers_is_told_why_within_its_timeout() {
+    use mesos_native::scheduler::MasterProbe;
+    // A port nothing listens at: the probe finds the master refusing.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let master = closed.local_addr().unwrap().to_string();
+    drop(closed);
+    let (sender, stalls) = mpsc::channel();
+    let driver = MesosSchedulerDriver::builder(Stalls(sender), framework("stalled"), &*master)
+        .registration_timeout(Some(Duration::from_millis(300)))
+        .shim(crate::support::double())
+        .build()
+        .unwrap();
+    driver.start().unwrap();
+    let stalled = stalls
+        .recv_timeout(Duration::from_secs(5))
+        .expect("no registration in 300 ms: the watchdog says why");
+    assert_eq!(stalled.master, master);
+    assert_eq!(stalled.probe, MasterProbe::Refused);
+    assert_eq!(stalled.advertised.as_deref(), Some("192.0.2.10:5051"));
+    assert!(stalled.waited >= Duration::from_millis(300));
+    assert!(
+        stalled.to_string().contains("nothing accepts connections"),
+        "{stalled}"
+    );
+    // Once: the driver keeps trying, and nothing more is said.
+    assert!(stalls.recv_timeout(Duration::from_millis(500)).is_err());
+    assert_eq!(driver.status(), DriverStatus::Running);
+}
+
+#[test]
+fn a_driver_that_registers_in_time_hears_nothing_from_the_watchdog() {
+    let (sender, stalls) = mpsc::channel();
+    let driver =
+        MesosSchedulerDriver::builder(Stalls(sender), framework("registers"), "127.0.0.1:1")
+            .registration_timeout(Some(Duration::from_millis(300)))
+            .shim(crate::support::double())
+            .build()
+            .unwrap();
+    driver.start().unwrap();
+    scheduler("registers").registered(
+        FrameworkId { value: "f".into() }.encode_to_vec(),
+        master_info().encode_to_vec(),
+    );
+    assert!(stalls.recv_timeout(Duration::from_secs(1)).is_err());
+}
