@@ -89,6 +89,16 @@ pub enum Error {
         /// What usually keeps such an answer from coming.
         hint: &'static str,
     },
+    /// Something the binding offers that the Mesos it runs on does not
+    /// have yet (a release would ignore it without a word).
+    Unsupported {
+        /// What, e.g. `offer constraints`.
+        feature: &'static str,
+        /// The first Mesos release that has it.
+        since: String,
+        /// The version of the libmesos this runs on.
+        running: String,
+    },
     /// An argument was refused before reaching Mesos.
     InvalidArgument {
         /// Which argument.
@@ -191,6 +201,15 @@ impl fmt::Display for Error {
                 "could not decode {what} (is libmesos built from a compatible Mesos?)"
             ),
             Error::InvalidArgument { what, reason } => write!(f, "invalid {what}: {reason}"),
+            Error::Unsupported {
+                feature,
+                since,
+                running,
+            } => write!(
+                f,
+                "{feature} need Mesos {since} or later, and this libmesos is {running}: leave \
+                 them out, or run on a newer Mesos"
+            ),
             Error::Shim { kind, message } => {
                 write!(f, "the Mesos shim refused the call ({kind}): {message}")
             }

@@ -43,6 +43,7 @@ pub mod election;
 pub mod error;
 pub mod executor;
 pub mod failover;
+mod features;
 pub mod log;
 mod master;
 pub mod operations;

@@ -67,5 +67,14 @@ pub static API_OLD_LIBRARY: ShimApi = ShimApi {
     ..TABLE
 };
 
+/// The same double, as a shim compiled against Mesos 1.10 and running on
+/// libmesos 1.10: to test what the binding refuses on a release that lacks
+/// a feature.
+pub static API_1_10: ShimApi = ShimApi {
+    mesos_shim_compiled_version: queries::compiled_version_1_10,
+    mesos_shim_loaded_library_path: queries::loaded_library_path_1_10,
+    ..TABLE
+};
+
 /// What the double reports as the shim's compile-time Mesos version.
 pub const COMPILED_VERSION: &str = "1.11.0";

@@ -43,3 +43,11 @@ pub(crate) unsafe extern "C" fn old_loaded_library_path() -> *const c_char {
 pub(crate) unsafe extern "C" fn mesos_shim_libprocess_address() -> *const c_char {
     c"192.0.2.10:5051".as_ptr()
 }
+
+pub(crate) unsafe extern "C" fn compiled_version_1_10() -> *const c_char {
+    c"1.10.0".as_ptr()
+}
+
+pub(crate) unsafe extern "C" fn loaded_library_path_1_10() -> *const c_char {
+    c"/nonexistent/test-double/libmesos-1.10.0.so".as_ptr()
+}

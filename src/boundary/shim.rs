@@ -61,6 +61,12 @@ impl Shim {
         libprocess_address(self.api)
     }
 
+    /// The loaded libmesos's version, as numbers; `None` when its file
+    /// name does not tell.
+    pub(crate) fn running(version: &LibraryVersion) -> Option<crate::features::Version> {
+        version.loaded.as_deref().and_then(parse_version)
+    }
+
     pub(crate) fn api(&self) -> &'static ShimApi {
         self.api
     }
@@ -113,6 +119,7 @@ impl std::fmt::Debug for Shim {
 
 /// The version of the loaded libmesos and the one the shim was built for.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LibraryVersion {
     /// Version of the headers the shim was compiled against.
     pub compiled: String,

@@ -2,8 +2,8 @@
 // `.ci/run` fails when this file is stale.
 
 //! The calls of [`ExecutorDriver`](super::ExecutorDriver), one method per call of the list's
-//! `executor` section: each checks what libmesos would kill the process for (calls
-//! marked `fatal`), encodes its arguments for the shim, and calls it on the
+//! `executor` section: each passes the kind's preconditions first (calls marked
+//! `checked`), encodes its arguments for the shim, and calls it on the
 //! live C++ object. The lifecycle's rules are in `crate::driver`.
 
 /// The shim functions the generic lifecycle of `crate::driver` calls.

@@ -117,6 +117,8 @@ pub struct SchedulerDriverBuilder {
 pub(crate) struct SchedulerSettings {
     /// Built with `implicit_acknowledgements(false)`.
     pub(crate) explicit_acknowledgements: bool,
+    /// The version of the libmesos it runs on, when known.
+    pub(crate) running: Option<crate::features::Version>,
 }
 
 impl SchedulerDriverBuilder {
@@ -167,7 +169,7 @@ impl SchedulerDriverBuilder {
             Some(shim) => shim,
             None => Shim::native()?,
         };
-        shim.check_version()?;
+        let running = Shim::running(&shim.check_version()?);
         let api = shim.api();
         let master_text = self.master.clone();
         let master = crate::master::master_string(self.master)?;
@@ -177,6 +179,7 @@ impl SchedulerDriverBuilder {
         let suppressed = self.suppressed_roles.as_ref().map(EncodedList::strings);
         let settings = SchedulerSettings {
             explicit_acknowledgements: !self.implicit_acknowledgements,
+            running,
         };
         let owner: Owner<SchedulerDriver> =
             Owner::create(api, self.scheduler, settings, |user_data| {

@@ -11,6 +11,9 @@
 //! | `acknowledgeStatusUpdate` on a driver with implicit acknowledgements | [`acknowledge_status_update`] |
 //! | `updateFramework` with a role listed twice in the suppressed roles | [`update_framework`] |
 //!
+//! [`update_framework`] also refuses offer constraints on a libmesos older
+//! than 1.11, which has none (see `crate::features`).
+//!
 //! The lifecycle's own (`stop` and `join` on a driver whose start failed)
 //! are the driver's: see `State::has_no_process`.
 
@@ -18,6 +21,7 @@ use std::collections::HashSet;
 
 use super::SchedulerSettings;
 use crate::error::{Error, Result};
+use crate::features;
 use crate::proto::scheduler::OfferConstraints;
 use crate::proto::{offer, Filters, FrameworkInfo, OfferId, TaskStatus};
 
@@ -62,13 +66,17 @@ pub(crate) fn acknowledge_status_update(
     })
 }
 
-/// libmesos aborts the process on a duplicate suppressed role.
+/// libmesos aborts the process on a duplicate suppressed role; one before
+/// Mesos 1.11 has no offer constraints.
 pub(crate) fn update_framework(
-    _: &SchedulerSettings,
+    settings: &SchedulerSettings,
     _: &FrameworkInfo,
     suppressed_roles: &[impl AsRef<str>],
-    _: Option<&OfferConstraints>,
+    offer_constraints: Option<&OfferConstraints>,
 ) -> Result<()> {
+    if offer_constraints.is_some() {
+        features::require(&features::OFFER_CONSTRAINTS, settings.running)?;
+    }
     let mut seen = HashSet::new();
     match suppressed_roles
         .iter()

@@ -18,3 +18,4 @@ mod scheduler;
 mod state_log;
 mod stream;
 mod v1;
+mod versions;

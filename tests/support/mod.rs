@@ -39,6 +39,12 @@ pub fn double_with_old_library() -> mesos_native::Shim {
     unsafe { mesos_native::Shim::from_api(&mesos_native_double::API_OLD_LIBRARY) }
 }
 
+/// The double, as a libmesos 1.10 (before offer constraints).
+pub fn double_on_1_10() -> mesos_native::Shim {
+    // SAFETY: as for `double`; only the versions it reports differ.
+    unsafe { mesos_native::Shim::from_api(&mesos_native_double::API_1_10) }
+}
+
 /// Real clusters are heavy on a small machine: tests take turns.
 static ONE_CLUSTER_AT_A_TIME: Mutex<()> = Mutex::new(());
 

@@ -11,7 +11,7 @@
 //!                  "calls" "{" call* "}"
 //!                  "callbacks" "{" (NAME "(" args ")" ";")* "}"
 //!              "}"
-//! call      := doc* NAME "=" C_NAME "(" args ")" "fatal"? ";"
+//! call      := doc* NAME "=" C_NAME "(" args ")" "checked"? ";"
 //! args      := (NAME ":" kind ("," NAME ":" kind)* ","?)?
 //! kind      := WORD ("(" PATH ")")?        PATH := NAME ("::" NAME)*
 //! doc       := "///" the rest of the line
@@ -66,7 +66,8 @@ pub struct Call {
     pub name: String,
     pub c_name: String,
     pub args: Vec<Arg>,
-    pub fatal: bool,
+    /// The kind's `preconditions` module checks it first.
+    pub checked: bool,
 }
 
 impl Call {
@@ -232,7 +233,7 @@ fn calls(tokens: &mut Tokens) -> Parsed<Vec<Call>> {
         tokens.punct("=")?;
         let c_name = tokens.name()?;
         let args = args(tokens, CALL_KINDS)?;
-        let fatal = tokens.eat_word("fatal");
+        let checked = tokens.eat_word("checked");
         tokens.punct(";")?;
         if docs.is_empty() {
             return Err(tokens.error(format!("call `{name}` has no doc comment (`///`)")));
@@ -249,7 +250,7 @@ fn calls(tokens: &mut Tokens) -> Parsed<Vec<Call>> {
             name,
             c_name,
             args,
-            fatal,
+            checked,
         });
     }
 }
@@ -458,14 +459,14 @@ mod tests {
              driver d {\n handle: h; callbacks: t; new: n; free: f;\n\
              lifecycle {\n /// s\n start = d_start();\n /// t\n stop = d_stop(failover: flag);\n\
              /// a\n abort = d_abort();\n /// j\n join = d_join();\n }\n\
-             calls {\n /// Does x.\n x = d_x(m: message(v1::M), l: strings) fatal;\n }\n\
+             calls {\n /// Does x.\n x = d_x(m: message(v1::M), l: strings) checked;\n }\n\
              callbacks { c(m: messages(M), i: int); }\n}\n",
         )
         .unwrap_or_else(|error| panic!("{error}"));
         assert_eq!(list.groups[0].functions, ["a", "b"]);
         let driver = &list.drivers[0];
         assert_eq!(driver.calls[0].docs, ["Does x."]);
-        assert!(driver.calls[0].fatal);
+        assert!(driver.calls[0].checked);
         assert!(driver.calls[0].args[0].kind == Kind::Message("v1::M".into()));
         assert!(driver.callbacks[0].args[1].kind == Kind::Int);
     }

@@ -88,6 +88,8 @@ pub(crate) struct V1SchedulerSettings {
     /// The framework id (from `SUBSCRIBED`, or the one it subscribed
     /// with), and what keeping it subscribed needs.
     subscription: Mutex<Subscription>,
+    /// The version of the libmesos it runs on, when known.
+    pub(crate) running: Option<crate::features::Version>,
 }
 
 impl MesosBuilder {
@@ -132,7 +134,7 @@ impl MesosBuilder {
             Some(shim) => shim,
             None => Shim::native()?,
         };
-        shim.check_version()?;
+        let running = Shim::running(&shim.check_version()?);
         let api = shim.api();
         let master = crate::master::master_string(self.master)?;
         let credential = self.credential.map(|c| c.encode_to_vec());
@@ -143,7 +145,10 @@ impl MesosBuilder {
         let owner: Owner<Connection> = Owner::create(
             api,
             dispatcher,
-            V1SchedulerSettings::default(),
+            V1SchedulerSettings {
+                running,
+                ..V1SchedulerSettings::default()
+            },
             |user_data| {
                 // SAFETY: the callback table is static; every pointer argument
                 // is valid for the call (the shim copies what it keeps);

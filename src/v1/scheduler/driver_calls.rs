@@ -2,8 +2,8 @@
 // `.ci/run` fails when this file is stale.
 
 //! The calls of [`Connection`](super::Connection), one method per call of the list's
-//! `v1_scheduler` section: each checks what libmesos would kill the process for (calls
-//! marked `fatal`), encodes its arguments for the shim, and calls it on the
+//! `v1_scheduler` section: each passes the kind's preconditions first (calls marked
+//! `checked`), encodes its arguments for the shim, and calls it on the
 //! live C++ object. The lifecycle's rules are in `crate::driver`.
 
 /// The shim functions the generic lifecycle of `crate::driver` calls.
@@ -65,6 +65,7 @@ impl super::Connection {
     /// answers come as events. The typed calls of
     /// [`Scheduler`](crate::v1::scheduler) build on it.
     pub fn send(&self, call: &crate::proto::v1::scheduler::Call) -> crate::Result<()> {
+        super::preconditions::send(crate::driver::Kind::handle(self).settings(), call)?;
         let call = prost::Message::encode_to_vec(call);
         let handle = crate::driver::Kind::handle(self);
         let api = handle.api();
@@ -85,6 +86,11 @@ impl super::Connection {
         &self,
         call: &crate::proto::v1::scheduler::Call,
     ) -> crate::Completion<crate::proto::v1::scheduler::ApiResult> {
+        if let Err(error) =
+            super::preconditions::call_async(crate::driver::Kind::handle(self).settings(), call)
+        {
+            return crate::Completion::ready(Err(error));
+        }
         let call = prost::Message::encode_to_vec(call);
         let done =
             crate::boundary::Pending::<crate::proto::v1::scheduler::ApiResult>::new("call_async");

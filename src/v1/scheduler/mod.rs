@@ -51,6 +51,7 @@ mod connection;
 mod dispatch;
 mod driver_calls;
 mod monitor;
+mod preconditions;
 mod subscription;
 
 pub use connection::{Connection, Mesos, MesosBuilder};

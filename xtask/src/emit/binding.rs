@@ -12,8 +12,8 @@ pub fn driver_calls(driver: &Driver, wiring: &Wiring) -> Generated {
     let handle_type = format!("super::{}", wiring.driver);
     let mut code = Code::file(&format!(
         "The calls of [`{0}`](super::{0}), one method per call of the list's\n\
-         `{1}` section: each checks what libmesos would kill the process for (calls\n\
-         marked `fatal`), encodes its arguments for the shim, and calls it on the\n\
+         `{1}` section: each passes the kind's preconditions first (calls marked\n\
+         `checked`), encodes its arguments for the shim, and calls it on the\n\
          live C++ object. The lifecycle's rules are in `crate::driver`.",
         wiring.driver, driver.name
     ));
@@ -90,7 +90,7 @@ fn driver_method(code: &mut Code, call: &Call) {
         call.name,
         parameters(call)
     );
-    if call.fatal {
+    if call.checked {
         let args: Vec<&str> = call.inputs().map(|arg| arg.name.as_str()).collect();
         let check = format!(
             "super::preconditions::{}(crate::driver::Kind::handle(self).settings(), {})",
