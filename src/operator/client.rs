@@ -148,7 +148,7 @@ impl Client {
         call: &'static str,
         mut send: impl FnMut(&str) -> std::result::Result<Step<T>, Failure>,
     ) -> Result<(T, String)> {
-        let remembered = self.answered_last.lock().unwrap().clone();
+        let remembered = self.remembered().clone();
         if let Some(origin) = remembered {
             match self.follow(call, origin, &mut send) {
                 // The master that led may be gone: start over below.
@@ -160,13 +160,21 @@ impl Client {
                         "operator API: the master that answered last did not take {call}; \
                          looking for the leader again"
                     );
-                    *self.answered_last.lock().unwrap() = None;
+                    *self.remembered() = None;
                 }
                 done => return done,
             }
         }
         let origin = self.first_origin(call)?;
         self.follow(call, origin, &mut send)
+    }
+
+    /// The master that answered last; a poisoned lock still holds a valid
+    /// `Option` (nothing panics while holding it).
+    fn remembered(&self) -> std::sync::MutexGuard<'_, Option<Origin>> {
+        self.answered_last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Where a call goes when no master is remembered.
@@ -198,7 +206,7 @@ impl Client {
             let error = |kind| Error::from(OperatorError::new(url.clone(), call, kind));
             match send(&url).map_err(|failure| failure.error(url.clone(), call))? {
                 Step::Done(answer) => {
-                    *self.answered_last.lock().unwrap() = Some(origin);
+                    *self.remembered() = Some(origin);
                     return Ok((answer, url));
                 }
                 Step::Refused { status, body } => {
