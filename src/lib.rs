@@ -68,3 +68,22 @@ pub use executor::{Executor, ExecutorDriver, ExecutorDriverBuilder, MesosExecuto
 pub use resources::Resources;
 pub use scheduler::{MesosSchedulerDriver, Scheduler, SchedulerDriver, SchedulerDriverBuilder};
 pub use zookeeper::ZooKeeper;
+
+// The guide's examples are compiled as doctests (and run where they need no
+// cluster), so the pages cannot drift from the API.
+#[cfg(doctest)]
+mod guide {
+    #[doc = include_str!("../README.md")]
+    struct Readme;
+    #[doc = include_str!("../docs/drivers.md")]
+    struct Drivers;
+    #[doc = include_str!("../docs/v1.md")]
+    struct V1;
+    #[doc = include_str!("../docs/state-and-log.md")]
+    struct StateAndLog;
+    #[doc = include_str!("../docs/operator-api.md")]
+    struct OperatorApi;
+    #[cfg(feature = "stream")]
+    #[doc = include_str!("../docs/async.md")]
+    struct Async;
+}

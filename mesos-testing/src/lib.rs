@@ -148,3 +148,9 @@ pub fn log() -> Log {
         panic!("mesos-native-testing: cannot open an in-memory Log: {error}")
     })
 }
+
+// The guide's page on testing is compiled (and run) as a doctest, so it
+// cannot drift from the kit.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/testing.md")]
+struct TestingGuide;
