@@ -364,6 +364,19 @@ fn build_shim(libmesos: &Libmesos, sources: &[PathBuf], werror: bool) {
         libmesos.lib_dir.display(),
         libmesos.found_by
     );
+    // A Mesos installed again at the same prefix (another version, say)
+    // rebuilds the shim: the library and the headers' version are
+    // watched, not only the variables that name them.
+    println!(
+        "cargo:rerun-if-changed={}",
+        libmesos.lib_dir.join("libmesos.so").display()
+    );
+    for dir in &libmesos.include_dirs {
+        let version = dir.join("mesos/version.hpp");
+        if version.is_file() {
+            println!("cargo:rerun-if-changed={}", version.display());
+        }
+    }
     let mut build = cc::Build::new();
     build
         .cpp(true)
