@@ -67,7 +67,7 @@ fn a_cpp_program_runs_the_rust_framework_beside_its_own_libmesos_driver() {
     eprintln!("--- cpp-host ---\n{text}");
     assert!(output.status.success(), "the host failed:\n{text}");
     for line in [
-        "host: mesos_native::Resources (C++) says the Rust framework needs cpus:0.3; mem:192",
+        "host: mesos::Resources (C++) says the Rust framework needs cpus:0.3; mem:192",
         "host: its own C++ MesosSchedulerDriver registered as framework",
         "refining the reservation tenant1/private -> tenant1/private/test-framework",
         "TaskFinished",

@@ -5,6 +5,7 @@
 
 use crate::support;
 
+use std::process::Command;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -31,17 +32,36 @@ impl Scheduler for FirstOffer {
     fn status_update(&mut self, _: &SchedulerDriver, _: TaskStatus) {}
 }
 
+/// Set in the child process that runs the in-process cluster.
+const CHILD: &str = "MESOS_RS_LOCAL_CLUSTER_CHILD";
+
+/// libmesos's in-process master and agent outlive the driver (nothing
+/// stops them before the process exits) and read their flags from
+/// `MESOS_*` variables: run here, among every other real test in this
+/// binary, they would hand those variables to the other tests' daemons and
+/// abort the whole binary once their work directory is removed. So the
+/// test runs itself again in a child process that holds the cluster, and
+/// removes the work directory only after that child has exited.
 #[test]
 fn an_in_process_local_cluster_offers_resources() {
+    if std::env::var_os(CHILD).is_some() {
+        return offers_from_the_local_cluster();
+    }
     if !mesos_native_sys::NATIVE_AVAILABLE {
         // Same loud skip as the cluster tests, without needing binaries.
         let _ = support::require_mesos("an_in_process_local_cluster_offers_resources");
         return;
     }
     let work_dir = std::env::temp_dir().join(format!("mesos-rs-local-{}", std::process::id()));
-    // The in-process master and agent read their flags from MESOS_*
-    // variables. This is the only test in this binary, so setting the
-    // environment here races with nothing.
+    let mut child = Command::new(std::env::current_exe().expect("current_exe"));
+    child
+        .args([
+            "local_master::an_in_process_local_cluster_offers_resources",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD, "1");
     for (name, value) in [
         ("MESOS_WORK_DIR", work_dir.to_str().unwrap()),
         ("MESOS_LAUNCHER", "posix"),
@@ -50,8 +70,23 @@ fn an_in_process_local_cluster_offers_resources() {
         ("MESOS_RESOURCES", "cpus:1;mem:256;disk:100"),
         ("MESOS_QUIET", "true"),
     ] {
-        std::env::set_var(name, value);
+        child.env(name, value);
     }
+    let output = child.output().expect("run the in-process cluster's child");
+    let _ = std::fs::remove_dir_all(&work_dir);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success() && text.contains("1 passed"),
+        "the in-process cluster's child failed:\n{text}"
+    );
+}
+
+/// In the child: a driver on `local` registers and is offered resources.
+fn offers_from_the_local_cluster() {
     let (events, received) = mpsc::channel();
     let framework = FrameworkInfo {
         name: "local-cluster".into(),
@@ -77,5 +112,4 @@ fn an_in_process_local_cluster_offers_resources() {
         events.iter().any(|e| e.starts_with("offer with")),
         "{events:?}"
     );
-    let _ = std::fs::remove_dir_all(work_dir);
 }
