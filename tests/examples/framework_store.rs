@@ -12,6 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::support::{example_binary, run_example, Cluster};
+use mesos::proto::v1::{Task, TaskState};
 use mesos::state::State;
 use mesos::ZooKeeper;
 
@@ -104,7 +105,7 @@ fn a_restarted_main_fails_over_to_the_framework_id_it_stored() {
     assert_eq!(
         cluster.framework_ids(),
         [id.as_str()],
-        "{}",
+        "{:?}",
         cluster.frameworks()
     );
     let after = state
@@ -117,21 +118,13 @@ fn a_restarted_main_fails_over_to_the_framework_id_it_stored() {
 }
 
 /// The tasks the master has for framework `id`, running and completed.
-fn tasks_of(cluster: &Cluster, id: &str) -> Vec<serde_json::Value> {
-    let frameworks = cluster.frameworks();
-    ["frameworks", "completed_frameworks"]
-        .iter()
-        .filter_map(|key| frameworks[key].as_array())
-        .flatten()
-        .filter(|framework| framework["id"] == id)
-        .flat_map(|framework| {
-            ["tasks", "completed_tasks"]
-                .iter()
-                .filter_map(|key| framework[key].as_array())
-                .flatten()
-                .cloned()
-                .collect::<Vec<_>>()
-        })
+fn tasks_of(cluster: &Cluster, id: &str) -> Vec<Task> {
+    let tasks = cluster.operator().get_tasks().expect("GET_TASKS");
+    tasks
+        .tasks
+        .into_iter()
+        .chain(tasks.completed_tasks)
+        .filter(|task| task.framework_id.value == id)
         .collect()
 }
 
@@ -174,5 +167,5 @@ fn a_main_killed_while_its_task_runs_reconciles_on_restart_and_launches_nothing_
     );
     let tasks = tasks_of(&cluster, &id);
     assert_eq!(tasks.len(), 1, "one task in all: {tasks:?}");
-    assert_eq!(tasks[0]["state"], "TASK_FINISHED", "{tasks:?}");
+    assert_eq!(tasks[0].state(), TaskState::TaskFinished, "{tasks:?}");
 }
