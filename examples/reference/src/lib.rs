@@ -22,6 +22,7 @@ pub mod executor;
 pub mod executor_command;
 pub mod http;
 pub mod operator_tool;
+pub mod reservations;
 pub mod scenario;
 pub mod scheduler;
 pub mod v1_executor;
