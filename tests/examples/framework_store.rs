@@ -6,6 +6,7 @@
 //! `MESOS_TEST_REQUIRE=1` fails instead.
 
 use crate::support;
+use crate::support::checks;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -117,13 +118,12 @@ fn a_restarted_main_fails_over_to_the_framework_id_it_stored() {
     );
 }
 
-/// The tasks the master has for framework `id`, running and completed.
+/// The tasks the agents have for framework `id`, running and ended (the
+/// agents': see `checks::agents_tasks` for why not the master's).
 fn tasks_of(cluster: &Cluster, id: &str) -> Vec<Task> {
-    let tasks = cluster.operator().get_tasks().expect("GET_TASKS");
-    tasks
-        .tasks
+    checks::agents_tasks(&cluster.agent_ports)
         .into_iter()
-        .chain(tasks.completed_tasks)
+        .map(|(_, task)| task)
         .filter(|task| task.framework_id.value == id)
         .collect()
 }
