@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use crate::support::events::{self, channel, Ev};
 use crate::support::{require_mesos, Cluster};
+use mesos::operator::Master;
 use mesos::proto::{Credential, FrameworkInfo};
 use mesos::{DriverStatus, Error, MesosSchedulerDriver};
 
@@ -356,10 +357,15 @@ fn reserve_cluster_authenticates_to_the_operator_api_and_says_clearly_when_it_ca
     assert!(no_reservations(&cluster), "--unreserve removed them");
 }
 
-/// Whether no agent holds a reservation (per the master's GET_AGENTS, a
-/// read-only call, which is not behind read-write authentication).
+/// Whether no agent holds a reservation, per the master's GET_AGENTS (with
+/// the credentials: `/api/v1` is one endpoint, behind read-write
+/// authentication even for the calls that only read).
 fn no_reservations(cluster: &Cluster) -> bool {
-    let agents = cluster.operator().get_agents().expect("GET_AGENTS").agents;
+    let master = Master::builder(&cluster.master)
+        .credentials(PRINCIPAL, SECRET)
+        .build()
+        .unwrap();
+    let agents = master.get_agents().expect("GET_AGENTS").agents;
     agents.iter().all(|agent| {
         agent
             .total_resources
