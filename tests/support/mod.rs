@@ -137,6 +137,10 @@ pub struct ClusterOptions<'a> {
     pub extra_masters: usize,
     /// `in_memory` or `replicated_log` (default: the script's).
     pub registry: Option<&'a str>,
+    /// `PRINCIPAL:SECRET`, for a master whose `master_flags` authenticate
+    /// its read-only endpoints: the script counts the registered agents
+    /// through one.
+    pub credential: Option<&'a str>,
 }
 
 impl Cluster {
@@ -231,6 +235,9 @@ impl Cluster {
         }
         if let Some(registry) = options.registry {
             up.env("MESOS_MASTER_REGISTRY", registry);
+        }
+        if let Some(credential) = options.credential {
+            up.env("MESOS_CLUSTER_CREDENTIAL", credential);
         }
         let status = up.status().expect("run scripts/local-cluster.sh");
         assert!(
