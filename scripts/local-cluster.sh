@@ -29,6 +29,9 @@
 #   MESOS_MASTER_REGISTRY   in_memory or replicated_log (in_memory; replicated_log
 #                           with MESOS_ZK), kept in the master's work dir, so a
 #                           restarted master recovers its agents and frameworks
+#   MESOS_CLUSTER_CREDENTIAL  PRINCIPAL:SECRET for the master's read-only
+#                           endpoints, when MESOS_MASTER_FLAGS has
+#                           --authenticate_http_readonly (none)
 set -euo pipefail
 
 dir=${MESOS_CLUSTER_DIR:-/tmp/mesos-rs-cluster}
@@ -39,6 +42,7 @@ resources=${MESOS_AGENT_RESOURCES:-cpus:1;mem:1024;disk:10000}
 master="127.0.0.1:${master_port}"
 zk=${MESOS_ZK:-}
 extra_master_ports=${MESOS_EXTRA_MASTER_PORTS:-}
+credential=${MESOS_CLUSTER_CREDENTIAL:-}
 if [ -n "$zk" ]; then default_registry=replicated_log; else default_registry=in_memory; fi
 registry=${MESOS_MASTER_REGISTRY:-$default_registry}
 
@@ -71,7 +75,8 @@ spawn() {
 registered_agents() {
   local port most=0 count
   for port in "$master_port" $extra_master_ports; do
-    count=$(curl -fsS "http://127.0.0.1:${port}/master/slaves" 2>/dev/null | grep -o '"active":true' | wc -l) || true
+    count=$(curl -fsS ${credential:+-u "$credential"} "http://127.0.0.1:${port}/master/slaves" 2>/dev/null |
+      grep -o '"active":true' | wc -l) || true
     if [ "${count:-0}" -gt "$most" ]; then most=$count; fi
   done
   echo "$most"

@@ -376,6 +376,23 @@ fn every_typed_agent_call_sends_its_call_and_decodes_its_answer() {
         ]
     );
 
+    // An agent without containers leaves the field out, as Mesos does.
+    fake.respond(
+        agent::call::Type::GetContainers,
+        reply(Type::GetContainers, |_| {}),
+    );
+    assert!(agent.get_containers().unwrap().containers.is_empty());
+    // A response of another type is still a bad answer.
+    fake.respond(
+        agent::call::Type::GetContainers,
+        reply(Type::GetAgent, |_| {}),
+    );
+    let error = operator_error(agent.get_containers().unwrap_err());
+    assert!(
+        matches!(error.kind, OperatorErrorKind::BadAnswer { .. }),
+        "{error}"
+    );
+
     // An agent is never found through ZooKeeper.
     let error = Agent::new("zk://127.0.0.1:2181/mesos").unwrap_err();
     assert!(error.to_string().contains("agent's HOST:PORT"), "{error}");

@@ -116,7 +116,13 @@ impl Agent {
     /// GET_CONTAINERS: the agent's containers, with their status and
     /// resource usage.
     pub fn get_containers(&self) -> Result<response::GetContainers> {
-        self.get(call::Type::GetContainers, |r| r.get_containers)
+        // An agent without containers answers a GET_CONTAINERS response
+        // without the field (Mesos's `evolve` creates it with the first
+        // container): that is an empty list, not a bad answer.
+        self.get(call::Type::GetContainers, |r| {
+            (r.r#type() == response::Type::GetContainers)
+                .then(|| r.get_containers.unwrap_or_default())
+        })
     }
 
     fn get<T>(&self, kind: call::Type, pick: impl FnOnce(Response) -> Option<T>) -> Result<T> {

@@ -6,12 +6,14 @@
 //! `MESOS_TEST_REQUIRE=1` fails instead.
 
 use crate::support;
+use crate::support::checks;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::support::{example_binary, run_example, Cluster};
+use mesos_native::proto::v1::{Task, TaskState};
 use mesos_native::state::State;
 use mesos_native::ZooKeeper;
 
@@ -104,7 +106,7 @@ fn a_restarted_main_fails_over_to_the_framework_id_it_stored() {
     assert_eq!(
         cluster.framework_ids(),
         [id.as_str()],
-        "{}",
+        "{:?}",
         cluster.frameworks()
     );
     let after = state
@@ -116,22 +118,13 @@ fn a_restarted_main_fails_over_to_the_framework_id_it_stored() {
     );
 }
 
-/// The tasks the master has for framework `id`, running and completed.
-fn tasks_of(cluster: &Cluster, id: &str) -> Vec<serde_json::Value> {
-    let frameworks = cluster.frameworks();
-    ["frameworks", "completed_frameworks"]
-        .iter()
-        .filter_map(|key| frameworks[key].as_array())
-        .flatten()
-        .filter(|framework| framework["id"] == id)
-        .flat_map(|framework| {
-            ["tasks", "completed_tasks"]
-                .iter()
-                .filter_map(|key| framework[key].as_array())
-                .flatten()
-                .cloned()
-                .collect::<Vec<_>>()
-        })
+/// The tasks the agents have for framework `id`, running and ended (the
+/// agents': see `checks::agents_tasks` for why not the master's).
+fn tasks_of(cluster: &Cluster, id: &str) -> Vec<Task> {
+    checks::agents_tasks(&cluster.agent_ports)
+        .into_iter()
+        .map(|(_, task)| task)
+        .filter(|task| task.framework_id.value == id)
         .collect()
 }
 
@@ -174,5 +167,5 @@ fn a_main_killed_while_its_task_runs_reconciles_on_restart_and_launches_nothing_
     );
     let tasks = tasks_of(&cluster, &id);
     assert_eq!(tasks.len(), 1, "one task in all: {tasks:?}");
-    assert_eq!(tasks[0]["state"], "TASK_FINISHED", "{tasks:?}");
+    assert_eq!(tasks[0].state(), TaskState::TaskFinished, "{tasks:?}");
 }

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{http, require_mesos, shout, skip};
+use crate::support::{require_mesos, shout, skip};
 
 /// The guide page, and its section whose first `sh` block is the
 /// step-by-step run.
@@ -164,7 +164,7 @@ fn the_readme_steps_typed_in_a_fresh_clone_run_the_reference_scenario() {
         assert!(output.contains(line), "missing {line:?} in:\n{output}");
     }
 
-    let master = http::Master::new(MASTER, None);
+    let master = mesos_native::operator::Master::new(MASTER).expect("the README's master address");
     checks::assert_reference_scenario_ran(&master, &AGENT_PORTS);
     drop(teardown);
     // Keep the log, drop the (large) clone and target directory.

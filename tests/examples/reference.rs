@@ -19,7 +19,7 @@ fn the_reference_framework_refines_a_reservation_and_runs_its_task_on_agent_0() 
         return;
     };
     let cluster = Cluster::start(&install, 4, AGENT_RESOURCES);
-    let http = cluster.http();
+    let operator = cluster.operator();
     let master = cluster.master.clone();
     let ports = cluster.agent_ports.clone();
 
@@ -27,7 +27,7 @@ fn the_reference_framework_refines_a_reservation_and_runs_its_task_on_agent_0() 
     assert!(run_example("reserve_cluster", &["--master", &master]).0);
     let first: Vec<_> = ports
         .iter()
-        .map(|p| reservation_stacks(&http, *p))
+        .map(|p| reservation_stacks(&operator, *p))
         .collect();
     let (ok, again) = run_example("reserve_cluster", &["--master", &master]);
     assert!(
@@ -36,7 +36,7 @@ fn the_reference_framework_refines_a_reservation_and_runs_its_task_on_agent_0() 
     );
     let second: Vec<_> = ports
         .iter()
-        .map(|p| reservation_stacks(&http, *p))
+        .map(|p| reservation_stacks(&operator, *p))
         .collect();
     assert_eq!(first, second);
     for (stacks, sub) in first.iter().zip([
@@ -70,13 +70,13 @@ fn the_reference_framework_refines_a_reservation_and_runs_its_task_on_agent_0() 
 
     // The task ran on agent 0 with the custom executor and finished, on
     // resources refined to the framework's role; only agent 0 was refined.
-    assert_reference_scenario_ran(&http, &ports);
+    assert_reference_scenario_ran(&operator, &ports);
 
     // Undo everything.
     assert!(run_example("reserve_cluster", &["--master", &master, "--unreserve"]).0);
     for port in &ports {
         assert!(
-            reservation_stacks(&http, *port).is_empty(),
+            reservation_stacks(&operator, *port).is_empty(),
             "agent {port} still reserved"
         );
     }
@@ -94,7 +94,7 @@ fn run_scenario_with(test: &str, executor_args: &[&str]) -> Option<String> {
     let (ok, output) = run_example("main", &args);
     assert!(ok, "the example failed:\n{output}");
     assert!(output.contains("TaskFinished"), "{output}");
-    assert_reference_scenario_ran(&cluster.http(), &cluster.agent_ports);
+    assert_reference_scenario_ran(&cluster.operator(), &cluster.agent_ports);
     Some(output)
 }
 

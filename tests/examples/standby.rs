@@ -127,7 +127,7 @@ fn a_standby_main_takes_over_when_the_leading_one_dies() {
     assert_eq!(
         cluster.framework_ids(),
         [id.as_str()],
-        "{}",
+        "{:?}",
         cluster.frameworks()
     );
 }

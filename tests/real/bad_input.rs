@@ -351,11 +351,10 @@ fn invalid_framework_info_reaches_the_error_callback_and_run() {
         _ => None,
     });
     let state = cluster.state();
-    let registered = listed_framework(&state, |f| f["id"] == id.value.as_str())
-        .expect("the framework in /state")
-        .clone();
-    assert_eq!(registered["name"], "");
-    let user = registered["user"].as_str().unwrap();
+    let registered = listed_framework(&state, |f| support::framework_id(f) == id.value)
+        .expect("the framework in GET_STATE");
+    assert_eq!(registered.framework_info.name, "");
+    let user = &registered.framework_info.user;
     assert!(!user.is_empty(), "libmesos filled in the user");
     assert_eq!(driver.stop(false).unwrap(), DriverStatus::Stopped);
     assert_eq!(driver.join().unwrap(), DriverStatus::Stopped);
@@ -552,15 +551,17 @@ fn dropping_a_running_real_driver_releases_join_and_leaves_the_framework_registe
     std::thread::sleep(Duration::from_secs(2));
     let state = cluster.state();
     assert!(
-        listed_framework(&state, |f| f["name"] == "dropped").is_some(),
-        "{}",
-        state["frameworks"]
+        listed_framework(&state, |f| f.framework_info.name == "dropped").is_some(),
+        "{:?}",
+        state.get_frameworks
     );
-    assert!(state["completed_frameworks"]
-        .as_array()
+    assert!(state
+        .get_frameworks
+        .as_ref()
         .unwrap()
+        .completed_frameworks
         .iter()
-        .all(|f| f["name"] != "dropped"));
+        .all(|f| f.framework_info.name != "dropped"));
 }
 
 struct Idle;

@@ -99,13 +99,17 @@ fn registers_receives_an_offer_declines_it_and_stops() {
         "the framework to be torn down",
         Duration::from_secs(20),
         |state| {
-            state["frameworks"].as_array().is_some_and(|f| f.is_empty())
-                && state["completed_frameworks"]
-                    .as_array()
-                    .is_some_and(|f| f.len() == 1)
+            state
+                .get_frameworks
+                .as_ref()
+                .is_some_and(|f| f.frameworks.is_empty() && f.completed_frameworks.len() == 1)
         },
     );
-    assert_eq!(state["completed_frameworks"][0]["name"], "decline-and-stop");
+    let frameworks = state.get_frameworks.unwrap();
+    assert_eq!(
+        frameworks.completed_frameworks[0].framework_info.name,
+        "decline-and-stop"
+    );
 }
 
 /// What a scripted scheduler reacts to.
@@ -254,12 +258,13 @@ fn a_framework_reserves_and_unreserves_resources() {
     assert!(events[1].starts_with("offered reserved"), "{events:?}");
     assert!(events[1].contains("rsv"), "{events:?}");
     // Nothing stays reserved on the agent.
-    let state = cluster.state();
-    let reserved = &state["slaves"][0]["reserved_resources"];
-    assert!(
-        reserved.as_object().is_none_or(|roles| roles.is_empty()),
-        "still reserved: {reserved}"
-    );
+    let agents = cluster.operator().get_agents().expect("GET_AGENTS").agents;
+    let reserved: Vec<_> = agents[0]
+        .total_resources
+        .iter()
+        .filter(|resource| !resource.reservations.is_empty())
+        .collect();
+    assert!(reserved.is_empty(), "still reserved: {reserved:?}");
 }
 
 /// Launches one task built by `task` on the first offer and returns the

@@ -20,11 +20,13 @@ use std::time::Duration;
 use crate::support::v1_events::{self, subscribing, v1_channel};
 use crate::support::{require_mesos, run_example, Cluster};
 use mesos_native::operations;
+use mesos_native::proto::v1::allocator::inverse_offer_status;
 use mesos_native::proto::v1::framework_info::capability::Type as Capability;
 use mesos_native::proto::v1::framework_info::Capability as CapabilityInfo;
 use mesos_native::proto::v1::scheduler::{call, event};
 use mesos_native::proto::v1::{
-    offer, FrameworkInfo, Offer, OperationId, OperationState, OperationStatus, TaskState,
+    maintenance, offer, DurationInfo, FrameworkInfo, MachineId, Offer, OperationId, OperationState,
+    OperationStatus, TaskState, TimeInfo, Unavailability,
 };
 use mesos_native::resources::{dynamic_reservation, Resources};
 use mesos_native::v1::scheduler::{Connection, Mesos, Scheduler};
@@ -212,26 +214,30 @@ fn the_reference_scenario_runs_on_v1_with_operation_feedback() {
     ] {
         assert!(output.contains(line), "missing {line:?} in:\n{output}");
     }
-    checks::assert_reference_scenario_ran(&cluster.http(), &cluster.agent_ports);
+    checks::assert_reference_scenario_ran(&cluster.operator(), &cluster.agent_ports);
 }
 
 /// The master's maintenance schedule: `machine` unavailable from now, for
 /// an hour.
-fn maintenance_window(hostname: &str, ip: &str) -> String {
+fn maintenance_window(hostname: &str, ip: &str) -> maintenance::Schedule {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
-        .as_nanos() as u64;
-    serde_json::json!({
-        "windows": [{
-            "machine_ids": [{"hostname": hostname, "ip": ip}],
-            "unavailability": {
-                "start": {"nanoseconds": now},
-                "duration": {"nanoseconds": 3_600_000_000_000u64},
+        .as_nanos() as i64;
+    maintenance::Schedule {
+        windows: vec![maintenance::Window {
+            machine_ids: vec![MachineId {
+                hostname: Some(hostname.into()),
+                ip: Some(ip.into()),
+            }],
+            unavailability: Unavailability {
+                start: TimeInfo { nanoseconds: now },
+                duration: Some(DurationInfo {
+                    nanoseconds: 3_600_000_000_000,
+                }),
             },
         }],
-    })
-    .to_string()
+    }
 }
 
 #[test]
@@ -258,22 +264,20 @@ fn an_inverse_offer_reaches_the_scheduler_after_a_maintenance_schedule_is_posted
         seen.event()?.offers.as_ref()?.offers.first().cloned()
     });
 
-    let state = cluster.state();
-    let agent = &state["slaves"][0];
-    let hostname = agent["hostname"].as_str().expect("the agent's hostname");
+    let operator = cluster.operator();
+    let agents = operator.get_agents().expect("GET_AGENTS").agents;
+    let agent = &agents[0];
     // The machine is the agent's hostname and the IP of its pid.
-    let ip = agent["pid"]
-        .as_str()
+    let hostname = &agent.agent_info.hostname;
+    let ip = agent
+        .pid
+        .as_deref()
         .and_then(|pid| pid.split('@').nth(1))
         .and_then(|address| address.split(':').next())
         .expect("the agent's pid has an IP");
-    cluster
-        .http()
-        .post_json(
-            "/master/maintenance/schedule",
-            &maintenance_window(hostname, ip),
-        )
-        .expect("POST /master/maintenance/schedule");
+    operator
+        .update_maintenance_schedule(maintenance_window(hostname, ip))
+        .expect("UPDATE_MAINTENANCE_SCHEDULE");
 
     let inverse = events.wait_for("an inverse offer", WAIT, |seen| {
         seen.event()?
@@ -297,12 +301,21 @@ fn an_inverse_offer_reaches_the_scheduler_after_a_maintenance_schedule_is_posted
         })
         .unwrap();
     // The master records the answer in the machine's maintenance status.
-    cluster.wait_for_body(
-        "/master/maintenance/status",
-        "the inverse offer accepted",
-        WAIT,
-        |status| status.contains(&framework_id.value) && status.contains("ACCEPT"),
-    );
+    cluster.poll("the inverse offer accepted", WAIT, |_| {
+        let status = operator
+            .get_maintenance_status()
+            .expect("GET_MAINTENANCE_STATUS");
+        eprintln!("maintenance status: {status:?}");
+        status
+            .draining_machines
+            .iter()
+            .flat_map(|machine| &machine.statuses)
+            .any(|answer| {
+                answer.framework_id == framework_id
+                    && answer.status() == inverse_offer_status::Status::Accept
+            })
+            .then_some(())
+    });
     // (The offer held above was rescinded when the schedule was posted:
     // nothing left to decline.)
     mesos.teardown().unwrap();

@@ -17,6 +17,7 @@ use crate::support::events::{
 };
 use crate::support::{require_mesos, Cluster, ClusterOptions};
 use mesos_native::proto::task_status::Reason;
+use mesos_native::proto::v1::TaskState as V1TaskState;
 use mesos_native::proto::{
     CommandInfo, ExecutorId, ExecutorInfo, FrameworkId, FrameworkInfo, MasterInfo, SlaveId, TaskId,
     TaskInfo, TaskState,
@@ -80,7 +81,7 @@ fn reconcile_running(
     events: &mut events::Events,
 ) {
     cluster.wait_for_leader_state("the task in the new master's state", RECOVER, |state| {
-        task_state(state, LONG_TASK).as_deref() == Some("TASK_RUNNING")
+        task_state(state, LONG_TASK) == Some(V1TaskState::TaskRunning)
     });
     driver.reconcile_tasks(&[]).unwrap();
     // The agent may first resend RUNNING (an update the old master never
@@ -340,13 +341,13 @@ fn after_stop_with_failover_a_new_driver_with_the_framework_id_owns_the_task() {
     // drivers share, keeps its connection to the master.)
     let state = cluster.state();
     assert!(
-        listed_framework(&state, |f| f["id"] == framework_id.value.as_str()).is_some(),
+        listed_framework(&state, |f| support::framework_id(f) == framework_id.value).is_some(),
         "framework {} gone after stop(true)",
         framework_id.value
     );
     assert_eq!(
-        task_state(&state, LONG_TASK).as_deref(),
-        Some("TASK_RUNNING")
+        task_state(&state, LONG_TASK),
+        Some(V1TaskState::TaskRunning)
     );
 
     // A new driver with the saved id takes over.
@@ -429,12 +430,11 @@ fn behind_a_host_port_url_a_restarted_master_goes_unnoticed_by_the_driver() {
     assert!(seen.is_empty(), "{:?}", events.seen);
     // ...which knows the framework only from the agent, as disconnected...
     let state = cluster.wait_for_state("the agent back", RECOVER, |state| {
-        task_state(state, LONG_TASK).as_deref() == Some("TASK_RUNNING")
+        task_state(state, LONG_TASK) == Some(V1TaskState::TaskRunning)
     });
-    let known = listed_framework(&state, |f| f["name"] == "standalone-restart")
-        .expect("the framework, recovered from the agent")
-        .clone();
-    assert_eq!(known["connected"], false, "{known}");
+    let known = listed_framework(&state, |f| f.framework_info.name == "standalone-restart")
+        .expect("the framework, recovered from the agent");
+    assert!(!known.connected, "{known:?}");
     // ...and drops its calls: reconciliation goes unanswered.
     driver.reconcile_tasks(&[]).unwrap();
     let seen = events.collect_for(Duration::from_secs(5));

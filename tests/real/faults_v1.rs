@@ -47,7 +47,7 @@ fn resubscribed(events: &mut Events<V1Ev>, framework_id: &FrameworkId) {
 /// implicit reconciliation answers RUNNING.
 fn reconcile_running(cluster: &Cluster, mesos: &Mesos, events: &mut Events<V1Ev>) {
     cluster.wait_for_leader_state("the task in the leader's state", RECOVER, |state| {
-        task_state(state, LONG_TASK).as_deref() == Some("TASK_RUNNING")
+        task_state(state, LONG_TASK) == Some(TaskState::TaskRunning)
     });
     mesos.reconcile(call::Reconcile { tasks: vec![] }).unwrap();
     // The agent may first resend RUNNING (an acknowledgement the old

@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::support::events::{channel, command_task, framework, launch_once};
-use crate::support::{require_mesos, Cluster};
+use crate::support::{require_mesos, Cluster, ClusterOptions};
 use mesos_native::operator::{Agent, Master, OperatorError};
 use mesos_native::proto::v1::master::{call, event, Call, Event};
 use mesos_native::proto::v1::resource::{reservation_info, ReservationInfo};
@@ -293,15 +293,21 @@ fn basic_authentication_right_wrong_and_missing() {
         format!(r#"{{"credentials":[{{"principal":"{PRINCIPAL}","secret":"{SECRET}"}}]}}"#),
     )
     .unwrap();
-    let cluster = Cluster::start_with(
+    let master_flags = format!(
+        "--authenticate_http_readwrite --authenticate_http_readonly --credentials={}",
+        credentials.display()
+    );
+    let cluster = Cluster::start_opts(
         &install,
-        1,
-        RESOURCES,
-        &format!(
-            "--authenticate_http_readwrite --authenticate_http_readonly --credentials={}",
-            credentials.display()
-        ),
-        "",
+        ClusterOptions {
+            agents: 1,
+            resources: RESOURCES,
+            master_flags: &master_flags,
+            // local-cluster.sh counts the agents through the master's
+            // read-only /master/slaves.
+            credential: Some(&format!("{PRINCIPAL}:{SECRET}")),
+            ..Default::default()
+        },
     );
 
     let right = Master::builder(&cluster.master)

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use crate::support::events::{self, channel, Ev};
 use crate::support::{require_mesos, Cluster};
+use mesos_native::operator::Master;
 use mesos_native::proto::{Credential, FrameworkInfo};
 use mesos_native::{DriverStatus, Error, MesosSchedulerDriver};
 
@@ -46,8 +47,7 @@ impl Scratch {
     fn credentials(&self) -> PathBuf {
         self.secret_file(
             "credentials.json",
-            &serde_json::json!({"credentials": [{"principal": PRINCIPAL, "secret": SECRET}]})
-                .to_string(),
+            &format!(r#"{{"credentials":[{{"principal":"{PRINCIPAL}","secret":"{SECRET}"}}]}}"#),
         )
     }
 }
@@ -357,14 +357,20 @@ fn reserve_cluster_authenticates_to_the_operator_api_and_says_clearly_when_it_ca
     assert!(no_reservations(&cluster), "--unreserve removed them");
 }
 
-/// Whether no agent holds a dynamic reservation (per the master's /state,
-/// which is not behind read-write authentication).
+/// Whether no agent holds a reservation, per the master's GET_AGENTS (with
+/// the credentials: `/api/v1` is one endpoint, behind read-write
+/// authentication even for the calls that only read).
 fn no_reservations(cluster: &Cluster) -> bool {
-    let state = cluster.state();
-    state["slaves"].as_array().unwrap().iter().all(|agent| {
-        agent["reserved_resources"]
-            .as_object()
-            .is_none_or(|roles| roles.is_empty())
+    let master = Master::builder(&cluster.master)
+        .credentials(PRINCIPAL, SECRET)
+        .build()
+        .unwrap();
+    let agents = master.get_agents().expect("GET_AGENTS").agents;
+    agents.iter().all(|agent| {
+        agent
+            .total_resources
+            .iter()
+            .all(|resource| resource.reservations.is_empty())
     })
 }
 

@@ -5,6 +5,8 @@
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
+use mesos_native::proto::v1;
+use mesos_native::proto::v1::master::response::{get_frameworks, GetState};
 use mesos_native::proto::{
     CommandInfo, ExecutorId, Filters, FrameworkId, FrameworkInfo, MasterInfo, Offer, OfferId,
     SlaveId, TaskId, TaskInfo, TaskState, TaskStatus,
@@ -318,32 +320,30 @@ pub fn refuse(seconds: f64) -> Filters {
     }
 }
 
-/// The first framework a master's `/state` lists as not completed that
+/// The first framework a master's GET_STATE lists as not completed that
 /// `matches` accepts.
 pub fn listed_framework(
-    state: &serde_json::Value,
-    matches: impl Fn(&serde_json::Value) -> bool,
-) -> Option<&serde_json::Value> {
-    state["frameworks"]
-        .as_array()
-        .expect("/state lists frameworks")
+    state: &GetState,
+    matches: impl Fn(&get_frameworks::Framework) -> bool,
+) -> Option<&get_frameworks::Framework> {
+    state
+        .get_frameworks
+        .as_ref()
+        .expect("GET_STATE lists frameworks")
+        .frameworks
         .iter()
         .find(|framework| matches(framework))
 }
 
-/// The state (`TASK_RUNNING`...) of task `task` in a master's `/state`, in
-/// any framework, if the master knows it.
-pub fn task_state(state: &serde_json::Value, task: &str) -> Option<String> {
-    ["frameworks", "completed_frameworks"]
+/// The state of task `task` in a master's GET_STATE, in any framework, if
+/// the master knows it.
+pub fn task_state(state: &GetState, task: &str) -> Option<v1::TaskState> {
+    let tasks = state.get_tasks.as_ref()?;
+    tasks
+        .tasks
         .iter()
-        .filter_map(|key| state[key].as_array())
-        .flatten()
-        .flat_map(|framework| {
-            ["tasks", "unreachable_tasks", "completed_tasks"]
-                .iter()
-                .filter_map(|key| framework[key].as_array())
-                .flatten()
-        })
-        .find(|t| t["id"] == task)
-        .and_then(|t| t["state"].as_str().map(String::from))
+        .chain(&tasks.unreachable_tasks)
+        .chain(&tasks.completed_tasks)
+        .find(|t| t.task_id.value == task)
+        .map(|t| t.state())
 }

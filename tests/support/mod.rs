@@ -14,7 +14,10 @@ pub mod v1_events;
 pub mod within;
 pub mod zookeeper;
 
-pub use mesos_reference::{executor_command, http};
+pub use mesos_reference::executor_command;
+
+use mesos_native::operator;
+use mesos_native::proto::v1::master::response::{get_frameworks, GetFrameworks, GetState};
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -140,6 +143,10 @@ pub struct ClusterOptions<'a> {
     pub extra_masters: usize,
     /// `in_memory` or `replicated_log` (default: the script's).
     pub registry: Option<&'a str>,
+    /// `PRINCIPAL:SECRET`, for a master whose `master_flags` authenticate
+    /// its read-only endpoints: the script counts the registered agents
+    /// through one.
+    pub credential: Option<&'a str>,
 }
 
 impl Cluster {
@@ -235,6 +242,9 @@ impl Cluster {
         if let Some(registry) = options.registry {
             up.env("MESOS_MASTER_REGISTRY", registry);
         }
+        if let Some(credential) = options.credential {
+            up.env("MESOS_CLUSTER_CREDENTIAL", credential);
+        }
         let status = up.status().expect("run scripts/local-cluster.sh");
         assert!(
             status.success(),
@@ -259,67 +269,43 @@ impl Cluster {
         command
     }
 
-    pub fn http(&self) -> http::Master {
-        http::Master::new(&self.master, None)
+    /// A typed client of the master's operator API (`/api/v1`), without
+    /// credentials.
+    pub fn operator(&self) -> operator::Master {
+        operator::Master::new(&self.master).expect("the master's address")
     }
 
-    /// The master's `/master/frameworks`, parsed.
-    pub fn frameworks(&self) -> serde_json::Value {
-        let body = self
-            .http()
-            .get("/master/frameworks")
-            .expect("GET /master/frameworks");
-        serde_json::from_str(&body).expect("/master/frameworks is JSON")
+    /// GET_FRAMEWORKS: the frameworks the master knows, active and
+    /// completed.
+    pub fn frameworks(&self) -> GetFrameworks {
+        self.operator().get_frameworks().expect("GET_FRAMEWORKS")
     }
 
     /// The id of every framework the master knows, active or completed.
     pub fn framework_ids(&self) -> Vec<String> {
-        let frameworks = self.frameworks();
-        ["frameworks", "completed_frameworks"]
-            .iter()
-            .filter_map(|key| frameworks[key].as_array())
-            .flatten()
-            .filter_map(|framework| framework["id"].as_str().map(String::from))
-            .collect()
+        framework_ids(&self.frameworks())
     }
 
-    /// The master's `/state`, parsed.
-    pub fn state(&self) -> serde_json::Value {
-        let body = self.http().get("/state").expect("GET /state");
-        serde_json::from_str(&body).expect("/state is JSON")
+    /// GET_STATE: the master's agents, frameworks, executors and tasks.
+    pub fn state(&self) -> GetState {
+        self.operator().get_state().expect("GET_STATE")
     }
 
-    /// Polls `/state` until `check` holds (or panics after `timeout`).
+    /// Polls GET_STATE until `check` holds (or panics after `timeout`).
     pub fn wait_for_state(
         &self,
         what: &str,
         timeout: Duration,
-        check: impl Fn(&serde_json::Value) -> bool,
-    ) -> serde_json::Value {
+        check: impl Fn(&GetState) -> bool,
+    ) -> GetState {
         self.poll(what, timeout, |_| {
             Some(self.state()).filter(|state| check(state))
         })
     }
 
-    /// Polls GET `path` on the master until `check` holds for its body (or
-    /// panics after `timeout`); returns the body.
-    pub fn wait_for_body(
-        &self,
-        path: &str,
-        what: &str,
-        timeout: Duration,
-        check: impl Fn(&str) -> bool,
-    ) -> String {
-        self.poll(what, timeout, |_| {
-            let body = self.http().get(path).unwrap_or_default();
-            eprintln!("{path}: {body}");
-            check(&body).then_some(body)
-        })
-    }
-
     /// Calls `probe` (with the time left) every 250 ms until it returns
     /// `Some`; panics after `timeout`, naming `what` and the logs.
-    fn poll<T>(
+    pub fn poll<T>(
         &self,
         what: &str,
         timeout: Duration,
@@ -370,20 +356,23 @@ impl Cluster {
     }
 
     /// The pid of executor `executor` on agent `agent` (an index), as the
-    /// agent's `/containers` reports it.
+    /// agent's GET_CONTAINERS reports it.
     pub fn executor_pid(&self, agent: usize, executor: &str) -> u32 {
-        let agent_http = http::Master::new(&format!("127.0.0.1:{}", self.agent_ports[agent]), None);
-        let containers: serde_json::Value =
-            serde_json::from_str(&agent_http.get("/containers").expect("GET /containers"))
-                .expect("/containers is JSON");
+        let address = format!("127.0.0.1:{}", self.agent_ports[agent]);
+        let containers = operator::Agent::new(&address)
+            .expect("the agent's address")
+            .get_containers()
+            .expect("GET_CONTAINERS")
+            .containers;
         containers
-            .as_array()
-            .expect("/containers lists containers")
             .iter()
-            .find(|c| c["executor_id"] == executor)
-            .and_then(|c| c["status"]["executor_pid"].as_u64())
-            .and_then(|pid| u32::try_from(pid).ok())
-            .unwrap_or_else(|| panic!("no pid for {executor} in {containers}"))
+            .find(|c| {
+                c.executor_id
+                    .as_ref()
+                    .is_some_and(|id| id.value == executor)
+            })
+            .and_then(|c| c.container_status.as_ref()?.executor_pid)
+            .unwrap_or_else(|| panic!("no pid for {executor} in {containers:?}"))
     }
 
     /// SIGKILLs executor `executor` on agent `agent`.
@@ -404,24 +393,27 @@ impl Cluster {
     }
 
     /// The address of the leading master, if one is elected and answers:
-    /// the others redirect `/state` to it.
+    /// the others redirect operator API calls to it (the client follows),
+    /// so the `MasterInfo` any of them returns is the leader's.
     pub fn leader(&self) -> Option<String> {
         self.masters.iter().find_map(|address| {
-            let body = http::Master::new(address, None).get("/state").ok()?;
-            let state: serde_json::Value = serde_json::from_str(&body).ok()?;
-            (state["pid"] == state["leader"] && state["pid"].is_string()).then(|| address.clone())
+            let info = operator::Master::new(address)
+                .ok()?
+                .get_master()
+                .ok()?
+                .master_info?;
+            let port = format!(":{}", info.port);
+            self.masters.iter().find(|m| m.ends_with(&port)).cloned()
         })
     }
 
-    /// `/state` of whichever master leads now (polls until one does).
-    pub fn leader_state(&self, timeout: Duration) -> serde_json::Value {
+    /// GET_STATE of whichever master leads now (polls until one does).
+    pub fn leader_state(&self, timeout: Duration) -> GetState {
         let deadline = Instant::now() + timeout;
         loop {
             if let Some(leader) = self.leader() {
-                if let Ok(body) = http::Master::new(&leader, None).get("/state") {
-                    if let Ok(state) = serde_json::from_str(&body) {
-                        return state;
-                    }
+                if let Ok(state) = operator::Master::new(&leader).and_then(|m| m.get_state()) {
+                    return state;
                 }
             }
             assert!(
@@ -437,7 +429,7 @@ impl Cluster {
     pub fn assert_framework_active(&self, id: &str) {
         let state = self.leader_state(Duration::from_secs(10));
         assert!(
-            events::listed_framework(&state, |f| f["id"] == id && f["active"] == true).is_some(),
+            events::listed_framework(&state, |f| framework_id(f) == id && f.active).is_some(),
             "framework {id} not active on the leader"
         );
     }
@@ -447,8 +439,8 @@ impl Cluster {
         &self,
         what: &str,
         timeout: Duration,
-        check: impl Fn(&serde_json::Value) -> bool,
-    ) -> serde_json::Value {
+        check: impl Fn(&GetState) -> bool,
+    ) -> GetState {
         self.poll(what, timeout, |left| {
             Some(self.leader_state(left.max(Duration::from_secs(1)))).filter(|state| check(state))
         })
@@ -483,6 +475,25 @@ pub fn zk_cluster(
             ..Default::default()
         },
     )
+}
+
+/// A framework's id, as GET_FRAMEWORKS lists it (empty if none).
+pub fn framework_id(framework: &get_frameworks::Framework) -> &str {
+    framework
+        .framework_info
+        .id
+        .as_ref()
+        .map_or("", |id| id.value.as_str())
+}
+
+/// The id of every framework in `frameworks`, active or completed.
+pub fn framework_ids(frameworks: &GetFrameworks) -> Vec<String> {
+    frameworks
+        .frameworks
+        .iter()
+        .chain(&frameworks.completed_frameworks)
+        .map(|framework| framework_id(framework).to_string())
+        .collect()
 }
 
 /// Sends `SIG<name>` to `pid`.

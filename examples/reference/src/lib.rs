@@ -14,14 +14,14 @@
 //! - [`executor_command`]: how the task's executor is launched (this
 //!   program, another one, or one fetched from a URI);
 //! - [`cli`]: the options the examples share; [`operator_tool`]: what the
-//!   `state` and `log` tools share; [`http`]: the client of the master's
-//!   operator API.
+//!   `state` and `log` tools share; [`reservations`]: the operator step
+//!   that reserves the cluster, through `mesos::operator`.
 
 pub mod cli;
 pub mod executor;
 pub mod executor_command;
-pub mod http;
 pub mod operator_tool;
+pub mod reservations;
 pub mod scenario;
 pub mod scheduler;
 pub mod v1_executor;
