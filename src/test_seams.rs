@@ -202,3 +202,28 @@ pub mod election {
         Election::zookeeper_over(api, zookeeper)
     }
 }
+
+/// For the fuzz targets (`fuzz/`): the binding's own checks and decoders
+/// of input that comes from outside, callable without a driver or a
+/// storage. Each is the function the binding runs, not a copy.
+pub mod hostile_input {
+    use crate::error::Result;
+    use crate::state::Variable;
+
+    /// The checks an executor's environment (`NAME=VALUE` entries) passes
+    /// before libmesos reads it: the v0 driver's, or the v1 executor's.
+    pub fn check_executor_environment(entries: &[String], v1: bool) -> Result<()> {
+        if v1 {
+            let lookup = |name: &str| crate::preconditions::variable(Some(entries), name);
+            crate::preconditions::v1_executor::agent_environment(lookup)
+        } else {
+            crate::preconditions::executor::agent_environment(Some(entries))
+        }
+    }
+
+    /// A State variable `name` from the bytes a storage returned for it,
+    /// as `State::fetch` reads them; `Err` is the reason it refuses them.
+    pub fn read_state_entry(name: &str, bytes: &[u8]) -> std::result::Result<Variable, String> {
+        crate::state::read_stored(name, bytes)
+    }
+}

@@ -26,3 +26,10 @@ impl Entry {
         }
     }
 }
+
+/// The entry a storage returned for the variable `name`, decoded; `Err`
+/// says why the bytes are no such entry.
+pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Entry, String> {
+    let _ = name;
+    <Entry as prost::Message>::decode(bytes).map_err(|error| format!("the stored entry: {error}"))
+}
