@@ -10,9 +10,14 @@
 //! | `acknowledgeStatusUpdate` on a driver with implicit acknowledgements | [`scheduler::acknowledge_status_update`] |
 //! | `updateFramework` with a role listed twice in the suppressed roles | [`scheduler::update_framework`] |
 //! | `stop` on a driver whose start failed (a later `join` fails a `CHECK`) | [`has_no_process`] |
-//! | `start` of an executor driver outside an agent (no `MESOS_*` variables) | [`executor::agent_environment`] |
+//! | `start` of an executor driver outside an agent (no `MESOS_*` variables), or with a malformed agent pid or duration variable | [`executor::agent_environment`] |
 //! | deleting an executor driver that was never started | [`executor::may_be_deleted`] |
-//! | making a v1 executor outside an agent, or with a malformed duration variable | [`v1_executor::agent_environment`] |
+//! | making a v1 executor outside an agent, or with a malformed agent pid or duration variable | [`v1_executor::agent_environment`] |
+//!
+//! The checks read the variables as libmesos will: the last of two
+//! entries with one name, the agent's pid as libprocess parses it, each
+//! duration as stout does (in range). A host name in the pid is left to
+//! libprocess to resolve.
 //!
 //! The v1 scheduler exits the process on a master address it can't use;
 //! the shim makes libmesos's master detector itself and fails `start`
@@ -138,10 +143,17 @@ pub(crate) mod executor {
             }
         }
         let pid = lookup("MESOS_SLAVE_PID").unwrap_or_default();
-        if !super::is_process_id(&pid) {
-            return Err(invalid(format!(
-                "MESOS_SLAVE_PID '{pid}' is not of the form id@host:port"
-            )));
+        super::check_process_id(&pid).map_err(invalid)?;
+        // Optional here (agents before 0.28 did not set the grace
+        // period), but libmesos exits on a malformed one.
+        let mut durations = vec!["MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD"];
+        if lookup("MESOS_CHECKPOINT").as_deref() == Some("1") {
+            durations.push("MESOS_RECOVERY_TIMEOUT");
+        }
+        for name in durations {
+            if let Some(value) = lookup(name) {
+                super::check_duration(name, &value).map_err(invalid)?;
+            }
         }
         Ok(())
     }
@@ -195,22 +207,14 @@ pub(crate) mod v1_executor {
             required(name)?;
         }
         let pid = required("MESOS_SLAVE_PID")?;
-        if !super::is_process_id(&pid) {
-            return Err(invalid(format!(
-                "MESOS_SLAVE_PID '{pid}' is not of the form id@host:port"
-            )));
-        }
+        super::check_process_id(&pid).map_err(invalid)?;
         let mut durations = vec!["MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD"];
         if lookup("MESOS_CHECKPOINT").as_deref() == Some("1") {
             durations.extend(["MESOS_RECOVERY_TIMEOUT", "MESOS_SUBSCRIPTION_BACKOFF_MAX"]);
         }
         for name in durations {
             let value = required(name)?;
-            if !super::is_duration(&value) {
-                return Err(invalid(format!(
-                    "{name} '{value}' is not a duration such as 5secs or 100ms"
-                )));
-            }
+            super::check_duration(name, &value).map_err(invalid)?;
         }
         Ok(())
     }
@@ -218,10 +222,11 @@ pub(crate) mod v1_executor {
 
 /// The value of `name` in `entries` (`NAME=VALUE`), or in this process's
 /// environment when there are none: where an executor reads the agent's
-/// variables.
+/// variables. Of two entries with one name the last counts, as in the
+/// map the shim makes of them for libmesos (and as in a shell's `env`).
 pub(crate) fn variable(entries: Option<&[String]>, name: &str) -> Option<String> {
     match entries {
-        Some(entries) => entries.iter().find_map(|entry| {
+        Some(entries) => entries.iter().rev().find_map(|entry| {
             let (key, value) = entry.split_once('=')?;
             (key == name).then(|| value.to_string())
         }),
@@ -229,22 +234,79 @@ pub(crate) fn variable(entries: Option<&[String]>, name: &str) -> Option<String>
     }
 }
 
-/// `id@host:port`, as libprocess writes a process id.
-fn is_process_id(pid: &str) -> bool {
-    pid.split_once('@').is_some_and(|(id, address)| {
-        !id.is_empty()
-            && address
-                .rsplit_once(':')
-                .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok())
-    })
+/// `MESOS_SLAVE_PID` as libprocess's `UPID` parses it and libmesos then
+/// `CHECK`s it: `id@host:port`, read as one word (libprocess stops at
+/// whitespace), the host up to the first ':' (an IPv4 address that is
+/// not 0.0.0.0, or a name libprocess resolves, which is not checked
+/// here), a port from 1 to 65535. `Err` says why not.
+fn check_process_id(pid: &str) -> Result<(), String> {
+    let refuse = |why: &str| {
+        Err(format!(
+            "MESOS_SLAVE_PID '{}' {why}: expected id@host:port, e.g. slave(1)@10.0.0.1:5051",
+            pid.escape_debug()
+        ))
+    };
+    if pid.contains(char::is_whitespace) {
+        return refuse("contains whitespace");
+    }
+    let Some((id, address)) = pid.split_once('@') else {
+        return refuse("has no '@'");
+    };
+    if id.is_empty() {
+        return refuse("has an empty id");
+    }
+    let Some((host, port)) = address.split_once(':') else {
+        return refuse("has no ':' before a port");
+    };
+    if host.is_empty() {
+        return refuse("has an empty host");
+    }
+    if host
+        .parse::<std::net::Ipv4Addr>()
+        .is_ok_and(|ip| ip.is_unspecified())
+    {
+        return refuse("names the host 0.0.0.0, which libprocess does not take as an agent's");
+    }
+    let plain = !port.is_empty() && port.bytes().all(|byte| byte.is_ascii_digit());
+    if !plain || !port.parse::<u16>().is_ok_and(|port| port != 0) {
+        return refuse("does not end with a port from 1 to 65535");
+    }
+    Ok(())
 }
 
-/// A duration as stout parses one: a number, then one of its units.
-fn is_duration(text: &str) -> bool {
-    const UNITS: &[&str] = &["ns", "us", "ms", "secs", "mins", "hrs", "days", "weeks"];
+/// A duration as stout's `Duration::parse` reads one (a number of digits
+/// and dots, then one of its units) and as it fits an `int64_t` of
+/// nanoseconds, which stout refuses otherwise. `Err` says why not.
+fn check_duration(name: &str, text: &str) -> Result<(), String> {
+    const UNITS: &[(&str, f64)] = &[
+        ("ns", 1.0),
+        ("us", 1e3),
+        ("ms", 1e6),
+        ("secs", 1e9),
+        ("mins", 60e9),
+        ("hrs", 3600e9),
+        ("days", 86400e9),
+        ("weeks", 604800e9),
+    ];
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    number.parse::<f64>().is_ok() && UNITS.contains(&unit)
+    let nanos = number.parse::<f64>().ok().and_then(|number| {
+        let (_, factor) = UNITS.iter().find(|(name, _)| *name == unit)?;
+        Some(number * factor)
+    });
+    match nanos {
+        // 2^63 itself does not fit; below it, every double does.
+        Some(nanos) if nanos < 9_223_372_036_854_775_808.0 => Ok(()),
+        Some(_) => Err(format!(
+            "{name} '{}' is longer than libmesos's durations hold (about 292 years)",
+            text.escape_debug()
+        )),
+        None => Err(format!(
+            "{name} '{}' is not a duration such as 5secs or 100ms (units: ns, us, ms, \
+             secs, mins, hrs, days, weeks)",
+            text.escape_debug()
+        )),
+    }
 }

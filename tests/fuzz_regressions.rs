@@ -5,10 +5,12 @@
 
 use std::time::Duration;
 
-use mesos::__test_seams::hostile_input::read_state_entry;
+use mesos::__test_seams::hostile_input::{check_executor_environment, read_state_entry};
 use mesos::__test_seams::state_log::zookeeper_state;
+use mesos::__test_seams::{ExecutorDriverSeam, V1ExecutorSeam};
+use mesos::proto::{TaskId, TaskInfo};
 use mesos::state::ZooKeeper;
-use mesos::Error;
+use mesos::{Error, Executor, ExecutorDriver, MesosExecutorDriver};
 use mesos_test_double::API;
 use prost::Message;
 
@@ -122,4 +124,121 @@ fn a_zookeeper_session_timeout_beyond_an_int_of_milliseconds_is_refused() {
     assert!(zookeeper_state(&API, &zookeeper).is_err());
     zookeeper.session_timeout = Duration::from_secs(10);
     assert!(zookeeper_state(&API, &zookeeper).is_ok());
+}
+
+const AGENT: &[(&str, &str)] = &[
+    ("MESOS_SLAVE_PID", "slave(1)@127.0.0.1:5051"),
+    ("MESOS_SLAVE_ID", "agent-0"),
+    ("MESOS_FRAMEWORK_ID", "framework-0"),
+    ("MESOS_EXECUTOR_ID", "executor-0"),
+    ("MESOS_DIRECTORY", "/tmp/sandbox"),
+    ("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", "5secs"),
+    ("MESOS_CHECKPOINT", "1"),
+    ("MESOS_RECOVERY_TIMEOUT", "15mins"),
+    ("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs"),
+];
+
+/// The agent's variables with `extra` after them, as entries.
+fn environment(extra: &[(&str, &str)]) -> Vec<String> {
+    AGENT
+        .iter()
+        .chain(extra)
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect()
+}
+
+struct Idle;
+
+impl Executor for Idle {
+    fn launch_task(&mut self, _: &ExecutorDriver, _: TaskInfo) {}
+    fn kill_task(&mut self, _: &ExecutorDriver, _: TaskId) {}
+}
+
+impl mesos::v1::executor::Executor for Idle {}
+
+/// `executor_environment`, crash-7a8c6e2d...: the agent's variables, then
+/// `MESOS_SLAVE_PID=` again, empty. The binding checked the first value
+/// while the shim's map hands libmesos the last, whose `CHECK` on the pid
+/// then kills the process. Now the last counts, as for libmesos.
+#[test]
+fn of_two_values_of_a_variable_the_checks_read_the_one_libmesos_reads() {
+    let entries: Vec<(String, String)> = environment(&[("MESOS_SLAVE_PID", "")])
+        .into_iter()
+        .map(|entry| {
+            let (name, value) = entry.split_once('=').unwrap();
+            (name.to_string(), value.to_string())
+        })
+        .collect();
+    match MesosExecutorDriver::with_shim_api(Idle, entries.clone(), &API) {
+        Err(Error::InvalidArgument { reason, .. }) => {
+            assert!(reason.contains("MESOS_SLAVE_PID ''"), "{reason}")
+        }
+        Err(other) => panic!("expected InvalidArgument, got {other:?}"),
+        Ok(_) => panic!("a driver libmesos would kill the process over"),
+    }
+    match mesos::v1::executor::Mesos::with_shim_api(Idle, entries, &API) {
+        Err(Error::InvalidArgument { reason, .. }) => {
+            assert!(reason.contains("MESOS_SLAVE_PID ''"), "{reason}")
+        }
+        Err(other) => panic!("expected InvalidArgument, got {other:?}"),
+        Ok(_) => panic!("an executor libmesos would kill the process over"),
+    }
+    // And a good value after a bad one is the one libmesos uses.
+    let fixed = environment(&[
+        ("MESOS_SLAVE_PID", "junk"),
+        ("MESOS_SLAVE_PID", "slave(1)@10.0.0.1:5051"),
+    ]);
+    assert!(check_executor_environment(&fixed, false).is_ok());
+    assert!(check_executor_environment(&fixed, true).is_ok());
+}
+
+/// Same target: agent pids libprocess parses but libmesos's `CHECK(upid)`
+/// refuses, or does not parse at all, which the old check let through.
+#[test]
+fn agent_pids_libprocess_would_refuse_are_refused_first() {
+    for (pid, says) in [
+        ("slave(1)@0.0.0.0:5051", "0.0.0.0"),
+        ("slave(1)@127.0.0.1:0", "port from 1 to 65535"),
+        ("slave(1)@127.0.0.1:+5051", "port from 1 to 65535"),
+        ("sla ve(1)@127.0.0.1:5051", "whitespace"),
+        ("@127.0.0.1:5051", "empty id"),
+        ("slave(1)@:5051", "empty host"),
+        ("slave(1)@::1:5051", "empty host"),
+    ] {
+        for v1 in [false, true] {
+            let error = check_executor_environment(&environment(&[("MESOS_SLAVE_PID", pid)]), v1)
+                .expect_err(pid);
+            assert!(error.to_string().contains(says), "{pid:?}: {error}");
+        }
+    }
+}
+
+/// Same target: durations stout refuses, where libmesos exits. The v0
+/// driver did not check them at all.
+#[test]
+fn durations_libmesos_would_exit_on_are_refused_first() {
+    for (name, value, says) in [
+        (
+            "MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD",
+            "5",
+            "not a duration",
+        ),
+        (
+            "MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD",
+            "99999999999weeks",
+            "longer than",
+        ),
+        ("MESOS_RECOVERY_TIMEOUT", "15 mins", "not a duration"),
+    ] {
+        for v1 in [false, true] {
+            let error =
+                check_executor_environment(&environment(&[(name, value)]), v1).expect_err(value);
+            assert!(error.to_string().contains(name), "{value:?}: {error}");
+            assert!(error.to_string().contains(says), "{value:?}: {error}");
+        }
+    }
+    let fine = environment(&[("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", "1.5.weeks")]);
+    assert!(check_executor_environment(&fine, false).is_err());
+    let fine = environment(&[("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", "0.5days")]);
+    assert!(check_executor_environment(&fine, false).is_ok());
 }
