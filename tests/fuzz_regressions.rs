@@ -7,10 +7,12 @@ use std::time::Duration;
 
 use mesos::__test_seams::hostile_input::{check_executor_environment, read_state_entry};
 use mesos::__test_seams::state_log::zookeeper_state;
-use mesos::__test_seams::{ExecutorDriverSeam, V1ExecutorSeam};
+use mesos::__test_seams::{ExecutorDriverSeam, V1ExecutorSeam, V1SchedulerBuilderSeam};
+use mesos::proto::v1::scheduler::{event, Event};
+use mesos::proto::v1::FrameworkId;
 use mesos::proto::{TaskId, TaskInfo};
 use mesos::state::ZooKeeper;
-use mesos::{Error, Executor, ExecutorDriver, MesosExecutorDriver};
+use mesos::{DriverStatus, Error, Executor, ExecutorDriver, MesosExecutorDriver};
 use mesos_test_double::API;
 use prost::Message;
 
@@ -241,4 +243,50 @@ fn durations_libmesos_would_exit_on_are_refused_first() {
     assert!(check_executor_environment(&fine, false).is_err());
     let fine = environment(&[("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", "0.5days")]);
     assert!(check_executor_environment(&fine, false).is_ok());
+}
+
+/// `callback_decode`, crash-cde95746...: a `SUBSCRIBED` event whose
+/// `heartbeat_interval_seconds` is 1.347525495088585e67 (no `Duration`
+/// holds it; nor NaN, nor 1.8e19 seconds) panicked in the
+/// binding's own bookkeeping, before the user's code: the scheduler was
+/// aborted with `CallbackPanicked`. Now it is no interval, and the event
+/// reaches the user.
+#[test]
+fn a_heartbeat_interval_no_duration_holds_is_delivered_not_a_panic() {
+    struct Seen(std::sync::mpsc::Sender<usize>);
+    impl mesos::v1::scheduler::Scheduler for Seen {
+        fn received(&mut self, _: &mesos::v1::scheduler::Connection, events: Vec<Event>) {
+            self.0.send(events.len()).unwrap();
+        }
+    }
+    for interval in [1e300, 1.8e19, f64::NAN] {
+        let (seen, events) = std::sync::mpsc::channel();
+        let master = format!("fuzz-regression-heartbeat-{interval}");
+        let mesos = mesos::v1::scheduler::Mesos::builder(Seen(seen), master.as_str())
+            .shim_api(&API)
+            .build()
+            .unwrap();
+        mesos.start().unwrap();
+        let double = mesos_test_double::v1_scheduler(&master);
+        let mut subscribed = Event {
+            subscribed: Some(event::Subscribed {
+                framework_id: FrameworkId { value: "fw".into() },
+                heartbeat_interval_seconds: Some(interval),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        subscribed.set_type(event::Type::Subscribed);
+        double.received(vec![subscribed.encode_to_vec()]);
+        assert_eq!(
+            events.recv_timeout(Duration::from_secs(5)),
+            Ok(1),
+            "{interval:e}"
+        );
+        assert_eq!(mesos.status(), DriverStatus::Running, "{interval:e}");
+        assert_eq!(
+            mesos.framework_id(),
+            Some(FrameworkId { value: "fw".into() })
+        );
+    }
 }
