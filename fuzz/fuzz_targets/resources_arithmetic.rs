@@ -6,10 +6,11 @@
 //! - never a panic (every operator, `contains`, `checked_sub`, `refine`,
 //!   `pop_reservation`, `unreserve_refinement`, the filters);
 //! - `a + b == b + a`; `a` contains `a - b`;
-//! - `a + b - b == a` when nothing is lost on the way: no scalar near the
-//!   fixed-point limit (sums saturate at `i64::MAX` thousandths: every
-//!   scalar here is at most 10^15), and `a` and `b` share no range value
-//!   and no set item under one name (adding is a union: a shared value is
+//! - `a + b - b == a` when nothing is lost on the way: every scalar at
+//!   most 10^12, so that sums stay below 2^51 thousandths, where Mesos's
+//!   three-decimal scalars, kept in a double, stop being exact (see
+//!   `src/resources/values.rs`); and `a` and `b` share no range value and
+//!   no set item under one name (adding is a union: a shared value is
 //!   held once, then taken out);
 //! - `checked_sub` succeeds exactly when `a` contains `b`, and then gives
 //!   back `a` when `b` is added again (same scalar condition);
@@ -31,11 +32,11 @@ struct Input {
     principal: Option<String>,
 }
 
-/// No scalar large enough for a sum to saturate.
+/// No scalar large enough for a sum of two to leave the exact range.
 fn small(resources: &Resources) -> bool {
     resources
         .iter()
-        .all(|resource| resource.scalar.is_none_or(|scalar| scalar.value <= 1e15))
+        .all(|resource| resource.scalar.is_none_or(|scalar| scalar.value <= 1e12))
 }
 
 /// Whether two resources of one name hold a value in common.

@@ -9,7 +9,10 @@
 //! not read, so the promise is: an unreserved collection displays as text
 //! that parses back to it, and so does each role's share once its
 //! reservation is taken off and given back as the default role (`{}`, the
-//! empty collection's display, is no resources text: not compared).
+//! empty collection's display, is no resources text: not compared). Only
+//! scalars in the exact range are compared: above 2^51 thousandths
+//! (about 2.25e12) a double no longer holds every three-decimal value, in
+//! Mesos as here, and a display can land a thousandth off.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -34,6 +37,12 @@ fn check(parsed: Result<Resources, ResourcesError>) {
     for resource in &resources {
         validate(resource).expect("parsed resources are valid");
     }
+    // 2^51 thousandths: see the docs of src/resources/values.rs.
+    let resources = resources.filter(|resource| {
+        resource
+            .scalar
+            .is_none_or(|scalar| scalar.value < 2_251_799_813_685.248)
+    });
     let unreserved = resources.unreserved();
     if !unreserved.is_empty() {
         let text = unreserved.to_string();

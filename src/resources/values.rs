@@ -4,7 +4,13 @@
 //! Scalars are handled in fixed point with three decimal digits: a value is
 //! multiplied by 1000 and rounded to the nearest integer before any
 //! comparison or arithmetic, so `0.1 + 0.2 == 0.3` holds and `0.0004` is
-//! zero. Ranges are kept coalesced (sorted, with overlapping and adjacent
+//! zero. That is exact below 2^51 thousandths, about 2.25e12 (a trillion
+//! megabytes of disk fits): above it a value goes back to the double
+//! `Value.Scalar` holds a thousandth or so off, and `a + b - b` may miss
+//! `a` by that much, in Mesos (`llround(value * 1000)`, the same
+//! arithmetic) as here. The `resources_text` and `resources_arithmetic`
+//! fuzz targets found it; such values stay accepted, as Mesos accepts
+//! them. Ranges are kept coalesced (sorted, with overlapping and adjacent
 //! intervals merged). Sets are compared as sets, regardless of item order.
 
 use std::collections::HashSet;
