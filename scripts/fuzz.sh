@@ -56,13 +56,24 @@ trap cleanup EXIT
 limit=(-max_total_time="$seconds")
 [ -z "$runs" ] || limit=(-runs="$runs")
 
-# Built once, with the flags `fuzz run` uses (it then finds them fresh).
+# Built once, as `cargo fuzz run` builds them; then each binary is run
+# itself, so that a source edited meanwhile neither rebuilds nor changes
+# what the rest of the run tests.
 echo "building the fuzz targets (release, debug assertions, AddressSanitizer)"
 (cd fuzz && nice -n 10 cargo +nightly fuzz build)
+triple=$(rustc +nightly -vV | sed -n 's/^host: //p')
 
-# The last "cov: ... ft: ..." status line and the final stats of a log.
+# The last "cov: ... ft: ..." status line and the final stats of a log; a
+# run that crashed may print no final stats: its executions are then the
+# last status line's "#N".
 figure() { grep -o "$2: [0-9]*" "$1" | tail -1 | grep -o '[0-9]*$' || echo '?'; }
 stat() { grep "^stat::$2:" "$1" | tail -1 | awk '{print $2}'; }
+executions() {
+  local final
+  final=$(stat "$1" number_of_executed_units)
+  [ -n "$final" ] || final=$(grep -o '^#[0-9]*' "$1" | tail -1 | tr -d '#')
+  echo "${final:-?}"
+}
 
 failed=()
 printf '%-22s %12s %10s %8s %8s %9s  %s\n' target executions exec/s cov ft seconds result
@@ -78,7 +89,7 @@ for target in "${targets[@]}"; do
   for dir in "corpus/$target" "regressions/$target"; do
     [ ! -d "fuzz/$dir" ] || seeds+=("$dir")
   done
-  (cd fuzz && nice -n 10 cargo +nightly fuzz run "$target" "$corpus" "${seeds[@]}" -- \
+  (cd fuzz && nice -n 10 "target/$triple/release/$target" "$corpus" "${seeds[@]}" \
     "${limit[@]}" -jobs=1 -workers=1 -print_final_stats=1 \
     -artifact_prefix="artifacts/$target/") >"$log" 2>&1 || status=$?
   result=ok
@@ -87,7 +98,7 @@ for target in "${targets[@]}"; do
     failed+=("$target")
   fi
   printf '%-22s %12s %10s %8s %8s %9s  %s\n' "$target" \
-    "$(stat "$log" number_of_executed_units)" "$(stat "$log" average_exec_per_sec)" \
+    "$(executions "$log")" "$(stat "$log" average_exec_per_sec)" \
     "$(figure "$log" cov)" "$(figure "$log" ft)" "$((SECONDS - start))" "$result"
 done
 
