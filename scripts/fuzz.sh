@@ -20,6 +20,7 @@
 # the log directory it prints.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 
 die() { echo "${0##*/}: $*" >&2; exit 2; }
 
@@ -31,7 +32,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --seconds) seconds=${2:?--seconds needs a number}; shift 2 ;;
     --runs) runs=${2:?--runs needs a number}; shift 2 ;;
-    --keep) keep=${2:?--keep needs a directory}; shift 2 ;;
+    --keep) keep=$(realpath -m "${2:?--keep needs a directory}"); shift 2 ;;
     -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
     *) targets+=("$1"); shift ;;
@@ -86,12 +87,14 @@ for target in "${targets[@]}"; do
   # The first corpus directory is written to; the committed seeds and the
   # inputs that found bugs are only read.
   seeds=()
-  for dir in "corpus/$target" "regressions/$target"; do
-    [ ! -d "fuzz/$dir" ] || seeds+=("$dir")
+  for dir in "$root/fuzz/corpus/$target" "$root/fuzz/regressions/$target"; do
+    [ ! -d "$dir" ] || seeds+=("$dir")
   done
-  (cd fuzz && nice -n 10 "target/$triple/release/$target" "$corpus" "${seeds[@]}" \
+  # Run from the work directory: libFuzzer's -jobs mode writes its worker's
+  # log (fuzz-0.log) where it runs, then copies it to its own output.
+  (cd "$work" && nice -n 10 "$root/fuzz/target/$triple/release/$target" "$corpus" "${seeds[@]}" \
     "${limit[@]}" -jobs=1 -workers=1 -print_final_stats=1 \
-    -artifact_prefix="artifacts/$target/") >"$log" 2>&1 || status=$?
+    -artifact_prefix="$root/fuzz/artifacts/$target/") >"$log" 2>&1 || status=$?
   result=ok
   if [ "$status" -ne 0 ]; then
     result="CRASHED (exit $status; input in fuzz/artifacts/$target/, log $log)"
