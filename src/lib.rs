@@ -44,6 +44,8 @@ pub mod error;
 pub mod executor;
 pub mod failover;
 mod features;
+#[doc(hidden)]
+pub mod hostile_input;
 pub mod log;
 mod master;
 pub mod operations;

@@ -61,24 +61,25 @@ impl ZooKeeper {
         Ok(zookeeper)
     }
 
-    /// Refuses what ZooKeeper or libmesos would refuse later, less clearly.
+    /// Refuses what ZooKeeper or libmesos would refuse later, less clearly,
+    /// or worse: libmesos retries a `zookeeper_init` that fails on its
+    /// servers string for ten minutes, then kills the process
+    /// (`PLOG(FATAL)`), and hands ZooKeeper the session timeout as an
+    /// `int` of milliseconds.
     pub(crate) fn check(&self) -> Result<()> {
-        if self.servers.is_empty() {
-            return Err(invalid(
-                "no servers: expected HOST:PORT[,HOST:PORT...]".into(),
-            ));
-        }
-        if !self.znode.starts_with('/') || self.znode.len() < 2 || self.znode.ends_with('/') {
+        check_servers(&self.servers)?;
+        check_znode(&self.znode)?;
+        let ms = self.session_timeout.as_millis();
+        if ms == 0 || ms > i32::MAX as u128 {
             return Err(invalid(format!(
-                "znode '{}' is not an absolute path below the root: expected e.g. /my-framework",
-                self.znode
+                "the session timeout {:?} is not between 1 ms and {} ms (about 24 days): \
+                 libmesos gives ZooKeeper an int of milliseconds",
+                self.session_timeout,
+                i32::MAX
             )));
         }
-        if self.session_timeout.is_zero() {
-            return Err(invalid("the session timeout is zero".into()));
-        }
         if let Some(digest) = &self.digest {
-            if !digest.contains(':') {
+            if !digest.contains(':') || digest.contains('\0') {
                 return Err(invalid(
                     "digest credentials are not of the form user:password".into(),
                 ));
@@ -115,6 +116,73 @@ pub(crate) struct ShimArguments {
     pub(crate) znode: mesos_shim_buf,
     /// `user:password`, or NULL for no authentication.
     pub(crate) digest: *const mesos_shim_buf,
+}
+
+/// The servers as the ZooKeeper C client's `getaddrs` reads them:
+/// `HOST:PORT` entries separated by commas. It takes a '/' as the start
+/// of a chroot path, and a NUL ends the C string; an entry without a port
+/// it refuses.
+fn check_servers(servers: &str) -> Result<()> {
+    const EXPECTED: &str =
+        "expected HOST:PORT[,HOST:PORT...], e.g. 127.0.0.1:2181 (IPv6: ::1:2181, no brackets)";
+    if servers.is_empty() {
+        return Err(invalid(format!("no servers: {EXPECTED}")));
+    }
+    if let Some(bad) = servers
+        .chars()
+        .find(|c| *c == '/' || c.is_whitespace() || c.is_control())
+    {
+        return Err(invalid(format!(
+            "servers '{}' contain {bad:?}: {EXPECTED}",
+            servers.escape_debug()
+        )));
+    }
+    for server in servers.split(',') {
+        // getaddrinfo takes no brackets: an IPv6 address is written bare,
+        // as in ::1:2181 (the port is after the last ':').
+        let usable = server.rsplit_once(':').is_some_and(|(host, port)| {
+            !host.is_empty()
+                && !host.contains(['[', ']'])
+                && !port.is_empty()
+                && port.bytes().all(|byte| byte.is_ascii_digit())
+                && port.parse::<u16>().is_ok_and(|port| port != 0)
+        });
+        if !usable {
+            return Err(invalid(format!(
+                "server '{}' is not HOST:PORT with a port from 1 to 65535: {EXPECTED}",
+                server.escape_debug()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A znode path as ZooKeeper takes one: absolute, below the root, no
+/// trailing '/', no empty, `.` or `..` component, no control character
+/// (the C client stops at a NUL and refuses the others).
+fn check_znode(znode: &str) -> Result<()> {
+    let refuse = |why: &str| {
+        Err(invalid(format!(
+            "znode '{}' {why}: expected an absolute path below the root, e.g. /my-framework",
+            znode.escape_debug()
+        )))
+    };
+    if !znode.starts_with('/') || znode.len() < 2 {
+        return refuse("is not an absolute path below the root");
+    }
+    if znode.ends_with('/') {
+        return refuse("ends with '/'");
+    }
+    if znode[1..]
+        .split('/')
+        .any(|component| matches!(component, "" | "." | ".."))
+    {
+        return refuse("has an empty, '.' or '..' component");
+    }
+    if znode.chars().any(char::is_control) {
+        return refuse("contains a control character");
+    }
+    Ok(())
 }
 
 fn invalid(reason: String) -> Error {

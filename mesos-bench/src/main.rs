@@ -28,6 +28,9 @@
 //! bench state-leveldb DIR SECONDS
 //!                              the same on LevelDB
 //! bench log-append DIR SECONDS appends to a one-replica log at DIR
+//! bench resources N SECONDS    parse, add, compare and subtract a set of N
+//!                              items and a list of N ranges (Rust only; see
+//!                              resources.rs)
 //! ```
 //!
 //! Each prints `<workload> <count> <seconds> <rate>/s` on stdout, and on
@@ -42,6 +45,7 @@
 mod hook;
 #[cfg(offer_path)]
 mod offer_path;
+mod resources;
 mod state_log;
 mod storm_v1;
 
@@ -341,7 +345,7 @@ fn usage() -> ! {
         "usage: bench calls MASTER SECONDS | bench storm MASTER N | bench storm-v1 MASTER N | \
          bench offers [SECONDS] | bench offers-batch [SECONDS] | bench offers-v1 [SECONDS] | \
          bench state-zk SERVERS ZNODE SECONDS | bench state-leveldb DIR SECONDS | \
-         bench log-append DIR SECONDS"
+         bench log-append DIR SECONDS | bench resources N SECONDS"
     );
     std::process::exit(2);
 }
@@ -369,6 +373,7 @@ fn main() {
         }
         ["state-leveldb", dir, seconds] => state_log::state_leveldb(dir, positive(seconds)),
         ["log-append", dir, seconds] => state_log::log_append(dir, positive(seconds)),
+        ["resources", n, seconds] => resources::resources(positive(n) as u64, positive(seconds)),
         _ => usage(),
     }
     report_peak_rss();

@@ -4,8 +4,8 @@
 //! location meet, as they would in ZooKeeper. Every answer comes from a
 //! thread of its own.
 //!
-//! A group whose `servers` are `fail:<text>` fails every contend (and so
-//! every watch) with `<text>`. [`expire`] ends a membership as a lost
+//! A group whose host is `fail` (servers `fail:2181`) fails every contend
+//! (and so every watch) with the last component of its znode as the text. [`expire`] ends a membership as a lost
 //! ZooKeeper session does.
 
 use std::collections::BTreeMap;
@@ -156,7 +156,8 @@ pub(crate) unsafe extern "C" fn mesos_shim_group_new(
             ));
         }
         Ok(GroupDouble {
-            failure: servers.strip_prefix("fail:").map(String::from),
+            failure: (crate::state_log::host(&servers) == "fail")
+                .then(|| crate::state_log::last_component(&znode).to_string()),
             location: format!("{servers}{znode}"),
         })
     })();

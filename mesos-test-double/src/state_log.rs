@@ -3,10 +3,12 @@
 //! in-memory log, each operation answered once from a thread of its own,
 //! as libprocess answers a future.
 //!
-//! A ZooKeeper storage's `servers` choose how it behaves: `pending` makes
-//! every operation stay unanswered until the storage is freed (then each
-//! is ABANDONED, as libmesos does when the storage's process ends), and
-//! `fail:<text>` makes every operation fail with `<text>`. Any other
+//! A ZooKeeper storage's host (`servers` are `HOST:PORT`, as the binding
+//! requires) chooses how it behaves: `pending` makes every operation stay
+//! unanswered until the storage is freed (then each is ABANDONED, as
+//! libmesos does when the storage's process ends), and `fail` makes every
+//! operation fail with the last component of the znode as the text
+//! (`fail:2181` and `/app/session expired`: "session expired"). Any other
 //! storage, and the log, work.
 
 use std::collections::BTreeMap;
@@ -165,22 +167,39 @@ pub(crate) fn answered(result: Result<i32, ShimError>) -> i32 {
 pub(crate) unsafe extern "C" fn mesos_shim_storage_zookeeper_new(
     servers: mesos_shim_buf,
     _timeout_ns: i64,
-    _znode: mesos_shim_buf,
+    znode: mesos_shim_buf,
     _digest: *const mesos_shim_buf,
 ) -> *mut mesos_shim_storage {
-    // SAFETY: the caller lends `servers` for the call.
-    let Ok(servers) = (unsafe { buffers::bytes(&servers, "servers") }) else {
+    // SAFETY: the caller lends both buffers for the call.
+    let (Ok(servers), Ok(znode)) = (unsafe {
+        (
+            buffers::bytes(&servers, "servers"),
+            buffers::bytes(&znode, "znode"),
+        )
+    }) else {
         return std::ptr::null_mut();
     };
-    let servers = String::from_utf8_lossy(&servers).into_owned();
-    let behaviour = if servers == "pending" {
-        Behaviour::Pending
-    } else if let Some(text) = servers.strip_prefix("fail:") {
-        Behaviour::Failing(text.to_string())
-    } else {
-        Behaviour::Working
+    let (servers, znode) = (
+        String::from_utf8_lossy(&servers),
+        String::from_utf8_lossy(&znode),
+    );
+    let behaviour = match host(&servers) {
+        "pending" => Behaviour::Pending,
+        "fail" => Behaviour::Failing(last_component(&znode).to_string()),
+        _ => Behaviour::Working,
     };
     new_storage(behaviour)
+}
+
+/// The host of the first of `servers` (`HOST:PORT,...`), which names a
+/// ZooKeeper storage's or group's behaviour in the double.
+pub(crate) fn host(servers: &str) -> &str {
+    servers.split([':', ',']).next().unwrap_or_default()
+}
+
+/// The last component of a znode: a failing storage's or group's text.
+pub(crate) fn last_component(znode: &str) -> &str {
+    znode.rsplit('/').next().unwrap_or_default()
 }
 
 pub(crate) unsafe extern "C" fn mesos_shim_storage_leveldb_new(

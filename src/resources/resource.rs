@@ -292,10 +292,8 @@ pub fn validate(resource: &Resource) -> Result<(), ResourcesError> {
             let Some(set) = resource.set.as_ref().filter(|_| !has_scalar && !has_ranges) else {
                 return fail("a SET resource must set 'set' and only 'set'".to_owned());
             };
-            for (index, item) in set.item.iter().enumerate() {
-                if set.item[index + 1..].contains(item) {
-                    return fail(format!("set item '{item}' appears twice"));
-                }
+            if let Some(item) = values::set_duplicate(set) {
+                return fail(format!("set item '{item}' appears twice"));
             }
         }
         Ok(other) => {

@@ -4,8 +4,16 @@
 //! Scalars are handled in fixed point with three decimal digits: a value is
 //! multiplied by 1000 and rounded to the nearest integer before any
 //! comparison or arithmetic, so `0.1 + 0.2 == 0.3` holds and `0.0004` is
-//! zero. Ranges are kept coalesced (sorted, with overlapping and adjacent
+//! zero. That is exact below 2^51 thousandths, about 2.25e12 (a trillion
+//! megabytes of disk fits): above it a value goes back to the double
+//! `Value.Scalar` holds a thousandth or so off, and `a + b - b` may miss
+//! `a` by that much, in Mesos (`llround(value * 1000)`, the same
+//! arithmetic) as here. The `resources_text` and `resources_arithmetic`
+//! fuzz targets found it; such values stay accepted, as Mesos accepts
+//! them. Ranges are kept coalesced (sorted, with overlapping and adjacent
 //! intervals merged). Sets are compared as sets, regardless of item order.
+
+use std::collections::HashSet;
 
 use crate::proto::value::{Range, Ranges, Scalar, Set};
 
@@ -144,13 +152,20 @@ pub(crate) fn ranges_sub(left: &Ranges, right: &Ranges) -> Ranges {
 }
 
 /// Whether every value in `right` is also in `left`.
+///
+/// One pass over both coalesced lists: with hundreds of thousands of
+/// ranges (a hostile offer or agent text) a search per range would take
+/// seconds.
 pub(crate) fn ranges_contains(left: &Ranges, right: &Ranges) -> bool {
     let left = coalesced(left);
     let right = coalesced(right);
+    let mut hay = left.range.iter().peekable();
     right.range.iter().all(|needle| {
-        left.range
-            .iter()
-            .any(|hay| hay.begin <= needle.begin && needle.end <= hay.end)
+        // Coalesced ranges are sorted and apart: the one that can hold
+        // `needle` is the first that does not end before it.
+        while hay.next_if(|hay| hay.end < needle.begin).is_some() {}
+        hay.peek()
+            .is_some_and(|hay| hay.begin <= needle.begin && needle.end <= hay.end)
     })
 }
 
@@ -159,11 +174,16 @@ pub(crate) fn ranges_eq(left: &Ranges, right: &Ranges) -> bool {
     coalesced(left) == coalesced(right)
 }
 
+// The set operations look items up in a hash set: a linear search per
+// item made them quadratic, seconds for the tens of thousands of items a
+// hostile text or offer can carry.
+
 /// Union of two sets, keeping `left`'s order and appending new items.
 pub(crate) fn set_add(left: &Set, right: &Set) -> Set {
     let mut result = left.clone();
+    let mut seen: HashSet<&str> = left.item.iter().map(String::as_str).collect();
     for item in &right.item {
-        if !result.item.contains(item) {
+        if seen.insert(item) {
             result.item.push(item.clone());
         }
     }
@@ -172,11 +192,12 @@ pub(crate) fn set_add(left: &Set, right: &Set) -> Set {
 
 /// Set difference `left \ right`.
 pub(crate) fn set_sub(left: &Set, right: &Set) -> Set {
+    let cut: HashSet<&str> = right.item.iter().map(String::as_str).collect();
     Set {
         item: left
             .item
             .iter()
-            .filter(|item| !right.item.contains(item))
+            .filter(|item| !cut.contains(item.as_str()))
             .cloned()
             .collect(),
     }
@@ -184,12 +205,22 @@ pub(crate) fn set_sub(left: &Set, right: &Set) -> Set {
 
 /// Whether every item of `right` is in `left`.
 pub(crate) fn set_contains(left: &Set, right: &Set) -> bool {
-    right.item.iter().all(|item| left.item.contains(item))
+    let have: HashSet<&str> = left.item.iter().map(String::as_str).collect();
+    right.item.iter().all(|item| have.contains(item.as_str()))
 }
 
 /// Whether two sets hold the same items (order ignored).
 pub(crate) fn set_eq(left: &Set, right: &Set) -> bool {
     left.item.len() == right.item.len() && set_contains(left, right) && set_contains(right, left)
+}
+
+/// The first item of `set` that appears twice, if any.
+pub(crate) fn set_duplicate(set: &Set) -> Option<&str> {
+    let mut seen = HashSet::new();
+    set.item
+        .iter()
+        .map(String::as_str)
+        .find(|item| !seen.insert(*item))
 }
 
 #[cfg(test)]
@@ -225,6 +256,24 @@ mod tests {
         let mut x = r(&[(11, 20), (1, 10), (30, 40), (35, 50), (u64::MAX, u64::MAX)]);
         coalesce(&mut x);
         assert_eq!(x, r(&[(1, 20), (30, 50), (u64::MAX, u64::MAX)]));
+    }
+
+    #[test]
+    fn ranges_contain_what_one_range_holds() {
+        let offer = r(&[(1, 10), (20, 30), (40, 40)]);
+        assert!(ranges_contains(
+            &offer,
+            &r(&[(1, 3), (5, 10), (25, 30), (40, 40)])
+        ));
+        assert!(ranges_contains(&offer, &r(&[])));
+        assert!(!ranges_contains(&offer, &r(&[(9, 11)])));
+        assert!(!ranges_contains(&offer, &r(&[(41, 41)])));
+        assert!(!ranges_contains(&offer, &r(&[(0, 0)])));
+        assert!(!ranges_contains(&r(&[]), &r(&[(1, 1)])));
+        assert!(ranges_contains(
+            &r(&[(0, u64::MAX)]),
+            &r(&[(5, 6), (u64::MAX, u64::MAX)])
+        ));
     }
 
     #[test]

@@ -189,6 +189,12 @@ impl std::fmt::Debug for State {
     }
 }
 
+/// The variable `name` from the bytes a storage returned for it (see
+/// `entry::read`); for the fuzz targets, through `hostile_input`.
+pub(crate) fn read_stored(name: &str, bytes: &[u8]) -> std::result::Result<Variable, String> {
+    entry::read(name, bytes).map(Variable::from)
+}
+
 /// Names every backend accepts: not empty. (ZooKeeper refuses more, and
 /// says so in the operation's error.)
 fn check_name(name: &str) -> Result<()> {

@@ -119,11 +119,12 @@ impl NativeStorage {
         answer: impl FnOnce(Option<Entry>) -> T + Send + 'static,
     ) -> Completion<T> {
         let described = self.described(format!("fetch of '{name}'"));
+        let wanted = name.to_owned();
         let decode = Box::new(move |values: Vec<Vec<u8>>| match values.as_slice() {
             [] => Ok(answer(None)),
-            [entry] => Entry::decode(entry.as_slice())
+            [entry] => super::entry::read(&wanted, entry)
                 .map(|entry| answer(Some(entry)))
-                .map_err(|error| Refusal::Malformed(format!("the stored entry: {error}"))),
+                .map_err(Refusal::Malformed),
             _ => Err(Refusal::Malformed(format!(
                 "{} values for one entry",
                 values.len()

@@ -83,7 +83,7 @@ fn a_leader_whose_session_expires_is_out_and_the_next_one_leads() {
 fn a_candidate_that_cannot_join_is_out_and_says_why() {
     let election = Election::open(
         crate::support::double(),
-        &ZooKeeper::new("fail:session expired", "/double/fail"),
+        &ZooKeeper::new("fail:2181", "/double/session expired"),
     )
     .unwrap();
     let candidate = election.join("lonely").unwrap();

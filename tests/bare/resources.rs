@@ -1116,3 +1116,26 @@ fn other_operations_and_filters() {
     let filters = operations::refuse_seconds(120.5);
     assert_eq!(filters.refuse_seconds(), 120.5);
 }
+
+/// Sets and ranges of tens of thousands of items (a hostile agent text or
+/// offer) parse, add and compare correctly. (They once took minutes, each
+/// item searched for in a list; their speed is `bench resources`'s to
+/// watch, not a timed test's.)
+#[test]
+fn huge_sets_and_range_lists_parse_and_compare() {
+    let items: Vec<String> = (0..40_000).map(|i| format!("i{i}")).collect();
+    let set: Resources = format!("s:{{{}}}", items.join(",")).parse().unwrap();
+    assert!(set.contains(&(&set + &set)));
+    assert_eq!(&set - &set, Resources::new());
+    let ranges: Vec<String> = (0..40_000u64)
+        .map(|i| format!("{}-{}", 2 * i, 2 * i))
+        .collect();
+    let ports: Resources = format!("ports:[{}]", ranges.join(",")).parse().unwrap();
+    assert!(ports.contains(&ports));
+    assert!(!ports.contains(&"ports:[1-1]".parse().unwrap()));
+    let duplicate = format!("s:{{{},i0}}", items.join(","));
+    assert!(Resources::parse(&duplicate)
+        .unwrap_err()
+        .to_string()
+        .contains("'i0' appears twice"));
+}

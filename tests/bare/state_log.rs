@@ -138,7 +138,7 @@ fn an_operation_can_be_awaited() {
 
 #[test]
 fn an_unanswered_operation_times_out_after_a_sub_second_timeout() {
-    let state = zookeeper_state(&ZooKeeper::new("pending", "/app")).unwrap();
+    let state = zookeeper_state(&ZooKeeper::new("pending:2181", "/app")).unwrap();
     let timeout = Duration::from_millis(150);
     let began = Instant::now();
     let error = state.fetch("x", timeout).unwrap_err();
@@ -152,7 +152,7 @@ fn an_unanswered_operation_times_out_after_a_sub_second_timeout() {
     };
     assert_eq!(*after, timeout);
     assert!(
-        what.contains("fetch of 'x'") && what.contains("ZooKeeper pending/app"),
+        what.contains("fetch of 'x'") && what.contains("ZooKeeper pending:2181/app"),
         "{what}"
     );
     assert!(
@@ -163,7 +163,7 @@ fn an_unanswered_operation_times_out_after_a_sub_second_timeout() {
 
 #[test]
 fn closing_a_state_answers_its_pending_operations_as_abandoned() {
-    let state = zookeeper_state(&ZooKeeper::new("pending", "/app")).unwrap();
+    let state = zookeeper_state(&ZooKeeper::new("pending:2181", "/app")).unwrap();
     let fetching = state.fetch_async("x");
     assert!(!fetching.is_answered());
     drop(state);
@@ -173,7 +173,7 @@ fn closing_a_state_answers_its_pending_operations_as_abandoned() {
 
 #[test]
 fn a_failed_operation_says_what_libmesos_said() {
-    let zookeeper = ZooKeeper::new("fail:session expired", "/app");
+    let zookeeper = ZooKeeper::new("fail:2181", "/app/session expired");
     let state = zookeeper_state(&zookeeper).unwrap();
     let error = state.names(TIMEOUT).unwrap_err();
     let Error::OperationFailed { message, .. } = &error else {

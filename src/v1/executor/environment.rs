@@ -3,7 +3,7 @@
 //! `CHECK`), so they are checked here first.
 
 use crate::error::{Error, Result};
-use crate::executor::environment::{is_duration, is_process_id};
+use crate::executor::environment::{check_duration, check_process_id};
 
 /// The variables libmesos's v1 executor reads when it is made (at
 /// `start`), checked first: a missing or malformed one exits the
@@ -22,22 +22,14 @@ pub(crate) fn agent_environment(lookup: impl Fn(&str) -> Option<String>) -> Resu
         required(name)?;
     }
     let pid = required("MESOS_SLAVE_PID")?;
-    if !is_process_id(&pid) {
-        return Err(invalid(format!(
-            "MESOS_SLAVE_PID '{pid}' is not of the form id@host:port"
-        )));
-    }
+    check_process_id(&pid).map_err(invalid)?;
     let mut durations = vec!["MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD"];
     if lookup("MESOS_CHECKPOINT").as_deref() == Some("1") {
         durations.extend(["MESOS_RECOVERY_TIMEOUT", "MESOS_SUBSCRIPTION_BACKOFF_MAX"]);
     }
     for name in durations {
         let value = required(name)?;
-        if !is_duration(&value) {
-            return Err(invalid(format!(
-                "{name} '{value}' is not a duration such as 5secs or 100ms"
-            )));
-        }
+        check_duration(name, &value).map_err(invalid)?;
     }
     Ok(())
 }

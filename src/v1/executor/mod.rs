@@ -39,7 +39,7 @@ mod calls;
 mod connection;
 mod dispatch;
 mod driver_calls;
-mod environment;
+pub(crate) mod environment;
 
 pub use connection::{Connection, Mesos, MesosBuilder};
 

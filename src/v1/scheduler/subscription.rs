@@ -89,9 +89,11 @@ impl Subscription {
     pub(crate) fn subscribed(&mut self, now: Instant, id: FrameworkId, interval: Option<f64>) {
         self.subscribed = true;
         self.framework_id = Some(id);
+        // The master's word: an interval no `Duration` holds (NaN,
+        // negative, beyond u64 seconds) is no interval, not a panic.
         self.heartbeat_interval = interval
-            .filter(|seconds| seconds.is_finite() && *seconds > 0.0)
-            .map(Duration::from_secs_f64);
+            .filter(|seconds| *seconds > 0.0)
+            .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok());
         self.last_event = Some(now);
     }
 
@@ -132,7 +134,14 @@ impl Subscription {
             let (Some(interval), Some(last)) = (self.heartbeat_interval, self.last_event) else {
                 return Action::Nothing;
             };
-            if now.duration_since(last) > interval.mul_f64(policy.missed) {
+            // A silence no `Duration` holds (a huge interval, or a `missed`
+            // that is NaN or negative) never ends: no reconnection, and no
+            // panic on the monitor's thread.
+            let Ok(silence) = Duration::try_from_secs_f64(interval.as_secs_f64() * policy.missed)
+            else {
+                return Action::Nothing;
+            };
+            if now.duration_since(last) > silence {
                 // Nothing more until libmesos has made the new
                 // connection (`disconnected`, then `connected`).
                 self.connected = false;
@@ -182,6 +191,39 @@ mod tests {
 
     fn id() -> FrameworkId {
         FrameworkId { value: "fw".into() }
+    }
+
+    /// Found by the `callback_decode` fuzz target: a `SUBSCRIBED` whose
+    /// `heartbeat_interval_seconds` is 1.347525495088585e67 panicked in
+    /// `Duration::from_secs_f64`; one just under `u64::MAX` seconds (found
+    /// reading the same code) would have panicked in `mul_f64` on the
+    /// monitor's thread.
+    #[test]
+    fn heartbeat_intervals_no_duration_holds_are_no_intervals() {
+        let policy = Heartbeats::default();
+        let start = Instant::now();
+        for interval in [1e300, f64::INFINITY, f64::NAN, -1.0, 1.8e19, 1e19] {
+            let mut subscription = Subscription::default();
+            subscription.connected();
+            subscription.subscribed(start, id(), Some(interval));
+            let later = start + Duration::from_secs(3600);
+            assert_eq!(
+                subscription.next(later, &policy),
+                Action::Nothing,
+                "{interval}"
+            );
+        }
+        let odd = Heartbeats {
+            missed: f64::NAN,
+            ..Heartbeats::default()
+        };
+        let mut subscription = Subscription::default();
+        subscription.connected();
+        subscription.subscribed(start, id(), Some(1.0));
+        assert_eq!(
+            subscription.next(start + Duration::from_secs(60), &odd),
+            Action::Nothing
+        );
     }
 
     #[test]
