@@ -70,25 +70,78 @@ pub fn ip_batch(tools: &Tools, netns: Option<&str>, lines: &[String]) -> Result<
     run(&tools.ip, args, Some(&input)).map(drop)
 }
 
-/// The processes whose network namespace is `netns` (as `ip netns pids`
-/// finds them), this process excepted.
-pub fn pids(netns: &str) -> Vec<u32> {
-    let Ok(target) = std::fs::metadata(path(netns)) else {
-        return Vec::new();
-    };
-    let wanted = format!("net:[{}]", target.ino());
-    let me = std::process::id();
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| *pid != me)
-        .filter(|pid| {
-            std::fs::read_link(format!("/proc/{pid}/ns/net"))
-                .is_ok_and(|link| link.as_os_str() == wanted.as_str())
-        })
-        .collect()
+/// Waits until every link of `netns` named in `links` (every link but
+/// loopback for `None`) is operationally up. A veth whose peer just came
+/// up gets its carrier, and starts passing packets, a moment later (the
+/// kernel's link watch runs up to a second after): a test sending at once
+/// would see its first packets lost.
+pub fn wait_until_up(
+    tools: &Tools,
+    netns: &str,
+    links: Option<&[&str]>,
+    timeout: std::time::Duration,
+) -> Result<()> {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        let listing = run(&tools.ip, ["-n", netns, "-br", "link"], None)?;
+        let down: Vec<String> = listing
+            .lines()
+            .filter_map(|line| {
+                let mut words = line.split_whitespace();
+                let name = words.next()?.split('@').next()?;
+                let state = words.next()?;
+                let wanted = match links {
+                    Some(links) => links.contains(&name),
+                    None => name != "lo",
+                };
+                (wanted && state != "UP").then(|| format!("{name} is {state}"))
+            })
+            .collect();
+        if down.is_empty() {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(Error::Failed(format!(
+                "links of {netns} not up after {timeout:?}: {}",
+                down.join(", ")
+            )));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// A namespace held open: it lives on while this value does, even once
+/// its name is deleted, so its processes can still be found.
+pub struct Held {
+    inode: u64,
+    _file: File,
+}
+
+/// Holds namespace `netns` open; `None` if there is none of that name.
+pub fn hold(netns: &str) -> Option<Held> {
+    let file = File::open(path(netns)).ok()?;
+    let inode = file.metadata().ok()?.ino();
+    Some(Held { inode, _file: file })
+}
+
+impl Held {
+    /// The processes whose network namespace this is (as `ip netns pids`
+    /// finds them), this process excepted.
+    pub fn pids(&self) -> Vec<u32> {
+        let wanted = format!("net:[{}]", self.inode);
+        let me = std::process::id();
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|pid| *pid != me)
+            .filter(|pid| {
+                std::fs::read_link(format!("/proc/{pid}/ns/net"))
+                    .is_ok_and(|link| link.as_os_str() == wanted.as_str())
+            })
+            .collect()
+    }
 }
 
 /// Runs `f` on a thread of its own that joined namespace `netns`, and

@@ -4,6 +4,8 @@
 //! two. No namespace has a route beyond 10.231.0.0/16 and none is linked
 //! to the root namespace, so nothing a test sends can leave the testbed.
 
+use std::time::Duration;
+
 use crate::error::Result;
 use crate::firewall;
 use crate::namespaces::{self, ip_batch};
@@ -86,8 +88,15 @@ pub fn build(tools: &Tools, plan: &Plan, forwards: &[(String, u16)]) -> Result<(
         ip_batch(tools, Some(&host.netns), &own)?;
         firewall::install_host_table(tools, &host.netns)?;
     }
-    ip_batch(tools, Some(&plan.switch), &switch)
+    ip_batch(tools, Some(&plan.switch), &switch)?;
+    for netns in plan.namespaces() {
+        namespaces::wait_until_up(tools, netns, None, LINK_UP_TIMEOUT)?;
+    }
+    Ok(())
 }
+
+/// How long links may take to come up.
+const LINK_UP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Takes `port` (the switch's port of a host, named after it) down or up:
 /// the host's link loses its carrier, and whatever it sends, or is sent to
@@ -100,5 +109,14 @@ pub fn set_port(tools: &Tools, plan: &Plan, port: &str, up: bool) -> Result<()> 
             "link set dev {port} {}",
             if up { "up" } else { "down" }
         )],
-    )
+    )?;
+    if up {
+        // Both ends: the switch's port, and the host's (or its router's)
+        // link, which gets its carrier back.
+        namespaces::wait_until_up(tools, &plan.switch, Some(&[port, BRIDGE]), LINK_UP_TIMEOUT)?;
+        let host = plan.host(port)?;
+        let far_end = host.router.as_ref().map_or(&host.netns, |r| &r.netns);
+        namespaces::wait_until_up(tools, far_end, Some(&[HOST_LINK]), LINK_UP_TIMEOUT)?;
+    }
+    Ok(())
 }

@@ -86,13 +86,7 @@ pub fn sweep(tools: &Tools, all: bool) -> Result<Vec<String>> {
         .filter(|netns| all || id_of_namespace(netns).is_none_or(|id| !is_alive(id)))
         .collect();
     let names: Vec<&str> = doomed.iter().map(String::as_str).collect();
-    let stopped = processes::stop_all(&names, processes::GRACE);
-    let mut failures: Vec<String> = stopped.err().map(|e| e.to_string()).into_iter().collect();
-    for netns in &doomed {
-        if let Err(e) = namespaces::delete(tools, netns) {
-            failures.push(e.to_string());
-        }
-    }
+    let failures = processes::remove_namespaces(tools, &names);
     if let Ok(records) = std::fs::read_dir(OWNERS_DIR) {
         let remaining = namespaces::list();
         for entry in records.flatten() {

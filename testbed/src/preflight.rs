@@ -46,14 +46,14 @@ pub fn tools() -> Result<Tools> {
     let mut missing = Vec::new();
     if !is_root() {
         missing.push(
-            "root: network namespaces, links and nft rules need it (run as root, e.g. \
-             `sudo -E cargo test ...`)"
+            "not running as root, which network namespaces, links and nft rules need (run \
+             as root, e.g. `sudo -E cargo test ...`)"
                 .to_string(),
         );
     }
     let mut find = |name: &str, package: &str| {
         find_program(name).unwrap_or_else(|| {
-            missing.push(format!("`{name}` (apt-get install -y {package})"));
+            missing.push(format!("no `{name}` (apt-get install -y {package})"));
             PathBuf::new()
         })
     };
@@ -67,10 +67,7 @@ pub fn tools() -> Result<Tools> {
     if missing.is_empty() {
         Ok(tools)
     } else {
-        Err(Error::Unavailable(format!(
-            "missing {}",
-            missing.join("; ")
-        )))
+        Err(Error::Unavailable(missing.join("; ")))
     }
 }
 
@@ -85,7 +82,7 @@ pub fn mesos() -> Result<MesosInstall> {
         Some(sbin) => (sbin.join("mesos-master"), sbin.join("mesos-agent")),
         None => {
             missing.push(
-                "mesos-master and mesos-agent (build and install Mesos, then set MESOS_HOME \
+                "no mesos-master and mesos-agent (build and install Mesos, then set MESOS_HOME \
                  to its prefix, or put its sbin on PATH; looked in MESOS_HOME/sbin, PATH, \
                  /opt/mesos/sbin, /usr/local/sbin)"
                     .to_string(),
@@ -98,8 +95,9 @@ pub fn mesos() -> Result<MesosInstall> {
         .filter(|java| java.is_file())
         .or_else(|| find_program("java"))
         .unwrap_or_else(|| {
-            missing
-                .push("`java`, to run ZooKeeper (apt-get install -y default-jre-headless)".into());
+            missing.push(
+                "no `java`, to run ZooKeeper (apt-get install -y default-jre-headless)".into(),
+            );
             PathBuf::new()
         });
     let zookeeper_jar = std::env::var_os("ZOOKEEPER_JAR")
@@ -107,7 +105,7 @@ pub fn mesos() -> Result<MesosInstall> {
         .unwrap_or_else(|| PathBuf::from("/usr/share/java/zookeeper.jar"));
     if !zookeeper_jar.is_file() {
         missing.push(format!(
-            "ZooKeeper's jar {} (apt-get install -y zookeeper, or set ZOOKEEPER_JAR)",
+            "no ZooKeeper jar {} (apt-get install -y zookeeper, or set ZOOKEEPER_JAR)",
             zookeeper_jar.display()
         ));
     }
@@ -118,8 +116,9 @@ pub fn mesos() -> Result<MesosInstall> {
         .filter(|p| is_executable(p))
         .or_else(|| find_program("python3"))
         .unwrap_or_else(|| {
-            missing
-                .push("`python3`, the executors' file server (apt-get install -y python3)".into());
+            missing.push(
+                "no `python3`, the executors' file server (apt-get install -y python3)".into(),
+            );
             PathBuf::new()
         });
     if missing.is_empty() {
@@ -131,10 +130,7 @@ pub fn mesos() -> Result<MesosInstall> {
             python,
         })
     } else {
-        Err(Error::Unavailable(format!(
-            "missing {}",
-            missing.join("; ")
-        )))
+        Err(Error::Unavailable(missing.join("; ")))
     }
 }
 

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use crate::command::command_line;
 use crate::error::{io, Error, Result};
-use crate::namespaces;
+use crate::namespaces::{self, Held};
 use crate::preflight::Tools;
 
 /// The shell script that lays an empty, read-only file system over each
@@ -119,21 +119,25 @@ pub fn spawn(argv: &[OsString], log: &Path) -> Result<Child> {
 
 /// Stops every process in `namespaces`: SIGTERM, then after `grace` SIGKILL
 /// to whatever is left (processes that appear meanwhile, such as an
-/// executor an agent was forking, included). An error names the processes
-/// that survived SIGKILL.
-pub fn stop_all(namespaces: &[&str], grace: Duration) -> Result<()> {
+/// executor an agent was forking, included). Done once two looks 100 ms
+/// apart find none. An error names the processes that survived SIGKILL.
+pub fn stop_all(namespaces: &[Held], grace: Duration) -> Result<()> {
     let start = Instant::now();
     let mut termed = BTreeSet::new();
+    let mut empty_since: Option<Instant> = None;
     loop {
-        let pids: Vec<u32> = namespaces
-            .iter()
-            .flat_map(|netns| namespaces::pids(netns))
-            .collect();
+        let pids: Vec<u32> = namespaces.iter().flat_map(Held::pids).collect();
         if pids.is_empty() {
-            return Ok(());
+            match empty_since {
+                Some(since) if since.elapsed() >= Duration::from_millis(100) => return Ok(()),
+                Some(_) => {}
+                None => empty_since = Some(Instant::now()),
+            }
+        } else {
+            empty_since = None;
         }
         let elapsed = start.elapsed();
-        if elapsed >= grace + KILL_WAIT {
+        if !pids.is_empty() && elapsed >= grace + KILL_WAIT {
             let names: Vec<String> = pids.iter().map(|pid| describe(*pid)).collect();
             return Err(Error::Failed(format!(
                 "processes survived SIGKILL: {}",
@@ -147,8 +151,26 @@ pub fn stop_all(namespaces: &[&str], grace: Duration) -> Result<()> {
                 signal(pid, libc::SIGTERM);
             }
         }
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Removes `names`: each namespace's name goes first, so nothing new can
+/// enter it (`ip netns exec` finds no such namespace), then every process
+/// still inside is stopped, and the namespace, no longer held by anything,
+/// goes away with its links and rules. Returns what failed.
+pub fn remove_namespaces(tools: &Tools, names: &[&str]) -> Vec<String> {
+    let held: Vec<Held> = names.iter().filter_map(|n| namespaces::hold(n)).collect();
+    let mut failures = Vec::new();
+    for netns in names {
+        if let Err(e) = namespaces::delete(tools, netns) {
+            failures.push(e.to_string());
+        }
+    }
+    if let Err(e) = stop_all(&held, GRACE) {
+        failures.push(e.to_string());
+    }
+    failures
 }
 
 /// Sends `signal` to `pid`, if it still exists.

@@ -454,7 +454,9 @@ impl Testbed {
     /// files kept. [`start`](Self::start) runs its daemon again.
     pub fn kill(&self, host: &str) -> Result<()> {
         let plan = self.plan.host(host)?;
-        processes::stop_all(&[&plan.netns], Duration::ZERO)?;
+        let held = namespaces::hold(&plan.netns)
+            .ok_or_else(|| Error::Failed(format!("the namespace of {host} is gone")))?;
+        processes::stop_all(&[held], Duration::ZERO)?;
         let mut children = self.children.lock().unwrap_or_else(|p| p.into_inner());
         for (_, child) in children.iter_mut().filter(|(name, _)| name == host) {
             let _ = child.kill();
@@ -623,11 +625,7 @@ impl Testbed {
 
     fn tear_down(&mut self) -> Result<()> {
         self.down = true;
-        let mut failures = Vec::new();
-        let namespaces = self.plan.namespaces();
-        if let Err(e) = processes::stop_all(&namespaces, processes::GRACE) {
-            failures.push(e.to_string());
-        }
+        let mut failures = processes::remove_namespaces(&self.tools, &self.plan.namespaces());
         for (_, mut child) in self
             .children
             .get_mut()
@@ -638,11 +636,6 @@ impl Testbed {
             // if it never got into one.
             let _ = child.kill();
             let _ = child.wait();
-        }
-        for netns in &namespaces {
-            if let Err(e) = namespaces::delete(&self.tools, netns) {
-                failures.push(e.to_string());
-            }
         }
         failures.extend(unmount_under(&self.state_dir));
         if failures.is_empty() {
