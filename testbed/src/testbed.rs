@@ -481,6 +481,13 @@ impl Testbed {
         Ok(())
     }
 
+    /// [`kill`](Self::kill), then [`start`](Self::start): a crash and a
+    /// restart.
+    pub fn restart(&self, host: &str) -> Result<()> {
+        self.kill(host)?;
+        self.start(host)
+    }
+
     /// Copies `file` to the file server; its URL there, for an executor's
     /// `CommandInfo.URI` (agents cannot see the project's files, so they
     /// fetch them).

@@ -85,6 +85,8 @@ enum Action {
     Kill { host: String },
     /// Starts a host's daemon again.
     Start { host: String },
+    /// Kills, then starts a host's daemon (a crash and a restart).
+    Restart { host: String },
     /// Runs a command on a host (on an agent, without the project's tree).
     Exec {
         host: String,
@@ -187,6 +189,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Action::Forward { host, port } => Testbed::attach(&state)?.forward_port(&host, port)?,
         Action::Kill { host } => Testbed::attach(&state)?.kill(&host)?,
         Action::Start { host } => Testbed::attach(&state)?.start(&host)?,
+        Action::Restart { host } => Testbed::attach(&state)?.restart(&host)?,
         Action::Exec { host, command } => {
             let testbed = Testbed::attach(&state)?;
             let status = testbed
