@@ -165,3 +165,80 @@ fn an_agent_cut_off_from_the_masters_is_dropped_and_comes_back_when_healed() {
         || (active_agents(&testbed) == ALL_AGENTS).then_some(()),
     );
 }
+
+#[test]
+fn an_executor_fetches_from_the_file_server_what_its_agent_cannot_see() {
+    let test = "an_executor_fetches_from_the_file_server_what_its_agent_cannot_see";
+    let Some(testbed) = start(test, Testbed::builder().masters(1).agents(1)) else {
+        return;
+    };
+    // A script in the project's tree: the scheduler host sees it, the
+    // agent does not, so the task must fetch it.
+    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let test_dir = std::env::current_exe().unwrap();
+    let payload = test_dir.with_file_name(format!("testbed-payload-{}.sh", std::process::id()));
+    std::fs::write(&payload, "echo the fetched payload ran\n").unwrap();
+    let url = testbed.publish(&payload).unwrap();
+    std::fs::remove_file(&payload).unwrap();
+    let name = payload.file_name().unwrap().to_str().unwrap();
+    let command = format!(
+        "test ! -e {workspace}/Cargo.toml && test ! -e {exe} && sh {name}",
+        workspace = workspace.display(),
+        exe = test_dir.display()
+    );
+    let task = serde_json::json!({
+        "name": "payload",
+        "task_id": {"value": "payload"},
+        "agent_id": {"value": ""},
+        "resources": [
+            {"name": "cpus", "type": "SCALAR", "scalar": {"value": 0.1}},
+            {"name": "mem", "type": "SCALAR", "scalar": {"value": 32}}
+        ],
+        "command": {"value": command, "uris": [{"value": url}]}
+    });
+    // mesos-execute, the framework Mesos installs, runs on the scheduler
+    // host and exits 0 once its task finished.
+    let sbin = mesos_testbed::preflight::mesos().unwrap().master;
+    let execute = sbin
+        .parent()
+        .unwrap()
+        .with_file_name("bin")
+        .join("mesos-execute");
+    let output = testbed
+        .host("scheduler")
+        .unwrap()
+        .command("timeout")
+        .arg("120")
+        .arg(&execute)
+        .arg(format!("--master={}", testbed.zk_url().unwrap()))
+        .arg(format!("--task={task}"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "mesos-execute failed:\n{said}");
+    assert!(said.contains("TASK_FINISHED"), "{said}");
+    // The sandbox's stdout says the script ran.
+    let sandbox_out = find_files(&testbed.state_dir().join("agent0"), "stdout")
+        .into_iter()
+        .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+        .collect::<String>();
+    assert!(
+        sandbox_out.contains("the fetched payload ran"),
+        "{sandbox_out}"
+    );
+}
+
+/// Every file named `name` under `dir`.
+fn find_files(dir: &std::path::Path, name: &str) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() && !path.is_symlink() {
+            found.extend(find_files(&path, name));
+        } else if path.file_name().is_some_and(|n| n == name) {
+            found.push(path);
+        }
+    }
+    found
+}
