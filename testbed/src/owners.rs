@@ -58,9 +58,17 @@ fn write(id: &str, text: &str) -> Result<()> {
 
 /// Whether testbed `id` has a living owner.
 pub fn is_alive(id: &str) -> bool {
-    let Ok(text) = std::fs::read_to_string(record(id)) else {
-        return false;
-    };
+    std::fs::read_to_string(record(id)).is_ok_and(|text| alive(id, &text))
+}
+
+/// Whether the owner recorded as `text` for testbed `id` lives.
+fn alive(id: &str, text: &str) -> bool {
+    let text = text.trim_end_matches('\n');
+    if let Some(dir) = text.strip_prefix("state ") {
+        // The directory's path may hold spaces: the rest of the line.
+        return std::fs::read_to_string(Path::new(dir).join(STATE_FILE))
+            .is_ok_and(|state| state.lines().next() == Some(&format!("id {id}")));
+    }
     let words: Vec<&str> = text.split_whitespace().collect();
     match words.as_slice() {
         ["process", pid, start] => pid
@@ -68,8 +76,6 @@ pub fn is_alive(id: &str) -> bool {
             .ok()
             .and_then(start_time)
             .is_some_and(|now| now.to_string() == *start),
-        ["state", dir] => std::fs::read_to_string(Path::new(dir).join(STATE_FILE))
-            .is_ok_and(|state| state.lines().next() == Some(&format!("id {id}"))),
         _ => false,
     }
 }
@@ -126,5 +132,23 @@ mod tests {
     #[test]
     fn this_process_has_a_start_time() {
         assert!(start_time(std::process::id()).is_some());
+    }
+
+    #[test]
+    fn a_state_directory_owns_the_testbed_it_names() {
+        let dir = std::env::temp_dir().join(format!("testbed owner {}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // Not in OWNERS_DIR (which needs root): the record's text alone.
+        let id = format!("o{}", std::process::id());
+        std::fs::write(dir.join(STATE_FILE), format!("id {id}\nspec\n")).unwrap();
+        let record = format!("state {}\n", dir.display());
+        assert!(alive(&id, &record));
+        assert!(!alive("other", &record));
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(!alive(&id, &record));
+        let me = std::process::id();
+        let start = start_time(me).unwrap();
+        assert!(alive(&id, &format!("process {me} {start}\n")));
+        assert!(!alive(&id, &format!("process {me} {}\n", start + 1)));
     }
 }

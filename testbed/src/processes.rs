@@ -84,10 +84,13 @@ pub fn argv_in_host(
     argv
 }
 
-/// A [`Command`] for `argv` (not empty: [`argv_in_host`] makes them).
+/// A [`Command`] for `argv` (an empty one fails when spawned).
 pub fn command(argv: &[OsString]) -> Command {
-    let mut command = Command::new(&argv[0]);
-    command.args(&argv[1..]);
+    let (program, args) = argv
+        .split_first()
+        .map_or((OsStr::new(""), &[][..]), |(p, a)| (p.as_os_str(), a));
+    let mut command = Command::new(program);
+    command.args(args);
     command
 }
 
