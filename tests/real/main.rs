@@ -20,3 +20,5 @@ mod local_master;
 mod operator;
 mod security;
 mod state_log;
+#[cfg(feature = "operator")]
+mod testbed;
