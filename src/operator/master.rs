@@ -120,6 +120,14 @@ impl Master {
     }
 
     /// GET_STATE: agents, frameworks, executors and tasks, at one moment.
+    ///
+    /// Tasks of *completed* frameworks are missing from the protobuf
+    /// answer of Mesos 1.10 to 1.12: the master's serializer keeps a
+    /// completed framework only when the caller may *not* view it (an
+    /// inverted check in its read-only handler), so an authorized caller
+    /// never gets them; its JSON answer is right. To see how a finished
+    /// framework's tasks ended, ask the agents ([`Agent::get_state`](crate::operator::Agent::get_state))
+    /// while they keep them, or keep the updates your framework received.
     pub fn get_state(&self) -> Result<response::GetState> {
         self.get(call::Type::GetState, |r| r.get_state)
     }
@@ -136,6 +144,14 @@ impl Master {
     }
 
     /// GET_TASKS: the tasks, running, unreachable and completed.
+    ///
+    /// Tasks of *completed* frameworks are missing from the protobuf
+    /// answer of Mesos 1.10 to 1.12: the master's serializer keeps a
+    /// completed framework only when the caller may *not* view it (an
+    /// inverted check in its read-only handler), so an authorized caller
+    /// never gets them; its JSON answer is right. To see how a finished
+    /// framework's tasks ended, ask the agents ([`Agent::get_state`](crate::operator::Agent::get_state))
+    /// while they keep them, or keep the updates your framework received.
     pub fn get_tasks(&self) -> Result<response::GetTasks> {
         self.get(call::Type::GetTasks, |r| r.get_tasks)
     }

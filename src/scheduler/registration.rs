@@ -29,7 +29,7 @@ const POLL: Duration = Duration::from_millis(100);
 const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Why a scheduler driver has not registered: the binding's diagnosis,
-/// given to [`Scheduler::registration_stalled`] once the registration
+/// given to [`Scheduler::registration_stalled`](super::Scheduler::registration_stalled) once the registration
 /// timeout passed with no callback at all. `Display` says it all, with
 /// what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
