@@ -70,13 +70,15 @@ spawn() {
   echo $! >"$dir/pids/$name"
 }
 
-# Active agents, as the leading master counts them (the others answer with a
-# redirect, which counts as none).
+# Active agents, as the leading master counts them: its `master/slaves_active`
+# gauge (the others count none). A readiness probe from the metrics
+# endpoint, not the operator API: what reads the cluster's state goes through
+# the typed client (mesos_native::operator), which a shell script can't.
 registered_agents() {
   local port most=0 count
   for port in "$master_port" $extra_master_ports; do
-    count=$(curl -fsS ${credential:+-u "$credential"} "http://127.0.0.1:${port}/master/slaves" 2>/dev/null |
-      grep -o '"active":true' | wc -l) || true
+    count=$(curl -fsS ${credential:+-u "$credential"} "http://127.0.0.1:${port}/metrics/snapshot" 2>/dev/null |
+      grep -o '"master/slaves_active":[0-9.]*' | cut -d: -f2 | cut -d. -f1) || true
     if [ "${count:-0}" -gt "$most" ]; then most=$count; fi
   done
   echo "$most"
