@@ -89,8 +89,34 @@ pub fn require_mesos_and_zookeeper(
     Some((install, zookeeper))
 }
 
+/// The sbin of the install whose libmesos this test binary loaded (so the
+/// daemons are always that release's), else of `MESOS_HOME`, `PATH`, ...
+/// Panics when `MESOS_HOME` names another install than the loaded
+/// libmesos's: a build left over from another prefix would otherwise test
+/// one release's library against another's daemons without a word.
 fn find_sbin() -> Option<PathBuf> {
+    let loaded = mesos_native::Shim::native()
+        .ok()
+        .map(|shim| PathBuf::from(shim.library_version().path))
+        .and_then(|lib| Some(lib.parent()?.parent()?.to_path_buf()))
+        .and_then(|prefix| prefix.canonicalize().ok());
+    if let (Some(loaded), Some(home)) = (&loaded, std::env::var_os("MESOS_HOME")) {
+        let home = PathBuf::from(home);
+        let same = home.canonicalize().is_ok_and(|home| &home == loaded);
+        assert!(
+            same,
+            "MESOS_HOME is {} but this test binary loads libmesos from {}: a build for \
+             another install (the target directory is shared). Rebuild with this \
+             MESOS_HOME (cargo rebuilds mesos-native-sys when it changes), or use a \
+             CARGO_TARGET_DIR per install",
+            home.display(),
+            loaded.display()
+        );
+    }
     let mut candidates = Vec::new();
+    if let Some(prefix) = loaded {
+        candidates.push(prefix.join("sbin"));
+    }
     if let Some(home) = std::env::var_os("MESOS_HOME") {
         candidates.push(PathBuf::from(home).join("sbin"));
     }
