@@ -60,6 +60,8 @@ impl V1SchedulerHarness {
     pub fn new(scheduler: impl v1::scheduler::Scheduler + 'static) -> Self {
         let mesos = v1::scheduler::Mesos::builder(scheduler, "mesos-testing")
             .heartbeats(None)
+            // The test fires `connected` when it wants to: no watchdog.
+            .connection_timeout(None)
             .shim(crate::shim())
             .build()
             .unwrap_or_else(|error| {

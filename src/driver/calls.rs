@@ -113,7 +113,12 @@ impl<K: Kind> Handle<K> {
         match returned {
             Some(code) if DriverStatus::from_raw(code).is_none() => Err(shim_error(shared, code)),
             _ if state.is_detached() => Err(shared.not_running()),
-            _ => Ok(state.status()),
+            _ => {
+                if state.status() == DriverStatus::Running {
+                    self.started();
+                }
+                Ok(state.status())
+            }
         }
     }
 
@@ -175,8 +180,9 @@ pub(crate) unsafe fn deliver<K: Kind>(
             if shared.failure.get().is_some() {
                 return;
             }
-            // Relaxed: a count the registration watchdog polls, ordered
-            // with nothing else.
+            // Relaxed: a count the first-callback watchdogs poll, ordered
+            // with nothing else (their delivery reads it under the user's
+            // lock, as this is written).
             shared.delivered.fetch_add(1, Ordering::Relaxed);
             if let Some(failure) = catching(shared.id(), callback, || body(user, handle)) {
                 shared.failure.record(failure);
@@ -201,7 +207,7 @@ pub(crate) unsafe fn deliver_error<K: Kind>(
     message: &[u8],
     deliver: impl FnOnce(&mut K::User, &K, String),
 ) {
-    let text = String::from_utf8_lossy(message).into_owned();
+    let text = K::error_message(String::from_utf8_lossy(message).into_owned());
     // SAFETY: forwarded from the caller.
     unsafe {
         Shared::<K>::lend(user_data, |shared, user, handle| {

@@ -94,6 +94,7 @@ mod object;
 mod on_thread;
 mod state;
 mod status;
+pub(crate) mod watchdog;
 
 pub(crate) use calls::{deliver, deliver_error};
 pub(crate) use object::{Handle, Kind, Natives, Owner, WeakHandle};

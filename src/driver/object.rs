@@ -45,6 +45,11 @@ pub(crate) trait Kind: Sized + Send + Sync + 'static {
         let _ = state;
         true
     }
+    /// The message of libmesos's `error` callback as the user gets it (and
+    /// `join`/`run` report it): by default as libmesos gave it.
+    fn error_message(message: String) -> String {
+        message
+    }
 }
 
 /// The shim functions every kind has, with the same shape.
@@ -73,7 +78,15 @@ pub(crate) struct Shared<K: Kind> {
     /// Callbacks delivered so far (a scheduler's first is its
     /// registration): what the registration watchdog looks for.
     pub(crate) delivered: AtomicUsize,
+    /// What the first successful `start` sets going (the first-callback
+    /// watchdog): armed at creation, so that a driver that is built and
+    /// never started costs no thread.
+    on_start: Mutex<Option<OnStart<K>>>,
 }
+
+/// Work that begins when the driver first runs, given a reference that
+/// does not keep the driver alive.
+pub(crate) type OnStart<K> = Box<dyn FnOnce(WeakHandle<K>) + Send>;
 
 impl<K: Kind> Shared<K> {
     /// The identity of this driver on a thread, and the shim's user data.
@@ -182,6 +195,24 @@ impl<K: Kind> Handle<K> {
     pub(crate) fn downgrade(&self) -> WeakHandle<K> {
         WeakHandle(Arc::downgrade(&self.shared))
     }
+
+    /// Sets `work` going when the driver first starts (now, if it runs
+    /// already); at most one is armed, the last wins.
+    pub(crate) fn when_started(&self, work: OnStart<K>) {
+        *lock(&self.shared.on_start) = Some(work);
+        if self.status() == super::DriverStatus::Running {
+            self.started();
+        }
+    }
+
+    /// Called once `start` left the driver running: sets the armed work
+    /// going, once.
+    pub(crate) fn started(&self) {
+        let work = lock(&self.shared.on_start).take();
+        if let Some(work) = work {
+            work(self.downgrade());
+        }
+    }
 }
 
 /// A [`Handle`] that counts for nothing: it reads the driver while the
@@ -267,6 +298,7 @@ impl<K: Kind> Owner<K> {
             user: Mutex::new(Some(user)),
             handles: AtomicUsize::new(1),
             delivered: AtomicUsize::new(0),
+            on_start: Mutex::new(None),
         });
         Self {
             handle: ManuallyDrop::new(K::from_handle(Handle { shared })),

@@ -54,6 +54,11 @@ impl Kind for SchedulerDriver {
     fn natives(api: &ShimApi) -> Natives<Self::Raw> {
         super::driver_calls::natives(api)
     }
+
+    /// The master's terse framework errors, explained.
+    fn error_message(message: String) -> String {
+        super::framework_errors::explained(message)
+    }
 }
 
 /// A scheduler driver connected to a Mesos master through libmesos.
@@ -205,7 +210,9 @@ impl SchedulerDriverBuilder {
                 }
             })?;
         if let Some(timeout) = self.registration_timeout {
-            super::registration::watch(owner.handle().handle.downgrade(), master_text, timeout);
+            owner.handle().handle.when_started(Box::new(move |driver| {
+                super::registration::watch(driver, master_text, timeout);
+            }));
         }
         Ok(MesosSchedulerDriver { owner })
     }

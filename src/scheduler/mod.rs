@@ -4,6 +4,7 @@
 mod callbacks;
 mod driver;
 mod driver_calls;
+pub(crate) mod framework_errors;
 mod preconditions;
 mod registration;
 
@@ -117,7 +118,10 @@ pub trait Scheduler: Send {
 
     /// An unrecoverable error; the driver is aborted right after this
     /// returns (and `join`/`run` return [`Error::Aborted`](crate::Error::Aborted)
-    /// with this message).
+    /// with this message). The master's terse framework errors come
+    /// explained: after Mesos's words ("Framework has been removed",
+    /// "Framework disconnected", "Framework failed over"), in parentheses,
+    /// what happened and what to do.
     fn error(&mut self, driver: &SchedulerDriver, message: String) {
         let _ = driver;
         log::error!("Mesos scheduler error: {message}");

@@ -476,17 +476,55 @@ fn a_corrupted_message_from_the_shim_is_a_decode_error_not_a_crash() {
 #[test]
 fn a_mesos_error_reaches_the_callback_and_join() {
     let (driver, double, seen) = started("mesos-error");
-    double.error("Framework has been removed");
+    double.error("Not authorized to register as role 'ops'");
     assert_eq!(
         next(&seen),
-        Seen::Error("Framework has been removed".into())
+        Seen::Error("Not authorized to register as role 'ops'".into())
     );
     match driver.join() {
         Err(Error::Aborted {
             message: Some(message),
-        }) => assert_eq!(message, "Framework has been removed"),
+        }) => assert_eq!(message, "Not authorized to register as role 'ops'"),
         other => panic!("expected Aborted with the message, got {other:?}"),
     }
+}
+
+#[test]
+fn a_removed_framework_is_told_why_and_what_to_do_in_error_and_join() {
+    let (driver, double, seen) = started("removed-framework");
+    // What the master answers a driver registering with the id of a
+    // framework whose failover timeout ran out.
+    double.error("Framework has been removed");
+    let Seen::Error(told) = next(&seen) else {
+        panic!("no error callback");
+    };
+    assert!(told.starts_with("Framework has been removed ("), "{told}");
+    for expected in [
+        "failover timeout",
+        "register a new framework, without the id",
+    ] {
+        assert!(told.contains(expected), "{expected}: {told}");
+    }
+    match driver.join() {
+        Err(Error::Aborted {
+            message: Some(message),
+        }) => assert_eq!(message, told),
+        other => panic!("expected Aborted with the message, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_framework_the_master_counts_disconnected_is_told_to_fail_over() {
+    let (driver, double, seen) = started("disconnected-framework");
+    // What the master answers a call from a framework whose connection it
+    // lost (a partition the driver did not notice).
+    double.error("Framework disconnected");
+    let Seen::Error(told) = next(&seen) else {
+        panic!("no error callback");
+    };
+    assert!(told.starts_with("Framework disconnected ("), "{told}");
+    assert!(told.contains("same framework id"), "{told}");
+    assert!(matches!(driver.join(), Err(Error::Aborted { .. })));
 }
 
 #[test]

@@ -473,6 +473,10 @@ impl Scheduler for Resubscriber {
     fn disconnected(&mut self, _: &Connection) {
         self.0.send("disconnected".into()).unwrap();
     }
+
+    fn error(&mut self, _: &Connection, message: String) {
+        self.0.send(format!("error {message}")).unwrap();
+    }
 }
 
 #[test]
@@ -535,6 +539,74 @@ fn missed_heartbeats_reconnect_and_the_binding_subscribes_again_with_the_id() {
 }
 
 #[test]
+fn a_removed_framework_is_told_why_and_never_subscribed_again_with_its_id() {
+    let master = "v1-removed:5050";
+    let (sender, seen) = mpsc::channel();
+    let mesos = Mesos::builder(Resubscriber(sender), master)
+        .shim(crate::support::double())
+        .heartbeats(Some(mesos_native::v1::scheduler::Heartbeats {
+            missed: 3.0,
+            initial_backoff: Duration::from_millis(50),
+            max_backoff: Duration::from_millis(100),
+        }))
+        .build()
+        .unwrap();
+    mesos.start().unwrap();
+    let double = v1_scheduler(master);
+    double.connected();
+    assert_eq!(seen.recv_timeout(WAIT).unwrap(), "connected");
+    double.received(vec![subscribed("fw-gone")]);
+    // A partition longer than the failover timeout: the connection comes
+    // back, the binding subscribes again with the id, and the master
+    // answers that it removed the framework, then closes the connection.
+    double.disconnected();
+    double.connected();
+    assert_eq!(seen.recv_timeout(WAIT).unwrap(), "disconnected");
+    assert_eq!(seen.recv_timeout(WAIT).unwrap(), "connected");
+    double.received(vec![event(
+        |event| {
+            event.error = Some(event::Error {
+                message: "Framework has been removed".into(),
+            })
+        },
+        event::Type::Error,
+    )]);
+    let told = seen.recv_timeout(WAIT).unwrap();
+    assert!(
+        told.starts_with("error Framework has been removed ("),
+        "{told}"
+    );
+    assert!(told.contains("without the id"), "{told}");
+    // However long it waits, the binding sends the dead id no more...
+    double.driver.wait_idle();
+    let subscribes = || {
+        calls_sent(master)
+            .into_iter()
+            .filter(|call| call.r#type() == call::Type::Subscribe)
+            .collect::<Vec<_>>()
+    };
+    let before = subscribes().len();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(subscribes().len(), before, "{:?}", subscribes());
+    // ...and the scheduler's next subscribe (it names no id) registers a
+    // new framework.
+    double.disconnected();
+    double.connected();
+    assert_eq!(seen.recv_timeout(WAIT).unwrap(), "disconnected");
+    assert_eq!(seen.recv_timeout(WAIT).unwrap(), "connected");
+    double.driver.wait_idle();
+    let last = subscribes().pop().unwrap();
+    assert_eq!(last.framework_id, None, "{last:?}");
+    assert_eq!(
+        last.subscribe.unwrap().framework_info.id,
+        None,
+        "a new framework"
+    );
+    drop(mesos);
+    freed_soon(&double.driver);
+}
+
+#[test]
 fn call_answers_with_the_masters_result_and_a_refused_call_never_calls_back() {
     let master = "v1-call:5050";
     let (mesos, _seen) = recorder(master);
@@ -556,4 +628,69 @@ fn call_answers_with_the_masters_result_and_a_refused_call_never_calls_back() {
     );
     drop(mesos);
     freed_soon(&double.driver);
+}
+
+/// Records the connection watchdog's diagnosis, and `connected`.
+struct Stalls(Sender<Result<(), mesos_native::v1::scheduler::ConnectionStalled>>);
+
+impl Scheduler for Stalls {
+    fn connected(&mut self, _: &Connection) {
+        let _ = self.0.send(Ok(()));
+    }
+
+    fn connection_stalled(
+        &mut self,
+        _: &Connection,
+        stalled: mesos_native::v1::scheduler::ConnectionStalled,
+    ) {
+        let _ = self.0.send(Err(stalled));
+    }
+}
+
+#[test]
+fn a_v1_scheduler_that_never_connects_is_told_why_within_its_timeout() {
+    use mesos_native::v1::scheduler::MasterProbe;
+    // A port nothing listens at: the probe finds the master refusing.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let master = closed.local_addr().unwrap().to_string();
+    drop(closed);
+    let (sender, seen) = mpsc::channel();
+    let mesos = Mesos::builder(Stalls(sender), &*master)
+        .connection_timeout(Some(Duration::from_millis(300)))
+        .shim(crate::support::double())
+        .build()
+        .unwrap();
+    mesos.start().unwrap();
+    let stalled = seen
+        .recv_timeout(WAIT)
+        .expect("no connection in 300 ms: the watchdog says why")
+        .expect_err("the double never connects by itself");
+    assert_eq!(stalled.master, master);
+    assert_eq!(stalled.probe, MasterProbe::Refused);
+    assert!(stalled.waited >= Duration::from_millis(300));
+    assert!(
+        stalled.to_string().contains("nothing accepts connections"),
+        "{stalled}"
+    );
+    // Once: libmesos keeps trying, and nothing more is said; when it
+    // connects, the scheduler hears it as usual.
+    assert!(seen.recv_timeout(Duration::from_millis(500)).is_err());
+    assert_eq!(mesos.status(), DriverStatus::Running);
+    v1_scheduler(&master).connected();
+    assert_eq!(seen.recv_timeout(WAIT).unwrap(), Ok(()));
+}
+
+#[test]
+fn a_v1_scheduler_that_connects_in_time_hears_nothing_from_the_watchdog() {
+    let master = "v1-connects:5050";
+    let (sender, seen) = mpsc::channel();
+    let mesos = Mesos::builder(Stalls(sender), master)
+        .connection_timeout(Some(Duration::from_millis(300)))
+        .shim(crate::support::double())
+        .build()
+        .unwrap();
+    mesos.start().unwrap();
+    v1_scheduler(master).connected();
+    assert_eq!(seen.recv_timeout(WAIT).unwrap(), Ok(()));
+    assert!(seen.recv_timeout(Duration::from_secs(1)).is_err());
 }

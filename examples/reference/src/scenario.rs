@@ -37,6 +37,14 @@ pub fn give_up_after(timeout: Duration, outcome: &Outcome, stop: impl FnOnce() +
     });
 }
 
+/// Prints `line` on stderr in one write: libmesos logs to the same stderr
+/// from its own threads, and `eprintln!` writes a formatted line in pieces
+/// that those logs can cut apart.
+pub fn say(line: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(format!("{line}\n").as_bytes());
+}
+
 /// What the executor and the task each use, out of the refined resources.
 pub const EXECUTOR_SHARE: [(&str, f64); 2] = [("cpus", 0.1), ("mem", 64.0)];
 pub const TASK_SHARE: [(&str, f64); 2] = [("cpus", 0.2), ("mem", 128.0)];

@@ -17,6 +17,7 @@ use mesos_native::proto::{
     TaskId, TaskInfo, TaskState, TaskStatus,
 };
 use mesos_native::resources::Resources;
+use mesos_native::scheduler::RegistrationStalled;
 use mesos_native::{MesosSchedulerDriver, Scheduler, SchedulerDriver};
 
 use crate::executor_command::ExecutorSource;
@@ -415,6 +416,12 @@ impl Scheduler for RefinementScheduler {
             "executor {} on agent {} exited with status {status}",
             executor.value, agent.value
         );
+    }
+
+    fn registration_stalled(&mut self, _: &SchedulerDriver, stalled: RegistrationStalled) {
+        // Printed whatever RUST_LOG says: the one line that explains why
+        // nothing happens (the driver keeps trying; --timeout ends the run).
+        scenario::say(&format!("main: {stalled}"));
     }
 
     fn error(&mut self, _: &SchedulerDriver, message: String) {

@@ -20,7 +20,7 @@ use mesos_native::proto::v1::{
     Offer, OperationId, OperationState, Resource, TaskId, TaskInfo, TaskState,
 };
 use mesos_native::resources::Resources;
-use mesos_native::v1::scheduler::{Connection, Mesos, Scheduler};
+use mesos_native::v1::scheduler::{Connection, ConnectionStalled, Mesos, Scheduler};
 use mesos_native::v1::{devolve, evolve};
 
 use crate::cli;
@@ -315,6 +315,12 @@ impl Scheduler for RefinementScheduler {
 
     fn failure(&mut self, _: &Connection, failure: event::Failure) {
         println!("failure: {failure:?}");
+    }
+
+    fn connection_stalled(&mut self, _: &Connection, stalled: ConnectionStalled) {
+        // Printed whatever RUST_LOG says: the one line that explains why
+        // nothing happens (libmesos keeps trying; --timeout ends the run).
+        scenario::say(&format!("main_v1: {stalled}"));
     }
 
     fn error(&mut self, connection: &Connection, message: String) {

@@ -5,7 +5,7 @@
 //! calls are in `calls.rs`.
 
 use std::ops::Deref;
-use std::sync::Mutex;
+use std::time::Duration;
 
 use mesos_native_sys::ShimApi;
 use prost::Message;
@@ -13,6 +13,8 @@ use prost::Message;
 use super::callbacks::CALLBACKS;
 use super::dispatch::Dispatcher;
 use super::monitor;
+use super::settings::V1SchedulerSettings;
+use super::stall;
 use super::subscription::{Heartbeats, Subscription};
 use super::Scheduler;
 use crate::boundary::{buf, Shim};
@@ -80,16 +82,7 @@ pub struct MesosBuilder {
     credential: Option<Credential>,
     heartbeats: Option<Heartbeats>,
     shim: Option<Shim>,
-}
-
-/// What a v1 scheduler's calls learn as it runs.
-#[derive(Default)]
-pub(crate) struct V1SchedulerSettings {
-    /// The framework id (from `SUBSCRIBED`, or the one it subscribed
-    /// with), and what keeping it subscribed needs.
-    subscription: Mutex<Subscription>,
-    /// The version of the libmesos it runs on, when known.
-    pub(crate) running: Option<crate::features::Version>,
+    connection_timeout: Option<Duration>,
 }
 
 impl MesosBuilder {
@@ -110,6 +103,15 @@ impl MesosBuilder {
     /// sent twice.
     pub fn heartbeats(mut self, heartbeats: Option<Heartbeats>) -> Self {
         self.heartbeats = heartbeats;
+        self
+    }
+
+    /// How long the started scheduler may go without its first callback
+    /// before the binding diagnoses why it has not connected and tells the
+    /// scheduler ([`Scheduler::connection_stalled`]); `None` never.
+    /// Default: 30 s.
+    pub fn connection_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.connection_timeout = timeout;
         self
     }
 
@@ -136,6 +138,7 @@ impl MesosBuilder {
         };
         let running = Shim::running(&shim.check_version()?);
         let api = shim.api();
+        let master_text = self.master.clone();
         let master = crate::master::master_string(self.master)?;
         let credential = self.credential.map(|c| c.encode_to_vec());
         let credential_buf = credential.as_deref().map(buf);
@@ -145,10 +148,7 @@ impl MesosBuilder {
         let owner: Owner<Connection> = Owner::create(
             api,
             dispatcher,
-            V1SchedulerSettings {
-                running,
-                ..V1SchedulerSettings::default()
-            },
+            V1SchedulerSettings::new(running),
             |user_data| {
                 // SAFETY: the callback table is static; every pointer argument
                 // is valid for the call (the shim copies what it keeps);
@@ -169,9 +169,19 @@ impl MesosBuilder {
         if let Some(policy) = self.heartbeats {
             monitor::spawn(owner.handle().clone(), policy);
         }
+        if let Some(timeout) = self.connection_timeout {
+            owner.handle().handle.when_started(Box::new(move |connection| {
+                stall::watch(connection, master_text, timeout);
+            }));
+        }
         Ok(Mesos { owner })
     }
 }
+
+/// Connecting takes under a second where the network lets it (after a
+/// random delay of up to 2 s libmesos adds); a master that was just elected
+/// may take several to answer.
+const DEFAULT_CONNECTION_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Mesos {
     /// Starts building a v1 scheduler for `scheduler`, connecting to the
@@ -184,6 +194,7 @@ impl Mesos {
             credential: None,
             heartbeats: Some(Heartbeats::default()),
             shim: None,
+            connection_timeout: Some(DEFAULT_CONNECTION_TIMEOUT),
         }
     }
 }
@@ -206,11 +217,7 @@ impl Connection {
     /// Runs `use_it` on the subscription's state.
     pub(crate) fn subscription<R>(&self, use_it: impl FnOnce(&mut Subscription) -> R) -> R {
         let settings: &V1SchedulerSettings = crate::driver::Kind::handle(self).settings();
-        let mut subscription = settings
-            .subscription
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        use_it(&mut subscription)
+        settings.subscription(use_it)
     }
 
     /// The framework id every call but `SUBSCRIBE` needs.

@@ -7,6 +7,7 @@ use std::time::Instant;
 use super::subscription::Subscription;
 use super::{Connection, Scheduler};
 use crate::proto::v1::scheduler::{event, Event};
+use crate::scheduler::framework_errors;
 
 /// Hands `event` to `scheduler`'s method for its type. An event whose
 /// payload is missing gets the payload's default (the master always sends
@@ -35,7 +36,7 @@ pub(crate) fn dispatch<S: Scheduler + ?Sized>(
         Type::Failure => scheduler.failure(connection, event.failure.unwrap_or_default()),
         Type::Error => scheduler.error(
             connection,
-            event.error.map(|error| error.message).unwrap_or_default(),
+            framework_errors::explained(event.error.map(|error| error.message).unwrap_or_default()),
         ),
         Type::Heartbeat => scheduler.heartbeat(connection),
         Type::Unknown => log::warn!(
@@ -75,6 +76,13 @@ impl Dispatcher {
                         subscribed.heartbeat_interval_seconds,
                     );
                 }
+                let removed = event
+                    .error
+                    .as_ref()
+                    .is_some_and(|error| framework_errors::is_removed(&error.message));
+                if removed {
+                    subscription.removed();
+                }
             }
         });
         self.scheduler.received(connection, events);
@@ -82,5 +90,13 @@ impl Dispatcher {
 
     pub(crate) fn error(&mut self, connection: &Connection, message: String) {
         self.scheduler.error(connection, message);
+    }
+
+    pub(crate) fn connection_stalled(
+        &mut self,
+        connection: &Connection,
+        stalled: super::ConnectionStalled,
+    ) {
+        self.scheduler.connection_stalled(connection, stalled);
     }
 }

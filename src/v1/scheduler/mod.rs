@@ -52,9 +52,13 @@ mod dispatch;
 mod driver_calls;
 mod monitor;
 mod preconditions;
+mod settings;
+mod stall;
 mod subscription;
 
+pub use crate::master::MasterProbe;
 pub use connection::{Connection, Mesos, MesosBuilder};
+pub use stall::ConnectionStalled;
 pub use subscription::Heartbeats;
 
 use crate::proto::v1::scheduler::{event, Event};
@@ -148,7 +152,12 @@ pub trait Scheduler: Send {
 
     /// The master's `ERROR` event (the framework was removed, say), or the
     /// reason [`start`](Connection::start) failed. After a failed start,
-    /// `join`/`run` report the same message.
+    /// `join`/`run` report the same message. The master's terse framework
+    /// errors come explained, in parentheses after Mesos's words. After
+    /// "Framework has been removed" (a failover timeout that ran out during
+    /// a partition, a teardown) the binding forgets the dead framework id:
+    /// it subscribes with it no more, and the scheduler's next `subscribe`
+    /// without an id registers a new framework.
     fn error(&mut self, connection: &Connection, message: String) {
         let _ = connection;
         log::error!("Mesos v1 scheduler error: {message}");
@@ -157,5 +166,18 @@ pub trait Scheduler: Send {
     /// The master's heartbeat: the subscription is alive.
     fn heartbeat(&mut self, connection: &Connection) {
         let _ = connection;
+    }
+
+    /// The scheduler started, but no callback came within the connection
+    /// timeout ([`MesosBuilder::connection_timeout`], 30 s by default): the
+    /// binding's diagnosis of why, most often that the master cannot be
+    /// reached from here (see [`ConnectionStalled`]). Not a libmesos
+    /// callback (libmesos says nothing while it cannot connect): the
+    /// binding calls it, once, on a thread of its own, in turn with the
+    /// others. libmesos keeps trying to connect; the default logs the
+    /// diagnosis as an error.
+    fn connection_stalled(&mut self, connection: &Connection, stalled: ConnectionStalled) {
+        let _ = connection;
+        log::error!("Mesos v1 scheduler: {stalled}");
     }
 }

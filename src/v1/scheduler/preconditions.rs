@@ -3,7 +3,7 @@
 //! it runs on lacks, which an older master would otherwise drop without a
 //! word (see `crate::features`).
 
-use super::connection::V1SchedulerSettings;
+use super::settings::V1SchedulerSettings;
 use crate::error::Result;
 use crate::features;
 use crate::proto::v1::scheduler::Call;

@@ -82,6 +82,19 @@ impl Subscription {
         self.subscribed = false;
     }
 
+    /// The master answered that it removed the framework: its id is dead
+    /// (the master refuses it for ever). Forget it, so that neither the
+    /// monitor nor the scheduler's next `subscribe` without an id sends it
+    /// again: that one registers a new framework. (A `subscribe` that
+    /// names an id itself still sends it.)
+    pub(crate) fn removed(&mut self) {
+        self.framework_id = None;
+        if let Some(framework) = &mut self.framework {
+            framework.id = None;
+        }
+        self.subscribed = false;
+    }
+
     pub(crate) fn event(&mut self, now: Instant) {
         self.last_event = Some(now);
     }
@@ -306,6 +319,33 @@ mod tests {
         let sent = subscription.user_subscribes(explicit, start).unwrap();
         assert_eq!(sent.id, Some(other.clone()));
         assert_eq!(subscription.framework_id(), Some(other));
+    }
+
+    #[test]
+    fn a_removed_framework_is_never_subscribed_again_with_its_id() {
+        let policy = Heartbeats::default();
+        let start = Instant::now();
+        let mut subscription = Subscription::default();
+        subscription.connected();
+        subscription.user_subscribes(framework(), start);
+        subscription.subscribed(start, id(), Some(15.0));
+        subscription.disconnected();
+        subscription.connected();
+        assert!(matches!(
+            subscription.next(start, &policy),
+            Action::Subscribe(_)
+        ));
+        // The master answers "Framework has been removed".
+        subscription.removed();
+        assert_eq!(subscription.framework_id(), None);
+        assert_eq!(
+            subscription.next(start + Duration::from_secs(60), &policy),
+            Action::Nothing
+        );
+        // The scheduler's own subscribe, without an id, registers anew.
+        subscription.connected();
+        let sent = subscription.user_subscribes(framework(), start).unwrap();
+        assert_eq!(sent.id, None);
     }
 
     #[test]
