@@ -95,12 +95,32 @@ impl Backoff {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
     /// Believed tasks Mesos knows, with the state it gave (still running,
-    /// or ended: finished, failed, killed while the framework was away).
+    /// or ended: finished, failed, killed while the framework was away),
+    /// unreachable ones aside.
     pub confirmed: Vec<TaskStatus>,
     /// Believed tasks Mesos no longer knows (answered lost, unknown, gone
-    /// or dropped): the framework should count them lost.
+    /// or dropped): the framework should count them lost. (For a framework
+    /// that is not `PARTITION_AWARE`, `TASK_LOST` is also the answer for a
+    /// task on an agent the master cannot reach: if the agent comes back,
+    /// so does the task, as `TASK_RUNNING` with reason
+    /// `REASON_SLAVE_REREGISTERED`.)
     pub lost: Vec<TaskStatus>,
+    /// Believed tasks on an agent the master cannot reach now
+    /// (`TASK_UNREACHABLE`, for `PARTITION_AWARE` frameworks): neither
+    /// running for sure nor lost. If the agent comes back, Mesos sends
+    /// `TASK_RUNNING` (reason `REASON_SLAVE_REREGISTERED`); if it is
+    /// removed for good, a terminal state (`TASK_GONE`...). Reconcile
+    /// them again later rather than replacing them at once.
+    pub unreachable: Vec<TaskStatus>,
     /// Believed tasks that never got an answer, after the last attempt.
+    /// The master answers an explicit reconciliation of a framework it
+    /// counts connected (except, after a master failover, about a task
+    /// whose agent has not re-registered yet), so no answer at all usually
+    /// means it does not hear or does not answer this scheduler. A v0 driver has no heartbeats: after a
+    /// partition it may still believe itself registered while the master
+    /// counts the framework disconnected, or has removed it. A new driver
+    /// with the same framework id finds out which (`registered`, or
+    /// `error("Framework has been removed")`).
     pub unanswered: Vec<TaskId>,
 }
 
@@ -295,7 +315,9 @@ impl Reconciler {
             return None;
         };
         pending.remove(&status.task_id.value)?;
-        if reconciliation && is_gone(status.state()) {
+        if status.state() == TaskState::TaskUnreachable {
+            report.unreachable.push(status.clone());
+        } else if reconciliation && is_gone(status.state()) {
             report.lost.push(status.clone());
         } else {
             report.confirmed.push(status.clone());
@@ -437,6 +459,50 @@ mod tests {
             reconciler.observe(&task("x", TaskState::TaskRunning)),
             Observed::Update
         );
+    }
+
+    #[test]
+    fn an_unreachable_task_is_reported_apart_from_the_confirmed_and_the_lost() {
+        let now = Instant::now();
+        let mut reconciler = Reconciler::new(Backoff::default());
+        reconciler.start(
+            [
+                task("a", TaskState::TaskRunning),
+                task("b", TaskState::TaskRunning),
+                task("c", TaskState::TaskRunning),
+            ],
+            now,
+        );
+        reconciler.observe(&answer("a", TaskState::TaskRunning));
+        // A partition-aware framework's task on an agent the master lost.
+        reconciler.observe(&answer("b", TaskState::TaskUnreachable));
+        let Observed::Done(report) = reconciler.observe(&answer("c", TaskState::TaskGone)) else {
+            panic!("c was the last");
+        };
+        assert_eq!(report.confirmed, [answer("a", TaskState::TaskRunning)]);
+        assert_eq!(
+            report.unreachable,
+            [answer("b", TaskState::TaskUnreachable)]
+        );
+        assert_eq!(report.lost, [answer("c", TaskState::TaskGone)]);
+
+        // Asked again once the agent is back: the master answers RUNNING.
+        reconciler.start([task("b", TaskState::TaskUnreachable)], now);
+        let Observed::Done(report) = reconciler.observe(&answer("b", TaskState::TaskRunning))
+        else {
+            panic!("b was the only one");
+        };
+        assert_eq!(report.confirmed, [answer("b", TaskState::TaskRunning)]);
+        assert!(report.unreachable.is_empty() && report.lost.is_empty());
+
+        // The master's own TASK_UNREACHABLE update (not an answer) counts too.
+        reconciler.start([task("d", TaskState::TaskRunning)], now);
+        let Observed::Done(report) = reconciler.observe(&task("d", TaskState::TaskUnreachable))
+        else {
+            panic!("d was the only one");
+        };
+        assert_eq!(report.unreachable.len(), 1);
+        assert!(report.confirmed.is_empty());
     }
 
     #[test]
