@@ -96,7 +96,8 @@ pub enum Error {
         feature: &'static str,
         /// The first Mesos release that has it.
         since: String,
-        /// The version of the libmesos this runs on.
+        /// The version of the Mesos it runs on: the loaded libmesos's, or,
+        /// for an operator API call, the agent's.
         running: String,
     },
     /// An argument was refused before reaching Mesos.
@@ -207,7 +208,7 @@ impl fmt::Display for Error {
                 running,
             } => write!(
                 f,
-                "{feature} need Mesos {since} or later, and this libmesos is {running}: leave \
+                "{feature} need Mesos {since} or later, and the Mesos here is {running}: leave \
                  them out, or run on a newer Mesos"
             ),
             Error::Shim { kind, message } => {

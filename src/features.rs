@@ -9,10 +9,14 @@
 //! it was loaded from, read once when each driver is made
 //! ([`Shim::check_version`](crate::Shim)); a version it cannot tell is
 //! taken as able (the shim was compiled against headers at least as new).
+//! The operator API's clients talk to a Mesos over HTTP, with no libmesos
+//! between: they ask the agent its version (`GET_VERSION`) when its answer
+//! suggests an older release.
 //!
 //! | feature | since | refused where |
 //! | --- | --- | --- |
 //! | offer constraints | 1.11.0 | `SchedulerDriver::update_framework`, a v1 `SUBSCRIBE` or `UPDATE_FRAMEWORK` call |
+//! | CSI plugins without a name | 1.11.0 | an agent's `ADD_`/`UPDATE_RESOURCE_PROVIDER_CONFIG`, once a 1.10 agent has refused it as unparsable |
 
 use crate::error::{Error, Result};
 
@@ -34,8 +38,16 @@ pub(crate) const OFFER_CONSTRAINTS: Feature = Feature {
     since: (1, 11, 0),
 };
 
-/// `Ok` when `running` (the libmesos this driver talks to) has `feature`,
-/// or when the version is unknown.
+/// A `CSIPluginInfo` without `name`: optional (default `"default"`) from
+/// Mesos 1.11 on; required before, where an agent refuses the whole call
+/// as a body that does not parse.
+pub(crate) const UNNAMED_CSI_PLUGINS: Feature = Feature {
+    name: "CSI plugins without a name (set CSIPluginInfo.name)",
+    since: (1, 11, 0),
+};
+
+/// `Ok` when `running` (the Mesos here: the loaded libmesos's version, or
+/// an agent's) has `feature`, or when the version is unknown.
 pub(crate) fn require(feature: &Feature, running: Option<Version>) -> Result<()> {
     match running {
         Some(running) if running < feature.since => Err(Error::Unsupported {
@@ -51,6 +63,13 @@ fn text((major, minor, patch): Version) -> String {
     format!("{major}.{minor}.{patch}")
 }
 
+/// `1.11.0` → `(1, 11, 0)`; `None` for anything else.
+pub(crate) fn parse(version: &str) -> Option<Version> {
+    let mut parts = version.split('.').map(|part| part.parse::<u32>().ok());
+    let triple = (parts.next()??, parts.next()??, parts.next()??);
+    Some(triple)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,11 +79,19 @@ mod tests {
         let error = require(&OFFER_CONSTRAINTS, Some((1, 10, 0))).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "offer constraints need Mesos 1.11.0 or later, and this libmesos is 1.10.0: \
+            "offer constraints need Mesos 1.11.0 or later, and the Mesos here is 1.10.0: \
              leave them out, or run on a newer Mesos"
         );
         assert!(require(&OFFER_CONSTRAINTS, Some((1, 11, 0))).is_ok());
         assert!(require(&OFFER_CONSTRAINTS, Some((1, 12, 0))).is_ok());
         assert!(require(&OFFER_CONSTRAINTS, None).is_ok());
+    }
+
+    #[test]
+    fn versions_parse_as_three_numbers() {
+        assert_eq!(parse("1.10.0"), Some((1, 10, 0)));
+        assert!(parse("1.9.0") < parse("1.10.0"));
+        assert_eq!(parse("1.11"), None);
+        assert_eq!(parse("1.x.0"), None);
     }
 }

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use super::builder::Builder;
 use super::client::Client;
-use crate::error::Result;
+use super::error::OperatorErrorKind;
+use crate::error::{Error, Result};
+use crate::features;
 use crate::proto::v1::agent::{call, response, Call, Response};
 use crate::proto::v1::{Flag, VersionInfo};
 
@@ -52,11 +54,32 @@ impl Agent {
     /// `UNKNOWN`) for the calls answered with no body. Not for the calls
     /// that stream (ATTACH_CONTAINER_INPUT/OUTPUT and the nested container
     /// session).
+    ///
+    /// A resource provider's CSI plugin without a `name` is refused by an
+    /// agent older than 1.11.0 as a body that does not parse: that answer
+    /// comes back as [`Error::Unsupported`](crate::Error::Unsupported),
+    /// naming the field and the agent's release.
     pub fn call(&self, call: Call) -> Result<Response> {
         let name = call.r#type().as_str_name();
-        self.client
-            .ask(name, &call, WHAT)
-            .map(|(response, _)| response)
+        match self.client.ask(name, &call, WHAT) {
+            Ok((response, _)) => Ok(response),
+            Err(error) if has_unnamed_csi_plugin(&call) && is_unparsed_body(&error) => {
+                Err(self.explain_unnamed_csi_plugin(error))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// `error`, the agent's refusal of a call with an unnamed CSI plugin,
+    /// as [`Error::Unsupported`] if the agent is older than 1.11.0 (asked
+    /// with `GET_VERSION`); otherwise, or if it won't say, `error` itself.
+    fn explain_unnamed_csi_plugin(&self, error: Error) -> Error {
+        let version = self.get_version().ok().map(|info| info.version);
+        let running = version.as_deref().and_then(features::parse);
+        match features::require(&features::UNNAMED_CSI_PLUGINS, running) {
+            Err(unsupported) => unsupported,
+            Ok(()) => error,
+        }
     }
 
     /// [`call`](Self::call), answered later, as every later answer of the
@@ -65,16 +88,9 @@ impl Agent {
     /// on a thread of its own, within the client's timeout.
     pub fn call_async(&self, call: Call) -> crate::Completion<Response> {
         let client = self.clone();
-        let what = format!(
-            "{} call to {}",
+        self.client.later(
             call.r#type().as_str_name(),
-            self.client.address()
-        );
-        crate::Completion::on_thread(
-            crate::boundary::Described {
-                what,
-                hint: "the client's own timeout ends it; is the agent reachable?",
-            },
+            "the client's own timeout ends it; is the agent reachable?",
             move || client.call(call),
         )
     }
@@ -137,5 +153,86 @@ impl std::fmt::Debug for Agent {
         f.debug_struct("Agent")
             .field("address", &self.client.address())
             .finish_non_exhaustive()
+    }
+}
+
+/// Whether `call` configures a resource provider whose CSI plugin has no
+/// `name` (what Mesos 1.10 requires and later releases default).
+fn has_unnamed_csi_plugin(call: &Call) -> bool {
+    let info = call
+        .add_resource_provider_config
+        .as_ref()
+        .map(|add| &add.info)
+        .or(call
+            .update_resource_provider_config
+            .as_ref()
+            .map(|update| &update.info));
+    info.and_then(|info| info.storage.as_ref())
+        .is_some_and(|storage| storage.plugin.name.is_none())
+}
+
+/// The answer an agent gives a body it cannot parse: HTTP 400, "Failed to
+/// parse body ...".
+fn is_unparsed_body(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Operator(operator) if matches!(
+            &operator.kind,
+            OperatorErrorKind::Status { status: 400, body } if body.starts_with("Failed to parse body")
+        )
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operator::OperatorError;
+    use crate::proto::v1::{resource_provider_info, CsiPluginInfo, ResourceProviderInfo};
+
+    fn update_config(plugin_name: Option<&str>) -> Call {
+        Call {
+            update_resource_provider_config: Some(call::UpdateResourceProviderConfig {
+                info: ResourceProviderInfo {
+                    storage: Some(resource_provider_info::Storage {
+                        plugin: CsiPluginInfo {
+                            name: plugin_name.map(str::to_string),
+                            ..Default::default()
+                        },
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+            }),
+            ..Default::default()
+        }
+    }
+
+    fn answered(status: u16, body: &str) -> Error {
+        Error::Operator(OperatorError::new(
+            "http://127.0.0.1:5051/api/v1",
+            "UPDATE_RESOURCE_PROVIDER_CONFIG",
+            OperatorErrorKind::Status {
+                status,
+                body: body.into(),
+            },
+        ))
+    }
+
+    #[test]
+    fn only_a_provider_config_whose_plugin_has_no_name_is_suspect() {
+        assert!(has_unnamed_csi_plugin(&update_config(None)));
+        assert!(!has_unnamed_csi_plugin(&update_config(Some("default"))));
+        assert!(!has_unnamed_csi_plugin(&Call::default()));
+    }
+
+    #[test]
+    fn only_an_unparsable_body_is_explained() {
+        let unparsed = "Failed to parse body into a protobuf object";
+        assert!(is_unparsed_body(&answered(400, unparsed)));
+        assert!(!is_unparsed_body(&answered(
+            400,
+            "Failed to validate resource provider config"
+        )));
+        assert!(!is_unparsed_body(&answered(500, unparsed)));
     }
 }

@@ -112,6 +112,19 @@ impl Client {
         Ok(String::from_utf8_lossy(&body).into_owned())
     }
 
+    /// `work`, a call named `name`, answered later on a thread of its own:
+    /// what both clients' `call_async` return. `hint` says what to check
+    /// when no answer comes.
+    pub(crate) fn later<T: Send + 'static>(
+        &self,
+        name: &str,
+        hint: &'static str,
+        work: impl FnOnce() -> Result<T> + Send + 'static,
+    ) -> crate::Completion<T> {
+        let what = format!("{name} call to {}", self.address());
+        crate::Completion::on_thread(crate::boundary::Described { what, hint }, work)
+    }
+
     /// The address the client was given, for `Debug`.
     pub(crate) fn address(&self) -> String {
         self.address.to_string()

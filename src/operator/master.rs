@@ -76,16 +76,9 @@ impl Master {
     /// on a thread of its own, within the client's timeout.
     pub fn call_async(&self, call: Call) -> crate::Completion<Response> {
         let client = self.clone();
-        let what = format!(
-            "{} call to {}",
+        self.client.later(
             call.r#type().as_str_name(),
-            self.client.address()
-        );
-        crate::Completion::on_thread(
-            crate::boundary::Described {
-                what,
-                hint: "the client's own timeout ends it; is the master reachable?",
-            },
+            "the client's own timeout ends it; is the master reachable?",
             move || client.call(call),
         )
     }

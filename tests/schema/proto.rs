@@ -57,8 +57,8 @@ use skip::required as require_upstream;
 
 use crate::support::proto_compare;
 use proto_compare::{
-    assert_round_trip, compare, compile, cross_check, our_proto_dir, upstream_include_dir,
-    Comparison,
+    assert_round_trip, compare, compile, cross_check, our_proto_dir, report_newer, split_newer,
+    upstream_include_dir, Comparison,
 };
 
 fn our_pool() -> DescriptorPool {
@@ -121,13 +121,14 @@ fn schema_matches_upstream() {
         .filter(|r| upstream_has_scheduler || !r.starts_with("mesos.scheduler."))
         .collect();
     let Comparison {
-        problems,
+        mut problems,
         compared_messages,
         compared_enums,
         needed,
     } = compare(&ours, &upstream, &roots, &|package| {
         package == "mesos" || upstream_has_scheduler
     });
+    report_newer(&split_newer(&mut problems, &include), &include);
 
     let unmirrored = upstream
         .all_messages()

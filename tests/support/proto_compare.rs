@@ -230,8 +230,16 @@ pub fn compare(
         }
     }
 
-    // Everything reachable from the roots is mirrored.
-    let needed = reachable(upstream, roots);
+    // Everything reachable from the roots is mirrored. A root upstream
+    // lacks is one of ours it does not have (a later release's, against an
+    // older Mesos: see `split_newer`).
+    let (present, absent): (Vec<&str>, Vec<&str>) = roots.iter().partition(|root| {
+        upstream.get_message_by_name(root).is_some() || upstream.get_enum_by_name(root).is_some()
+    });
+    for root in absent {
+        problems.push(format!("root {root} does not exist upstream"));
+    }
+    let needed = reachable(upstream, &present);
     for name in &needed {
         if ours.get_message_by_name(name).is_none() && ours.get_enum_by_name(name).is_none() {
             problems.push(format!("{name} (reachable from the roots) is missing"));
@@ -244,6 +252,85 @@ pub fn compare(
         compared_enums,
         needed,
     }
+}
+
+/// The Mesos whose `.proto` files the schema mirrors (the 1.12.0
+/// development snapshot), as `(major, minor)`.
+pub const SCHEMA_MESOS: (u32, u32) = (1, 12);
+
+/// Fields an older Mesos declares `required` and a later one made
+/// optional, with the release that did: the schema follows the later one.
+/// Against an older Mesos they differ in label only, and what is sent to
+/// it must set them (docs/compatibility.md says so).
+pub const RELAXED_LATER: &[(&str, (u32, u32))] = &[("CSIPluginInfo.name", (1, 11))];
+
+/// Whether the Mesos whose headers are under `include` is older than the
+/// one the schema mirrors (what it lacks is then no problem: see
+/// [`split_newer`]).
+pub fn older_than_schema(include: &Path) -> bool {
+    upstream_version(include).is_some_and(|version| version < SCHEMA_MESOS)
+}
+
+/// The `(major, minor)` of the Mesos whose headers are under `include`,
+/// from `mesos/version.hpp`; `None` when it does not say.
+pub fn upstream_version(include: &Path) -> Option<(u32, u32)> {
+    let header = std::fs::read_to_string(include.join("mesos/version.hpp")).ok()?;
+    let number = |name: &str| {
+        header.lines().find_map(|line| {
+            let rest = line.strip_prefix("#define ")?.strip_prefix(name)?;
+            rest.trim().parse::<u32>().ok()
+        })
+    };
+    Some((
+        number("MESOS_MAJOR_VERSION_NUM")?,
+        number("MESOS_MINOR_VERSION_NUM")?,
+    ))
+}
+
+/// Against a Mesos older than [`SCHEMA_MESOS`], what our schema has and
+/// upstream lacks is what later releases added (fields, values, messages),
+/// which an older Mesos skips on the wire: those lines move out of
+/// `problems` into the list returned. What upstream has and ours lacks, or
+/// has differently, stays a problem. Against the schema's own Mesos or a
+/// newer one (or one that does not say), nothing moves.
+pub fn split_newer(problems: &mut Vec<String>, include: &Path) -> Vec<String> {
+    let Some(version) = upstream_version(include).filter(|version| *version < SCHEMA_MESOS) else {
+        return Vec::new();
+    };
+    let relaxed_since = |line: &str| {
+        RELAXED_LATER.iter().any(|(field, since)| {
+            version < *since
+                && [
+                    format!("mesos.{field} differs"),
+                    format!("mesos.v1.{field} differs"),
+                ]
+                .iter()
+                .any(|start| line.starts_with(start.as_str()))
+        })
+    };
+    let (newer, rest): (Vec<String>, Vec<String>) = problems.drain(..).partition(|line| {
+        line.ends_with(" does not exist upstream")
+            || line.ends_with(" not upstream")
+            || relaxed_since(line)
+    });
+    *problems = rest;
+    newer
+}
+
+/// Says what [`split_newer`] set aside, so a run against an older Mesos
+/// shows what its schema lacks.
+pub fn report_newer(newer: &[String], include: &Path) {
+    if newer.is_empty() {
+        return;
+    }
+    let (major, minor) = SCHEMA_MESOS;
+    eprintln!(
+        "schema: {} addition(s) up to Mesos {major}.{minor} that the older Mesos in {} lacks \
+         (not problems: it skips them on the wire):\n  {}",
+        newer.len(),
+        include.display(),
+        newer.join("\n  ")
+    );
 }
 
 // ---------------------------------------------------------------------------
