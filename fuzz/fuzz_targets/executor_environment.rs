@@ -13,7 +13,7 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use mesos_fuzz::models::executor_environment_is_valid;
-use mesos_native::hostile_input::check_executor_environment;
+use mesos_native::hostile_input::{check_executor_environment, AGENT_EXECUTOR_ENVIRONMENT};
 use mesos_native::Error;
 
 /// A variable's name: those libmesos reads, or any other.
@@ -56,20 +56,12 @@ struct Input {
     variables: Vec<(Name, String)>,
 }
 
-const AGENT: &[(&str, &str)] = &[
-    ("MESOS_SLAVE_PID", "slave(1)@127.0.0.1:5051"),
-    ("MESOS_SLAVE_ID", "agent-0"),
-    ("MESOS_FRAMEWORK_ID", "framework-0"),
-    ("MESOS_EXECUTOR_ID", "executor-0"),
-    ("MESOS_DIRECTORY", "/tmp/sandbox"),
-    ("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", "5secs"),
-    ("MESOS_CHECKPOINT", "1"),
-    ("MESOS_RECOVERY_TIMEOUT", "15mins"),
-    ("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs"),
-];
-
 fuzz_target!(|input: Input| {
-    let agent = if input.from_agent { AGENT } else { &[] };
+    let agent = if input.from_agent {
+        AGENT_EXECUTOR_ENVIRONMENT
+    } else {
+        &[]
+    };
     let entries: Vec<String> = agent
         .iter()
         .map(|(name, value)| format!("{name}={value}"))

@@ -11,8 +11,7 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use mesos_native::hostile_input::read_state_entry;
-use prost::Message;
+use mesos_native::hostile_input::{read_state_entry, stored_state_entry};
 
 #[derive(Arbitrary, Debug)]
 struct Input {
@@ -22,32 +21,16 @@ struct Input {
     value: Vec<u8>,
 }
 
-/// `mesos.internal.state.Entry` (mesos/state/state.proto), as libmesos
-/// writes it.
-#[derive(Clone, PartialEq, Message)]
-struct Entry {
-    #[prost(string, required, tag = "1")]
-    name: String,
-    #[prost(bytes = "vec", required, tag = "2")]
-    uuid: Vec<u8>,
-    #[prost(bytes = "vec", required, tag = "3")]
-    value: Vec<u8>,
-}
-
 fuzz_target!(|input: Input| {
     if let Ok(variable) = read_state_entry(&input.name, &input.stored) {
         assert_eq!(variable.name(), input.name, "read another variable");
         assert_eq!(variable.version().len(), 16, "a version libmesos can't use");
     }
 
-    let written = Entry {
-        name: input.name.clone(),
-        uuid: input.version.to_vec(),
-        value: input.value,
-    };
-    let read = read_state_entry(&input.name, &written.encode_to_vec())
-        .expect("an entry as libmesos writes it");
-    assert_eq!(read.name(), written.name);
-    assert_eq!(read.version(), written.uuid);
-    assert_eq!(read.value(), written.value);
+    // An entry as libmesos writes it reads back as written.
+    let written = stored_state_entry(&input.name, &input.version, &input.value);
+    let read = read_state_entry(&input.name, &written).expect("an entry as libmesos writes it");
+    assert_eq!(read.name(), input.name);
+    assert_eq!(read.version(), input.version);
+    assert_eq!(read.value(), input.value);
 });

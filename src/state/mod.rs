@@ -195,6 +195,16 @@ pub(crate) fn read_stored(name: &str, bytes: &[u8]) -> std::result::Result<Varia
     entry::read(name, bytes).map(Variable::from)
 }
 
+/// The bytes libmesos stores for the variable `name` at `version` holding
+/// `value`: its `Entry`, encoded.
+pub(crate) fn write_stored(name: &str, version: &[u8], value: &[u8]) -> Vec<u8> {
+    prost::Message::encode_to_vec(&Entry {
+        name: name.to_string(),
+        uuid: version.to_vec(),
+        value: value.to_vec(),
+    })
+}
+
 /// Names every backend accepts: not empty. (ZooKeeper refuses more, and
 /// says so in the operation's error.)
 fn check_name(name: &str) -> Result<()> {

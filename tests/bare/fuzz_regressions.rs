@@ -5,7 +5,9 @@
 
 use std::time::Duration;
 
-use mesos_native::hostile_input::{check_executor_environment, read_state_entry};
+use mesos_native::hostile_input::{
+    check_executor_environment, read_state_entry, stored_state_entry, AGENT_EXECUTOR_ENVIRONMENT,
+};
 use mesos_native::proto::v1::scheduler::{event, Event};
 use mesos_native::proto::v1::FrameworkId;
 use mesos_native::proto::{TaskId, TaskInfo};
@@ -13,17 +15,6 @@ use mesos_native::state::{State, Storage};
 use mesos_native::ZooKeeper;
 use mesos_native::{DriverStatus, Error, Executor, ExecutorDriver, MesosExecutorDriver};
 use prost::Message;
-
-/// `mesos.internal.state.Entry`, as libmesos writes it.
-#[derive(Clone, PartialEq, Message)]
-struct Entry {
-    #[prost(string, required, tag = "1")]
-    name: String,
-    #[prost(bytes = "vec", required, tag = "2")]
-    uuid: Vec<u8>,
-    #[prost(bytes = "vec", required, tag = "3")]
-    value: Vec<u8>,
-}
 
 /// `state_entry`, crash-1932b955...: an empty stored entry (`name: ""`,
 /// `stored: []`) decoded, as prost fills in required fields, to a variable
@@ -34,12 +25,8 @@ fn a_stored_entry_without_a_16_byte_version_is_refused_when_read() {
     let error = read_state_entry("", &[]).unwrap_err();
     assert!(error.contains("0-byte version"), "{error}");
 
-    let short = Entry {
-        name: "framework-id".into(),
-        uuid: vec![1, 2, 3],
-        value: b"f-1".to_vec(),
-    };
-    let error = read_state_entry("framework-id", &short.encode_to_vec()).unwrap_err();
+    let short = stored_state_entry("framework-id", &[1, 2, 3], b"f-1");
+    let error = read_state_entry("framework-id", &short).unwrap_err();
     assert!(error.contains("3-byte version"), "{error}");
 }
 
@@ -47,19 +34,12 @@ fn a_stored_entry_without_a_16_byte_version_is_refused_when_read() {
 /// another variable would make the next `store` write that other one.
 #[test]
 fn a_stored_entry_naming_another_variable_is_refused_when_read() {
-    let other = Entry {
-        name: "someone-else".into(),
-        uuid: vec![7; 16],
-        value: b"x".to_vec(),
-    };
-    let error = read_state_entry("framework-id", &other.encode_to_vec()).unwrap_err();
+    let other = stored_state_entry("someone-else", &[7; 16], b"x");
+    let error = read_state_entry("framework-id", &other).unwrap_err();
     assert!(error.contains("'someone-else'"), "{error}");
 
-    let own = Entry {
-        name: "framework-id".into(),
-        ..other
-    };
-    let variable = read_state_entry("framework-id", &own.encode_to_vec()).unwrap();
+    let own = stored_state_entry("framework-id", &[7; 16], b"x");
+    let variable = read_state_entry("framework-id", &own).unwrap();
     assert_eq!(
         (variable.name(), variable.value(), variable.version()),
         ("framework-id", &b"x"[..], &[7; 16][..])
@@ -134,21 +114,9 @@ fn zookeeper_state(zookeeper: &ZooKeeper) -> mesos_native::Result<State> {
     )
 }
 
-const AGENT: &[(&str, &str)] = &[
-    ("MESOS_SLAVE_PID", "slave(1)@127.0.0.1:5051"),
-    ("MESOS_SLAVE_ID", "agent-0"),
-    ("MESOS_FRAMEWORK_ID", "framework-0"),
-    ("MESOS_EXECUTOR_ID", "executor-0"),
-    ("MESOS_DIRECTORY", "/tmp/sandbox"),
-    ("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", "5secs"),
-    ("MESOS_CHECKPOINT", "1"),
-    ("MESOS_RECOVERY_TIMEOUT", "15mins"),
-    ("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs"),
-];
-
 /// The agent's variables with `extra` after them, as entries.
 fn environment(extra: &[(&str, &str)]) -> Vec<String> {
-    AGENT
+    AGENT_EXECUTOR_ENVIRONMENT
         .iter()
         .chain(extra)
         .map(|(name, value)| format!("{name}={value}"))
