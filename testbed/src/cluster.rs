@@ -245,14 +245,7 @@ pub fn wait(
 pub fn zookeeper_ok(from: &HostPlan, zk: &HostPlan) -> std::result::Result<(), String> {
     let address = SocketAddr::from((zk.public(), 2181));
     namespaces::within(&from.netns, || {
-        let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2))
-            .map_err(|e| format!("connect to {address}: {e}"))?;
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-        let mut answer = String::new();
-        stream
-            .write_all(b"ruok")
-            .and_then(|()| stream.read_to_string(&mut answer))
-            .map_err(|e| format!("ruok to {address}: {e}"))?;
+        let answer = exchange(address, "ruok", "ruok to", Duration::from_secs(2))?;
         if answer == "imok" {
             Ok(())
         } else {
@@ -272,6 +265,65 @@ pub fn port_open(from: &HostPlan, address: Ipv4Addr, port: u16) -> std::result::
             .map_err(|e| format!("connect to {target}: {e}"))
     })
     .map_err(|e| e.to_string())?
+}
+
+/// How many masters' replicas of the registry's replicated log have joined
+/// the others (their `registrar/log/recovered` gauge is 1), asked from
+/// `from`. A replica still catching up can only do so while every other
+/// one answers: cut or kill the leader before all have joined, and too few
+/// may be left to recover the registry, so the next leader gives up after
+/// `--registry_fetch_timeout` and exits. The gauge is read from each
+/// master's own `/metrics/snapshot`, which no master redirects.
+pub fn recovered_replicas(plan: &Plan, from: &HostPlan) -> std::result::Result<usize, String> {
+    let masters: Vec<Ipv4Addr> = plan.masters().map(|m| m.public()).collect();
+    namespaces::within(&from.netns, || {
+        let mut recovered = 0;
+        let mut errors = Vec::new();
+        for address in masters {
+            match metrics_snapshot(SocketAddr::from((address, 5050))) {
+                Ok(body) if body.contains("\"registrar/log/recovered\":1") => recovered += 1,
+                Ok(_) => {}
+                Err(e) => errors.push(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(recovered)
+        } else {
+            Err(format!("{recovered} joined; {}", errors.join("; ")))
+        }
+    })
+    .map_err(|e| e.to_string())?
+}
+
+/// The body of `GET /metrics/snapshot` at `address` (HTTP/1.0, so the
+/// answer ends with the connection).
+fn metrics_snapshot(address: SocketAddr) -> std::result::Result<String, String> {
+    exchange(
+        address,
+        "GET /metrics/snapshot HTTP/1.0\r\n\r\n",
+        "GET /metrics/snapshot from",
+        Duration::from_secs(3),
+    )
+}
+
+/// Sends `request` to `address` and reads until the peer closes (what
+/// ZooKeeper's four-letter words and HTTP/1.0 do); errors say `what` the
+/// exchange was, e.g. `ruok to`, before the address.
+fn exchange(
+    address: SocketAddr,
+    request: &str,
+    what: &str,
+    read_timeout: Duration,
+) -> std::result::Result<String, String> {
+    let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2))
+        .map_err(|e| format!("connect to {address}: {e}"))?;
+    let _ = stream.set_read_timeout(Some(read_timeout));
+    let mut answer = String::new();
+    stream
+        .write_all(request.as_bytes())
+        .and_then(|()| stream.read_to_string(&mut answer))
+        .map_err(|e| format!("{what} {address}: {e}"))?;
+    Ok(answer)
 }
 
 /// How many active agents the leading master lists, asked from `from`:

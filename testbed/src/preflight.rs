@@ -71,20 +71,19 @@ pub fn tools() -> Result<Tools> {
     }
 }
 
-/// Finds Mesos (`MESOS_HOME/sbin`, `PATH`, `/opt/mesos/sbin`,
-/// `/usr/local/sbin`), Java (`JAVA_HOME`, `PATH`), ZooKeeper's jar
+/// Finds Mesos ([`mesos_sbin`]), Java (`JAVA_HOME`, `PATH`), ZooKeeper's jar
 /// (`ZOOKEEPER_JAR`, or Debian's) and Python 3; otherwise an
 /// [`Error::Unavailable`] naming everything missing.
 pub fn mesos() -> Result<MesosInstall> {
     let mut missing = Vec::new();
-    let sbin = mesos_sbin();
+    let sbin = mesos_sbin()?;
     let (master, agent) = match &sbin {
         Some(sbin) => (sbin.join("mesos-master"), sbin.join("mesos-agent")),
         None => {
             missing.push(
                 "no mesos-master and mesos-agent (build and install Mesos, then set MESOS_HOME \
-                 to its prefix, or put its sbin on PATH; looked in MESOS_HOME/sbin, PATH, \
-                 /opt/mesos/sbin, /usr/local/sbin)"
+                 to its prefix, or put its sbin on PATH; looked in the loaded libmesos's \
+                 prefix, MESOS_HOME/sbin, PATH, /opt/mesos/sbin, /usr/local/sbin)"
                     .to_string(),
             );
             (PathBuf::new(), PathBuf::new())
@@ -140,20 +139,45 @@ pub fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
-/// Where `mesos-master` and `mesos-agent` both are.
-fn mesos_sbin() -> Option<PathBuf> {
-    let mut candidates = Vec::new();
-    if let Some(home) = std::env::var_os("MESOS_HOME") {
-        candidates.push(PathBuf::from(home).join("sbin"));
+/// Where `mesos-master` and `mesos-agent` both are, looked for so that
+/// the daemons are always the release of the libmesos this process
+/// loaded: that install's `sbin` first, then `MESOS_HOME/sbin`, `PATH`,
+/// `/opt/mesos/sbin`, `/usr/local/sbin`. The loopback tests use it too.
+///
+/// An [`Error::Invalid`] when `MESOS_HOME` names another install than the
+/// loaded libmesos's: a build left over from another prefix (a shared
+/// target directory) would otherwise run one release's library against
+/// another's daemons without a word.
+pub fn mesos_sbin() -> Result<Option<PathBuf>> {
+    let loaded = mesos_native::Shim::native()
+        .ok()
+        .map(|shim| PathBuf::from(shim.library_version().path))
+        .and_then(|lib| Some(lib.parent()?.parent()?.to_path_buf()))
+        .and_then(|prefix| prefix.canonicalize().ok());
+    let home = std::env::var_os("MESOS_HOME").map(PathBuf::from);
+    if let (Some(loaded), Some(home)) = (&loaded, &home) {
+        if !home.canonicalize().is_ok_and(|home| &home == loaded) {
+            return Err(Error::Invalid(format!(
+                "MESOS_HOME is {} but this program loads libmesos from {}: a build for \
+                 another install (the target directory is shared). Rebuild with this \
+                 MESOS_HOME (cargo rebuilds mesos-native-sys when it changes), or use a \
+                 CARGO_TARGET_DIR per install",
+                home.display(),
+                loaded.display()
+            )));
+        }
     }
+    let mut candidates = Vec::new();
+    candidates.extend(loaded.map(|prefix| prefix.join("sbin")));
+    candidates.extend(home.map(|home| home.join("sbin")));
     if let Some(path) = std::env::var_os("PATH") {
         candidates.extend(std::env::split_paths(&path));
     }
     candidates.push(PathBuf::from("/opt/mesos/sbin"));
     candidates.push(PathBuf::from("/usr/local/sbin"));
-    candidates
+    Ok(candidates
         .into_iter()
-        .find(|dir| dir.join("mesos-master").is_file() && dir.join("mesos-agent").is_file())
+        .find(|dir| dir.join("mesos-master").is_file() && dir.join("mesos-agent").is_file()))
 }
 
 /// `name` on `PATH`, or in the system directories a non-root `PATH` leaves

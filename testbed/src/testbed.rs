@@ -589,7 +589,27 @@ impl Testbed {
         for daemon in &rest {
             self.spawn_daemon(daemon)?;
         }
-        self.wait_for_agents(self.spec.agents, timeout)
+        self.wait_for_agents(self.spec.agents, timeout)?;
+        self.wait_for_registry_replicas(timeout)
+    }
+
+    /// Waits until every master's replica of the registry's log has joined
+    /// the others ([`cluster::recovered_replicas`]): before that, losing
+    /// the leader may leave the registry unrecoverable.
+    fn wait_for_registry_replicas(&self, timeout: Duration) -> Result<()> {
+        let from = cluster::vantage(&self.plan)?;
+        let masters = self.plan.masters().count();
+        cluster::wait(
+            &format!("the registry's log replicas of all {masters} masters"),
+            timeout,
+            || self.daemons_alive(),
+            || match cluster::recovered_replicas(&self.plan, from) {
+                Ok(n) if n >= masters => Ok(()),
+                Ok(n) => Err(format!("{n} joined")),
+                Err(e) => Err(e),
+            },
+        )
+        .map_err(|e| self.with_logs(e))
     }
 
     fn spawn_daemon(&self, daemon: &Daemon) -> Result<()> {

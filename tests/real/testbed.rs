@@ -7,18 +7,41 @@
 //! (not libmesos: the test process only speaks HTTP); SKIPPED loudly
 //! otherwise, failing with `MESOS_TEST_REQUIRE=1`.
 
+use std::ops::Deref;
+use std::sync::MutexGuard;
 use std::time::{Duration, Instant};
 
 use mesos_native::operator::Master;
 use mesos_testbed::{Builder, Testbed};
 
-use crate::support::skip;
+use crate::support::{cluster_turn, skip};
 
-/// The testbed `builder` makes, or None after a loud SKIPPED line naming
-/// what this machine lacks.
-fn start(test: &str, builder: Builder) -> Option<Testbed> {
+/// A testbed, and this test's turn to run one: the tests take turns, as
+/// the loopback clusters do (a cluster of six to nine hosts is heavy on a
+/// small machine).
+pub struct Bed {
+    // Dropped (torn down) before the turn is given up.
+    testbed: Testbed,
+    _turn: MutexGuard<'static, ()>,
+}
+
+impl Deref for Bed {
+    type Target = Testbed;
+
+    fn deref(&self) -> &Testbed {
+        &self.testbed
+    }
+}
+
+/// The testbed `builder` makes, once it is this test's turn, or None after
+/// a loud SKIPPED line naming what this machine lacks.
+pub fn start(test: &str, builder: Builder) -> Option<Bed> {
+    let turn = cluster_turn();
     match builder.start() {
-        Ok(testbed) => Some(testbed),
+        Ok(testbed) => Some(Bed {
+            testbed,
+            _turn: turn,
+        }),
         Err(e) if e.is_unavailable() => {
             skip(test, e.message());
             None
@@ -56,7 +79,7 @@ fn active_agents(testbed: &Testbed) -> Vec<String> {
 
 /// Polls `check` every 500 ms until it returns `Some`; panics after
 /// `timeout`, naming `what` and the logs.
-fn eventually<T>(
+pub(crate) fn eventually<T>(
     testbed: &Testbed,
     what: &str,
     timeout: Duration,

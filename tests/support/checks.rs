@@ -1,34 +1,65 @@
 //! What the master must show after the reference scenario ran: shared by
 //! the examples suite's `reference` (the example's binaries on a cluster of
 //! the test's own) and `readme` (the README's commands, typed as a user
-//! types them), and the real suite's `cluster_v1`. Reads the master's and
-//! the agents' operator API through `mesos::operator`.
+//! types them), and the real suite's `cluster_v1` and `cross_host` (the
+//! testbed, read from its scheduler host). Reads the master's and the
+//! agents' operator API through `mesos::operator`, and names agents by port
+//! on loopback or by address on the testbed ([`AgentKey`]).
+
+use std::fmt::Debug;
 
 use mesos_native::operator::{Agent, Master};
 use mesos_native::proto::v1::master::response::get_agents;
-use mesos_native::proto::v1::{Task, TaskState};
+use mesos_native::proto::v1::{AgentInfo, Task, TaskState};
+pub use mesos_reference::scenario::ROLE;
+use mesos_reference::scenario::{EXECUTOR_ID, PARENT_ROLE};
 
 use crate::support::framework_id;
 
-/// The framework's role, and the role stack its refinement creates.
-pub const ROLE: &str = "tenant1/private/test-framework";
-pub const REFINED_STACK: [&str; 3] = ["tenant1", "tenant1/private", ROLE];
+/// The role stack the framework's refinement creates.
+pub const REFINED_STACK: [&str; 3] = ["tenant1", PARENT_ROLE, ROLE];
 
-fn agent_on_port(master: &Master, port: u16) -> get_agents::Agent {
-    let agents = master.get_agents().expect("GET_AGENTS").agents;
-    let found = agents
-        .iter()
-        .position(|a| a.agent_info.port() == i32::from(port));
-    match found {
-        Some(index) => agents.into_iter().nth(index).unwrap(),
-        None => panic!("no agent on port {port}: {agents:?}"),
+/// How a test names an agent: its port on a loopback cluster (every agent
+/// is 127.0.0.1), its address on the testbed (every agent listens on 5051,
+/// and the testbed sets each agent's hostname to its address).
+pub trait AgentKey: Copy + Debug {
+    /// Whether `info` (from the master's GET_AGENTS) is this agent's.
+    fn is(&self, info: &AgentInfo) -> bool;
+    /// Where this agent's operator API answers.
+    fn address(&self) -> String;
+}
+
+impl AgentKey for u16 {
+    fn is(&self, info: &AgentInfo) -> bool {
+        info.port() == i32::from(*self)
+    }
+    fn address(&self) -> String {
+        format!("127.0.0.1:{self}")
     }
 }
 
-/// The role stacks of every reserved resource on the agent at `port`,
+impl AgentKey for &str {
+    fn is(&self, info: &AgentInfo) -> bool {
+        info.hostname == *self
+    }
+    fn address(&self) -> String {
+        format!("{self}:5051")
+    }
+}
+
+fn agent(master: &Master, key: impl AgentKey) -> get_agents::Agent {
+    let agents = master.get_agents().expect("GET_AGENTS").agents;
+    let found = agents.iter().position(|a| key.is(&a.agent_info));
+    match found {
+        Some(index) => agents.into_iter().nth(index).unwrap(),
+        None => panic!("no agent {key:?}: {agents:?}"),
+    }
+}
+
+/// The role stacks of every reserved resource on the agent `key` names,
 /// sorted and without repeats.
-pub fn reservation_stacks(master: &Master, port: u16) -> Vec<Vec<String>> {
-    let mut stacks: Vec<Vec<String>> = agent_on_port(master, port)
+pub fn reservation_stacks(master: &Master, key: impl AgentKey) -> Vec<Vec<String>> {
+    let mut stacks: Vec<Vec<String>> = agent(master, key)
         .total_resources
         .iter()
         .filter(|r| !r.reservations.is_empty())
@@ -44,15 +75,15 @@ pub fn reservation_stacks(master: &Master, port: u16) -> Vec<Vec<String>> {
     stacks
 }
 
-pub fn agent_id(master: &Master, port: u16) -> String {
-    agent_on_port(master, port)
+pub fn agent_id(master: &Master, key: impl AgentKey) -> String {
+    agent(master, key)
         .agent_info
         .id
         .expect("a registered agent has an id")
         .value
 }
 
-/// Every task the agents at `ports` know, running or ended, with the port
+/// Every task the agents `keys` name know, running or ended, with the key
 /// of the agent that ran it: each agent's GET_STATE (its launched,
 /// terminated and completed tasks).
 ///
@@ -62,10 +93,10 @@ pub fn agent_id(master: &Master, port: u16) -> String {
 /// negates its VIEW_FRAMEWORK check for them; the JSON answer, and the
 /// agents', are right), and the scenario's framework has completed by the
 /// time it is checked.
-pub fn agents_tasks(ports: &[u16]) -> Vec<(u16, Task)> {
+pub fn agents_tasks<K: AgentKey>(keys: &[K]) -> Vec<(K, Task)> {
     let mut found = Vec::new();
-    for port in ports {
-        let agent = Agent::new(&format!("127.0.0.1:{port}")).expect("the agent's address");
+    for key in keys {
+        let agent = Agent::new(&key.address()).expect("the agent's address");
         let tasks = agent
             .get_state()
             .expect("the agent's GET_STATE")
@@ -76,7 +107,7 @@ pub fn agents_tasks(ports: &[u16]) -> Vec<(u16, Task)> {
             .into_iter()
             .chain(tasks.terminated_tasks)
             .chain(tasks.completed_tasks);
-        found.extend(all.map(|task| (*port, task)));
+        found.extend(all.map(|task| (*key, task)));
     }
     found
 }
@@ -86,31 +117,27 @@ pub fn agents_tasks(ports: &[u16]) -> Vec<(u16, Task)> {
 /// refined `tenant1` > `tenant1/private` > `tenant1/private/test-framework`
 /// by the framework in that role; that agent holds the refined stack and no
 /// other agent was refined.
-pub fn assert_reference_scenario_ran(master: &Master, agent_ports: &[u16]) {
+pub fn assert_reference_scenario_ran<K: AgentKey + PartialEq>(master: &Master, agents: &[K]) {
     let stack = REFINED_STACK.map(String::from).to_vec();
-    let agent0 = reservation_stacks(master, agent_ports[0]);
+    let agent0 = reservation_stacks(master, agents[0]);
     assert!(agent0.contains(&stack), "agent 0 stacks: {agent0:?}");
-    for port in &agent_ports[1..] {
-        let stacks = reservation_stacks(master, *port);
+    for key in &agents[1..] {
+        let stacks = reservation_stacks(master, *key);
         assert!(
             stacks.iter().all(|s| s.len() <= 2),
-            "agent {port} was refined: {stacks:?}"
+            "agent {key:?} was refined: {stacks:?}"
         );
     }
 
-    let tasks = agents_tasks(agent_ports);
+    let tasks = agents_tasks(agents);
     assert_eq!(tasks.len(), 1, "{tasks:?}");
-    let (port, task) = &tasks[0];
-    assert_eq!(*port, agent_ports[0], "{task:?}");
+    let (key, task) = &tasks[0];
+    assert_eq!(*key, agents[0], "{task:?}");
     assert_eq!(task.state(), TaskState::TaskFinished, "{task:?}");
-    assert_eq!(
-        task.agent_id.value,
-        agent_id(master, agent_ports[0]),
-        "{task:?}"
-    );
+    assert_eq!(task.agent_id.value, agent_id(master, agents[0]), "{task:?}");
     assert_eq!(
         task.executor_id.as_ref().map(|id| id.value.as_str()),
-        Some("refinement-executor"),
+        Some(EXECUTOR_ID),
         "{task:?}"
     );
     let frameworks = master.get_frameworks().expect("GET_FRAMEWORKS");

@@ -51,6 +51,14 @@ pub fn double_on_1_10() -> mesos_native::Shim {
 /// Real clusters are heavy on a small machine: tests take turns.
 static ONE_CLUSTER_AT_A_TIME: Mutex<()> = Mutex::new(());
 
+/// This test's turn to run a cluster (a loopback one, or a testbed), until
+/// the guard drops.
+pub fn cluster_turn() -> MutexGuard<'static, ()> {
+    ONE_CLUSTER_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+}
+
 /// What a real-Mesos test needs: this build linked against libmesos, and
 /// the master and agent binaries.
 pub struct MesosInstall {
@@ -92,42 +100,9 @@ pub fn require_mesos_and_zookeeper(
 /// The sbin of the install whose libmesos this test binary loaded (so the
 /// daemons are always that release's), else of `MESOS_HOME`, `PATH`, ...
 /// Panics when `MESOS_HOME` names another install than the loaded
-/// libmesos's: a build left over from another prefix would otherwise test
-/// one release's library against another's daemons without a word.
+/// libmesos's (see [`mesos_testbed::preflight::mesos_sbin`]).
 fn find_sbin() -> Option<PathBuf> {
-    let loaded = mesos_native::Shim::native()
-        .ok()
-        .map(|shim| PathBuf::from(shim.library_version().path))
-        .and_then(|lib| Some(lib.parent()?.parent()?.to_path_buf()))
-        .and_then(|prefix| prefix.canonicalize().ok());
-    if let (Some(loaded), Some(home)) = (&loaded, std::env::var_os("MESOS_HOME")) {
-        let home = PathBuf::from(home);
-        let same = home.canonicalize().is_ok_and(|home| &home == loaded);
-        assert!(
-            same,
-            "MESOS_HOME is {} but this test binary loads libmesos from {}: a build for \
-             another install (the target directory is shared). Rebuild with this \
-             MESOS_HOME (cargo rebuilds mesos-native-sys when it changes), or use a \
-             CARGO_TARGET_DIR per install",
-            home.display(),
-            loaded.display()
-        );
-    }
-    let mut candidates = Vec::new();
-    if let Some(prefix) = loaded {
-        candidates.push(prefix.join("sbin"));
-    }
-    if let Some(home) = std::env::var_os("MESOS_HOME") {
-        candidates.push(PathBuf::from(home).join("sbin"));
-    }
-    if let Some(path) = std::env::var_os("PATH") {
-        candidates.extend(std::env::split_paths(&path));
-    }
-    candidates.push(PathBuf::from("/opt/mesos/sbin"));
-    candidates.push(PathBuf::from("/usr/local/sbin"));
-    candidates
-        .into_iter()
-        .find(|dir| dir.join("mesos-master").is_file() && dir.join("mesos-agent").is_file())
+    mesos_testbed::preflight::mesos_sbin().unwrap_or_else(|error| panic!("{error}"))
 }
 
 /// A fresh, empty directory for one test: `mesos-rs-<name>-<pid>` under
@@ -175,6 +150,10 @@ pub struct ClusterOptions<'a> {
     pub credential: Option<&'a str>,
 }
 
+/// How many clusters this test process has started, to name their
+/// directories apart.
+static CLUSTERS_STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 impl Cluster {
     /// One master and `agents` agents with `resources` each, on free ports.
     pub fn start(install: &MesosInstall, agents: usize, resources: &str) -> Cluster {
@@ -221,7 +200,14 @@ impl Cluster {
                 .unwrap_or_else(|e| panic!("ZooKeeper did not start: {e}"))
         });
         let base = free_port_run(agents + 1 + options.extra_masters);
-        let dir = std::env::temp_dir().join(format!("mesos-rs-test-{}-{base}", std::process::id()));
+        // Numbered as well as named for the port: a later cluster on the
+        // same free ports would otherwise overwrite the logs that a failed
+        // test's "logs kept in" points at.
+        let number = CLUSTERS_STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!(
+            "mesos-rs-test-{}-{number}-{base}",
+            std::process::id()
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         let install_prefix = install
             .sbin
@@ -476,6 +462,11 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         let _ = self.script("down").status();
+        // A failed test's logs stay (the script said where); a passed one's
+        // go, so that a run of the suite leaves no gigabytes behind.
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
