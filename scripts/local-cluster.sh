@@ -84,6 +84,21 @@ registered_agents() {
   echo "$most"
 }
 
+# Masters whose replica of the registry's replicated log has joined the
+# others (their `registrar/log/recovered` gauge is 1). A replica still
+# catching up can only do so while every other one answers, so losing the
+# leader before all have joined can leave too few to recover the registry:
+# the next leader then gives up after `--registry_fetch_timeout` and exits.
+# With one master, or the in-memory registry, there is nothing to wait for.
+recovered_masters() {
+  local port count=0
+  for port in "$master_port" $extra_master_ports; do
+    curl -fsS ${credential:+-u "$credential"} "http://127.0.0.1:${port}/metrics/snapshot" 2>/dev/null |
+      grep -q '"registrar/log/recovered":1' && count=$((count + 1))
+  done
+  echo "$count"
+}
+
 up() {
   local master_bin agent_bin i port
   local name n quorum zk_flags=() agent_master=$master
@@ -131,8 +146,12 @@ up() {
       ${MESOS_AGENT_FLAGS:-}
   done
 
+  local masters=0 replicas=0
+  for port in "$master_port" $extra_master_ports; do masters=$((masters + 1)); done
+  if [ "$registry" = replicated_log ] && [ "$masters" -gt 1 ]; then replicas=$masters; fi
   for ((i = 0; i < 120; i++)); do
-    if [ "$(registered_agents)" -ge "$agents" ]; then
+    if [ "$(registered_agents)" -ge "$agents" ] &&
+      { [ "$replicas" -eq 0 ] || [ "$(recovered_masters)" -ge "$replicas" ]; }; then
       echo "local-cluster: master ${master} with ${agents} agent(s) (ports ${agent_base_port}-$((agent_base_port + agents - 1))) is up"
       echo "local-cluster: logs in $dir/logs"
       return 0
@@ -144,7 +163,7 @@ up() {
     done
     sleep 0.5
   done
-  echo "local-cluster: only $(registered_agents) of ${agents} agents registered within 60 s; logs in $dir/logs" >&2
+  echo "local-cluster: within 60 s, $(registered_agents) of ${agents} agents registered and $(recovered_masters) of ${replicas} masters' registry replicas joined; logs in $dir/logs" >&2
   down
   exit 1
 }

@@ -6,6 +6,14 @@
 //! with `MesosSchedulerDriver`, `--api v1` with the v1 scheduler library
 //! (explicit acknowledgements); both share the same core, [`Soak`].
 //!
+//! It is `PARTITION_AWARE`: a task on an agent the master lost contact
+//! with is `TASK_UNREACHABLE`, not lost. Such a task is still believed in
+//! (its end is still to come: when its agent is back, the agent or the
+//! master says how it ended), but no longer counts against `--tasks`, so
+//! the framework launches others meanwhile, as a partition-aware framework
+//! would replace it. `TASK_GONE`, `TASK_GONE_BY_OPERATOR`, `TASK_DROPPED`
+//! and `TASK_UNKNOWN` end a task like `TASK_LOST` does.
+//!
 //! Everything lives in `--work-dir`: `framework-id`, `ledger` (one event a
 //! line: `<unix ms> <event> <fields>`), and `drain` (created by the soak:
 //! launch nothing more, exit once every task launched has ended). Killed
@@ -28,6 +36,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use clap::Parser;
 use mesos_native::election::{Candidate, Election, Standing};
 use mesos_native::failover::FrameworkIdStore;
+use mesos_native::proto::framework_info::capability::Type as Capability;
+use mesos_native::proto::framework_info::Capability as CapabilityInfo;
 use mesos_native::proto::v1 as v1p;
 use mesos_native::proto::v1::scheduler as v1s;
 use mesos_native::proto::{
@@ -62,6 +72,11 @@ struct Args {
 
 const TASK_RESOURCES: &str = "cpus:0.1;mem:16";
 const FAILOVER_TIMEOUT: Duration = Duration::from_secs(3600);
+/// A task not heard of for this long is asked about (explicit
+/// reconciliation), as Mesos's guide advises: its launch may never have
+/// reached its agent, an update may have been lost with a partition, or
+/// its agent may have come back from one without a word about it.
+const QUIET: Duration = Duration::from_secs(30);
 
 fn is_terminal(state: TaskState) -> bool {
     !matches!(
@@ -86,9 +101,47 @@ impl Ledger {
     }
 }
 
+/// A task launched and not ended, as the framework believes it.
+#[derive(Debug, Clone)]
+struct Believed {
+    agent: Option<String>,
+    /// Its last word was `TASK_UNREACHABLE`: its agent is cut off from
+    /// the master. It holds no place among the tasks kept in flight.
+    unreachable: bool,
+    /// When it was launched, last heard of, or last asked about.
+    heard: Instant,
+}
+
+impl Believed {
+    fn new(agent: &str) -> Self {
+        Believed {
+            agent: Some(agent.to_string()),
+            unreachable: false,
+            heard: Instant::now(),
+        }
+    }
+
+    /// What a reconciliation request says of task `id`.
+    fn ask(&self, id: &str) -> TaskStatus {
+        let mut status = TaskStatus {
+            task_id: TaskId {
+                value: id.to_string(),
+            },
+            slave_id: self.agent.clone().map(|value| SlaveId { value }),
+            ..Default::default()
+        };
+        status.set_state(if self.unreachable {
+            TaskState::TaskUnreachable
+        } else {
+            TaskState::TaskRunning
+        });
+        status
+    }
+}
+
 /// The tasks the ledger says were launched and have not ended, with
-/// their agents.
-fn believed(path: &Path) -> BTreeMap<String, Option<String>> {
+/// their agents and whether they were last heard of as unreachable.
+fn believed(path: &Path) -> BTreeMap<String, Believed> {
     let mut tasks = BTreeMap::new();
     let Ok(file) = File::open(path) else {
         return tasks;
@@ -97,26 +150,55 @@ fn believed(path: &Path) -> BTreeMap<String, Option<String>> {
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {
             [_, "launched", task, agent] => {
-                tasks.insert(task.to_string(), Some(agent.to_string()));
+                tasks.insert(task.to_string(), Believed::new(agent));
             }
-            [_, "state", task, state, ..] => {
-                let ended = TaskState::from_str_name(state).is_none_or(is_terminal);
-                if ended {
+            [_, "state", task, state, ..] => match TaskState::from_str_name(state) {
+                Some(state) if !is_terminal(state) => {
+                    if let Some(believed) = tasks.get_mut(*task) {
+                        believed.unreachable = state == TaskState::TaskUnreachable;
+                    }
+                }
+                _ => {
                     tasks.remove(*task);
                 }
-            }
+            },
             _ => {}
         }
     }
     tasks
 }
 
+/// A status update's ledger line: `state TASK STATE REASON SOURCE MS`,
+/// where MS is the update's own timestamp (when the executor, agent or
+/// master made it, which for an update retried after a partition is
+/// long before it arrives), so the soak can tell a late copy of an old
+/// update from news.
+fn state_line(status: &TaskStatus) -> String {
+    let reason = status
+        .reason
+        .map_or("-".into(), |_| status.reason().as_str_name().to_string());
+    let source = status
+        .source
+        .map_or("-".into(), |_| status.source().as_str_name().to_string());
+    // Whole milliseconds of a Unix time in seconds: exact in an f64 for
+    // millennia.
+    #[allow(clippy::cast_possible_truncation)]
+    let made = status.timestamp.map_or("-".into(), |seconds| {
+        format!("{}", (seconds * 1000.0).round() as i64)
+    });
+    format!(
+        "state {} {} {reason} {source} {made}",
+        status.task_id.value,
+        status.state().as_str_name()
+    )
+}
+
 struct Soak {
     ledger: Ledger,
     store: FrameworkIdStore,
     reconciler: Reconciler,
-    /// In flight: launched, not ended.
-    tasks: BTreeMap<String, Option<String>>,
+    /// Launched, not ended.
+    tasks: BTreeMap<String, Believed>,
     /// False until the first reconciliation after (re)registration ends.
     reconciled: bool,
     want: usize,
@@ -130,17 +212,7 @@ struct Soak {
 impl Soak {
     /// After (re)registration: the tasks to reconcile (none: go on).
     fn connected(&mut self) -> Vec<TaskStatus> {
-        let statuses = self.tasks.iter().map(|(task, agent)| {
-            let mut status = TaskStatus {
-                task_id: TaskId {
-                    value: task.clone(),
-                },
-                slave_id: agent.clone().map(|value| SlaveId { value }),
-                ..Default::default()
-            };
-            status.set_state(TaskState::TaskRunning);
-            status
-        });
+        let statuses = self.tasks.iter().map(|(id, task)| task.ask(id));
         let asks = self.reconciler.start(statuses, Instant::now());
         self.reconciled = asks.is_empty();
         if !asks.is_empty() {
@@ -154,9 +226,10 @@ impl Soak {
             self.ledger.write(&format!("lost {}", status.task_id.value));
         }
         self.ledger.write(&format!(
-            "reconciled confirmed={} lost={} unanswered={}",
+            "reconciled confirmed={} lost={} unreachable={} unanswered={}",
             report.confirmed.len(),
             report.lost.len(),
+            report.unreachable.len(),
             report.unanswered.len()
         ));
         self.reconciled = true;
@@ -166,14 +239,51 @@ impl Soak {
         self.drain.exists()
     }
 
+    /// Tasks that hold a place among the `--tasks` kept in flight: those
+    /// not cut off with their agent.
+    fn in_flight(&self) -> usize {
+        self.tasks.values().filter(|task| !task.unreachable).count()
+    }
+
     /// With each batch of offers (the reconciler's clock): a reconcile
     /// request that is due, if any.
     fn tick(&mut self) -> Option<Vec<TaskStatus>> {
-        let due = self.reconciler.poll(Instant::now())?;
-        if let Some(report) = due.gave_up {
-            self.reconciled(report);
+        let now = Instant::now();
+        if let Some(due) = self.reconciler.poll(now) {
+            if let Some(report) = due.gave_up {
+                self.reconciled(report);
+            }
+            if due.request.is_some() {
+                return due.request;
+            }
         }
-        due.request
+        self.ask_about_quiet(now)
+    }
+
+    /// Explicit reconciliation of the tasks not heard of for [`QUIET`]
+    /// (when no other is under way): so that every task's end is learned
+    /// even when the update that said it was lost (the master forwards a
+    /// task's state once, as its agent comes back from a partition, and
+    /// not again).
+    fn ask_about_quiet(&mut self, now: Instant) -> Option<Vec<TaskStatus>> {
+        if self.reconciler.is_reconciling() {
+            return None;
+        }
+        let quiet: Vec<TaskStatus> = self
+            .tasks
+            .iter_mut()
+            .filter(|(_, task)| now.duration_since(task.heard) >= QUIET)
+            .map(|(id, task)| {
+                task.heard = now;
+                task.ask(id)
+            })
+            .collect();
+        if quiet.is_empty() {
+            return None;
+        }
+        self.ledger
+            .write(&format!("reconciling {} quiet", quiet.len()));
+        Some(self.reconciler.start(quiet, now))
     }
 
     /// The tasks to launch on `offer` (empty: decline it).
@@ -183,7 +293,7 @@ impl Soak {
         let mut tasks = Vec::new();
         while self.reconciled
             && !self.draining()
-            && self.tasks.len() < self.want
+            && self.in_flight() < self.want
             && left.contains(&wanted)
         {
             left = left.checked_sub(&wanted).expect("contained");
@@ -191,7 +301,7 @@ impl Soak {
             let id = format!("t{}-{}", self.run, self.next);
             let agent = offer.slave_id.value.clone();
             self.ledger.write(&format!("launched {id} {agent}"));
-            self.tasks.insert(id.clone(), Some(agent));
+            self.tasks.insert(id.clone(), Believed::new(&agent));
             tasks.push(TaskInfo {
                 name: id.clone(),
                 task_id: TaskId { value: id },
@@ -221,22 +331,24 @@ impl Soak {
     fn status(&mut self, status: &TaskStatus) {
         let task = status.task_id.value.clone();
         let state = status.state();
-        self.ledger.write(&format!(
-            "state {task} {} {}",
-            state.as_str_name(),
-            status
-                .reason
-                .map_or("-".into(), |_| status.reason().as_str_name().to_string())
-        ));
+        self.ledger.write(&state_line(status));
         match self.reconciler.observe(status) {
             Observed::Done(report) => self.reconciled(report),
-            Observed::UnknownToFramework(status) => self
+            // The reconciler knows only the tasks of its last round (the
+            // quiet ones, say): a late answer about another task this
+            // framework keeps is no stranger.
+            Observed::UnknownToFramework(status) if !self.tasks.contains_key(&task) => self
                 .ledger
                 .write(&format!("unknown {}", status.task_id.value)),
             _ => {}
         }
         if is_terminal(state) {
             self.tasks.remove(&task);
+        } else if let Some(believed) = self.tasks.get_mut(&task) {
+            // Unreachable until heard of again: back with its agent (the
+            // master's TASK_RUNNING as the agent re-registers), or ended.
+            believed.unreachable = state == TaskState::TaskUnreachable;
+            believed.heard = Instant::now();
         }
     }
 
@@ -446,6 +558,11 @@ fn main() -> std::process::ExitCode {
     let mut framework = FrameworkInfo {
         user: String::new(),
         name: "mesos-rs soak".into(),
+        // TASK_UNREACHABLE, not TASK_LOST, for a task whose agent is cut
+        // off: it may well come back (scripts/soak.sh --hosts cuts links).
+        capabilities: vec![CapabilityInfo {
+            r#type: Some(Capability::PartitionAware as i32),
+        }],
         ..Default::default()
     };
     let stored = store
@@ -496,5 +613,63 @@ fn main() -> std::process::ExitCode {
             eprintln!("soak_framework: {error}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_task_is_still_believed_in_until_it_ends() {
+        let path = std::env::temp_dir().join(format!("soak-ledger-{}", std::process::id()));
+        std::fs::write(
+            &path,
+            "1 launched a agent0\n\
+             2 launched b agent1\n\
+             3 launched c agent1\n\
+             4 state a TASK_RUNNING - SOURCE_EXECUTOR 4\n\
+             5 state b TASK_UNREACHABLE REASON_SLAVE_REMOVED SOURCE_MASTER 5\n\
+             6 state c TASK_UNREACHABLE REASON_SLAVE_REMOVED SOURCE_MASTER 6\n\
+             7 state c TASK_RUNNING REASON_SLAVE_REREGISTERED SOURCE_MASTER 7\n\
+             8 state a TASK_FINISHED - SOURCE_EXECUTOR 8\n",
+        )
+        .unwrap();
+        let tasks = believed(&path);
+        std::fs::remove_file(&path).unwrap();
+        let seen: Vec<(&str, Option<&str>, bool)> = tasks
+            .iter()
+            .map(|(id, task)| (id.as_str(), task.agent.as_deref(), task.unreachable))
+            .collect();
+        assert_eq!(
+            seen,
+            [("b", Some("agent1"), true), ("c", Some("agent1"), false)]
+        );
+        assert_eq!(
+            tasks["b"].ask("b").state(),
+            TaskState::TaskUnreachable,
+            "asked about as it was last heard of"
+        );
+    }
+
+    #[test]
+    fn a_state_line_carries_when_the_update_was_made() {
+        let mut status = TaskStatus {
+            task_id: TaskId { value: "t1".into() },
+            timestamp: Some(1_700_000_000.123_4),
+            ..Default::default()
+        };
+        status.set_state(TaskState::TaskUnreachable);
+        status.set_source(mesos_native::proto::task_status::Source::Master);
+        status.set_reason(mesos_native::proto::task_status::Reason::SlaveRemoved);
+        assert_eq!(
+            state_line(&status),
+            "state t1 TASK_UNREACHABLE REASON_SLAVE_REMOVED SOURCE_MASTER 1700000000123"
+        );
+        let bare = TaskStatus {
+            task_id: TaskId { value: "t2".into() },
+            ..Default::default()
+        };
+        assert_eq!(state_line(&bare), "state t2 TASK_STAGING - - -");
     }
 }
