@@ -80,15 +80,17 @@ typedef enum mesos_shim_result {
 
 /*
  * The message describing the last error returned by a shim function on the
- * calling thread, or "" if none. Valid until the next shim call on the same
- * thread.
+ * calling thread, or "" if none ever was. As with errno, a call that
+ * succeeds leaves it as it was: read it right after a call failed. Valid
+ * until the next shim call on the same thread.
  */
 const char *mesos_shim_last_error(void);
 
 /*
  * The mesos_shim_result of the last error returned by a shim function on the
- * calling thread, or 0 if none. The constructors (*_new) return NULL on
- * failure; this says which error it was.
+ * calling thread, or 0 if none ever was; a call that succeeds leaves it as
+ * it was. The constructors (*_new) return NULL on failure; this says which
+ * error it was.
  */
 int32_t mesos_shim_last_error_code(void);
 

@@ -18,11 +18,11 @@ namespace mesos_shim {
 
 namespace {
 thread_local std::string last_error;
-// Whether `last_error` describes this thread's last shim call. Every call
-// resets it, so it is a plain bool: unlike the string, it needs no
+// Whether a shim call on this thread has failed yet, so that `last_error`
+// holds its message. A plain bool: unlike the string, it needs no
 // initialization check on each access.
 thread_local bool has_error = false;
-// The mesos_shim_result of that error; 0 when there is none.
+// The mesos_shim_result of the last error; 0 before the first.
 thread_local int32_t last_code = 0;
 } // namespace
 
@@ -30,11 +30,6 @@ void set_last_error(int32_t code, const std::string &message) {
   last_error = message;
   last_code = code;
   has_error = true;
-}
-
-void clear_last_error() {
-  has_error = false;
-  last_code = 0;
 }
 
 std::vector<std::string> strings(const mesos_shim_buf *bufs, size_t len,
