@@ -170,9 +170,12 @@ impl MesosBuilder {
             monitor::spawn(owner.handle().clone(), policy);
         }
         if let Some(timeout) = self.connection_timeout {
-            owner.handle().handle.when_started(Box::new(move |connection| {
-                stall::watch(connection, master_text, timeout);
-            }));
+            owner
+                .handle()
+                .handle
+                .when_started(Box::new(move |connection| {
+                    stall::watch(connection, master_text, timeout);
+                }));
         }
         Ok(Mesos { owner })
     }
