@@ -447,12 +447,27 @@ fn build_shim(libmesos: &Libmesos, sources: &[PathBuf], werror: bool) {
     // protobuf runtime libmesos was built with: the system's, or the one
     // Mesos bundles under <prefix>/lib/mesos/3rdparty/lib.
     let bundled_lib = libmesos.lib_dir.join("mesos/3rdparty/lib");
-    if bundled_lib.join("libprotobuf.so").exists() {
+    if ["libprotobuf.so", "libglog.so"]
+        .iter()
+        .any(|library| bundled_lib.join(library).exists())
+    {
         println!("cargo:rustc-link-search=native={}", bundled_lib.display());
         println!("cargo:rustc-link-arg=-Wl,-rpath,{}", bundled_lib.display());
     }
     println!("cargo:rustc-link-lib=dylib=protobuf");
-    // The shim's C++ runtime needs; libmesos brings protobuf and glog.
+    // The shim's inline CHECKs (libprocess's headers) call glog. A libmesos
+    // built with Mesos's bundled glog carries glog inside; one built against
+    // a shared glog (`--with-glog=/usr`, as distributions build it) only
+    // names it, and then the shim must link that glog itself.
+    let needed = needed_libraries(&libmesos.lib_dir.join("libmesos.so"));
+    if needed
+        .iter()
+        .any(|library| library.starts_with("libglog.so"))
+    {
+        println!("mesos-native-sys: libmesos uses a shared glog: linking it");
+        println!("cargo:rustc-link-lib=dylib=glog");
+    }
+    // The shim's C++ runtime.
     println!("cargo:rustc-link-lib=dylib=stdc++");
     println!("cargo:rustc-cfg=mesos_native");
     // Dependents read these as DEP_MESOS_*: the safe crate adds an rpath to
@@ -469,4 +484,53 @@ fn build_shim(libmesos: &Libmesos, sources: &[PathBuf], werror: bool) {
         .expect("an include directory contains ':'");
     println!("cargo:include={}", include.to_string_lossy());
     println!("cargo:rustc-link-arg=-Wl,-rpath,{lib_dir}");
+}
+
+/// The libraries the ELF shared object at `path` names as needed
+/// (`DT_NEEDED`); empty when it cannot be read as a 64-bit little-endian
+/// ELF file, the only kind Mesos builds for.
+fn needed_libraries(path: &Path) -> Vec<String> {
+    std::fs::read(path)
+        .ok()
+        .and_then(|elf| elf_needed(&elf))
+        .unwrap_or_default()
+}
+
+/// `DT_NEEDED` of an ELF64 little-endian image: the dynamic section's
+/// entries of tag 1, each an offset into the string table it links to.
+fn elf_needed(elf: &[u8]) -> Option<Vec<String>> {
+    let bytes = |at: usize, n: usize| elf.get(at..at.checked_add(n)?);
+    let u16_at = |at| Some(u16::from_le_bytes(bytes(at, 2)?.try_into().ok()?) as usize);
+    let u32_at = |at| Some(u32::from_le_bytes(bytes(at, 4)?.try_into().ok()?) as usize);
+    let u64_at = |at| usize::try_from(u64::from_le_bytes(bytes(at, 8)?.try_into().ok()?)).ok();
+    if bytes(0, 6)? != b"\x7fELF\x02\x01" {
+        return None;
+    }
+    const SHT_DYNAMIC: usize = 6;
+    const DT_NULL: usize = 0;
+    const DT_NEEDED: usize = 1;
+    let (table, entry_size, count) = (u64_at(0x28)?, u16_at(0x3a)?, u16_at(0x3c)?);
+    let section = |index: usize| table.checked_add(index.checked_mul(entry_size)?);
+    for index in 0..count {
+        let header = section(index)?;
+        if u32_at(header + 4)? != SHT_DYNAMIC {
+            continue;
+        }
+        let (start, size) = (u64_at(header + 0x18)?, u64_at(header + 0x20)?);
+        let strings = u64_at(section(u32_at(header + 0x28)?)? + 0x18)?;
+        let mut needed = Vec::new();
+        for entry in (start..start.checked_add(size)?).step_by(16) {
+            match u64_at(entry)? {
+                DT_NULL => break,
+                DT_NEEDED => {
+                    let name = elf.get(strings.checked_add(u64_at(entry + 8)?)?..)?;
+                    let end = name.iter().position(|&byte| byte == 0)?;
+                    needed.push(String::from_utf8_lossy(&name[..end]).into_owned());
+                }
+                _ => {}
+            }
+        }
+        return Some(needed);
+    }
+    None
 }
