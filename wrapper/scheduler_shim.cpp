@@ -29,6 +29,26 @@ bool all_callbacks_set(const mesos_shim_scheduler_callbacks &c) {
          c.framework_message && c.slave_lost && c.executor_lost && c.error;
 }
 
+// The empty list of implicit reconciliation, made once: a temporary one
+// per call cost its construction, its destruction and the registers they
+// need.
+const std::vector<mesos::TaskStatus> kNoStatuses;
+
+// reconcileTasks with a list: out of line, so that the common empty call
+// (implicit reconciliation) pays for none of its registers and frame.
+[[gnu::noinline]] mesos::Status
+reconcile_listed(mesos::MesosSchedulerDriver &target,
+                 const mesos_shim_buf *statuses, size_t statuses_len) {
+  // Per thread, as any thread may call; up to kRetainedStatuses (a few
+  // MB) stay parsed between calls.
+  static constexpr size_t kRetainedStatuses = 16384;
+  thread_local mesos_shim::ReusedMessages<mesos::TaskStatus> parsed;
+  const mesos::Status status = target.reconcileTasks(
+      parsed.parse(statuses, statuses_len, "statuses"));
+  parsed.release_if_larger_than(kRetainedStatuses);
+  return status;
+}
+
 } // namespace
 
 // The opaque handle: the driver and the scheduler it calls into. Members are
@@ -227,16 +247,9 @@ int32_t mesos_shim_scheduler_driver_reconcile_tasks(
   return guard([&] {
     mesos::MesosSchedulerDriver &target = driver_of(driver, "scheduler");
     if (statuses_len == 0) {
-      return target.reconcileTasks({});
+      return target.reconcileTasks(kNoStatuses);
     }
-    // Per thread, as any thread may call; up to kRetainedStatuses (a few
-    // MB) stay parsed between calls.
-    static constexpr size_t kRetainedStatuses = 16384;
-    thread_local mesos_shim::ReusedMessages<mesos::TaskStatus> parsed;
-    const mesos::Status status = target.reconcileTasks(
-        parsed.parse(statuses, statuses_len, "statuses"));
-    parsed.release_if_larger_than(kRetainedStatuses);
-    return status;
+    return reconcile_listed(target, statuses, statuses_len);
   });
 }
 

@@ -26,6 +26,10 @@ thread_local bool has_error = false;
 thread_local int32_t last_code = 0;
 } // namespace
 
+void throw_null_handle(const char *what) {
+  throw NullArgument(std::string(what) + " driver handle is NULL");
+}
+
 void set_last_error(int32_t code, const std::string &message) {
   last_error = message;
   last_code = code;

@@ -101,10 +101,13 @@ impl EncodedOptional {
 /// allocations whatever its length, and none when it is empty (the common
 /// `reconcile_tasks(&[])`).
 pub(crate) struct EncodedList {
-    // Keeps the bytes alive; `views` points into this allocation, which
-    // doesn't move when the Vec is moved, and is never touched again.
-    _bytes: Vec<u8>,
-    views: Vec<mesos_shim_buf>,
+    /// The bytes, and a view of each item's; `None` for an empty list, so
+    /// that making one is a single store and dropping it a single test
+    /// (`Option` keeps its tag in the `Vec`'s capacity).
+    // The bytes are kept alive for the views, which point into their
+    // allocation: it doesn't move when the Vec is moved, and is never
+    // touched again.
+    encoded: Option<(Vec<u8>, Vec<mesos_shim_buf>)>,
 }
 
 impl EncodedList {
@@ -129,10 +132,7 @@ impl EncodedList {
     fn build<T>(items: impl IntoIterator<Item = T>, append: impl Fn(T, &mut Vec<u8>)) -> Self {
         let items = items.into_iter();
         if items.size_hint().1 == Some(0) {
-            return Self {
-                _bytes: Vec::new(),
-                views: Vec::new(),
-            };
+            return Self { encoded: None };
         }
         Self::encode(items, append)
     }
@@ -161,16 +161,24 @@ impl EncodedList {
             start += view.len;
         }
         Self {
-            _bytes: bytes,
-            views,
+            encoded: Some((bytes, views)),
         }
     }
 
+    /// The views. Never NULL, even for an empty list (as an empty `Vec`'s
+    /// is not): where the shim takes an optional list, NULL means "none
+    /// given" and an empty array "given, empty" (the suppressed roles, the
+    /// executor's environment).
+    #[inline]
     pub(crate) fn as_ptr(&self) -> *const mesos_shim_buf {
-        self.views.as_ptr()
+        self.encoded.as_ref().map_or(
+            std::ptr::NonNull::<mesos_shim_buf>::dangling().as_ptr(),
+            |(_, views)| views.as_ptr(),
+        )
     }
 
+    #[inline]
     pub(crate) fn len(&self) -> usize {
-        self.views.len()
+        self.encoded.as_ref().map_or(0, |(_, views)| views.len())
     }
 }

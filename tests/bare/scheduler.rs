@@ -296,6 +296,35 @@ fn creation_arguments_reach_the_shim() {
 }
 
 #[test]
+fn an_empty_list_of_suppressed_roles_is_given_not_left_out() {
+    // NULL means "no list" to the shim (the plain constructor); an empty
+    // list must still reach it as a list (the suppressed-roles one).
+    let given = MesosSchedulerDriver::builder(
+        Recorder::new().0,
+        framework("no-role-suppressed"),
+        "127.0.0.1:5050",
+    )
+    .suppressed_roles(Vec::<String>::new())
+    .shim(crate::support::double())
+    .build()
+    .unwrap();
+    assert_eq!(
+        scheduler("no-role-suppressed").suppressed_roles,
+        Some(Vec::new())
+    );
+    let left_out = MesosSchedulerDriver::builder(
+        Recorder::new().0,
+        framework("roles-left-out"),
+        "127.0.0.1:5050",
+    )
+    .shim(crate::support::double())
+    .build()
+    .unwrap();
+    assert_eq!(scheduler("roles-left-out").suppressed_roles, None);
+    drop((given, left_out));
+}
+
+#[test]
 fn every_driver_call_reaches_the_shim_with_its_arguments() {
     // Explicit acknowledgements: libmesos kills the process on an
     // acknowledgement otherwise (refused by the binding, see fatal_preconditions.rs).
