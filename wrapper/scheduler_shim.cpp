@@ -31,8 +31,10 @@ bool all_callbacks_set(const mesos_shim_scheduler_callbacks &c) {
 
 // The empty list of implicit reconciliation, made once: a temporary one
 // per call cost its construction, its destruction and the registers they
-// need.
-const std::vector<mesos::TaskStatus> kNoStatuses;
+// need. Never destroyed, so that a call made while the process exits still
+// finds it.
+const std::vector<mesos::TaskStatus> &kNoStatuses =
+    *new std::vector<mesos::TaskStatus>();
 
 // reconcileTasks with a list: out of line, so that the common empty call
 // (implicit reconciliation) pays for none of its registers and frame.
