@@ -10,10 +10,14 @@ use mesos_native::hostile_input::{
 };
 use mesos_native::proto::v1::scheduler::{event, Event};
 use mesos_native::proto::v1::FrameworkId;
-use mesos_native::proto::{TaskId, TaskInfo};
+use mesos_native::proto::{FrameworkInfo, Offer, TaskId, TaskInfo, TaskStatus};
 use mesos_native::state::{State, Storage};
+use mesos_native::v1::scheduler::Mesos;
 use mesos_native::ZooKeeper;
-use mesos_native::{DriverStatus, Error, Executor, ExecutorDriver, MesosExecutorDriver};
+use mesos_native::{
+    DriverStatus, Error, Executor, ExecutorDriver, MesosExecutorDriver, MesosSchedulerDriver,
+    Scheduler, SchedulerDriver,
+};
 use prost::Message;
 
 /// `state_entry`, crash-1932b955...: an empty stored entry (`name: ""`,
@@ -299,3 +303,74 @@ fn scalars_are_exact_below_2_pow_51_thousandths_and_nearly_so_above() {
     let left = (&(&one + &huge) - &huge).cpus().unwrap_or(0.0);
     assert!((left - 1.0).abs() <= 0.05, "{left}");
 }
+
+/// `master_string`, any input: every `build()` of a scheduler driver
+/// spawned its registration watchdog's thread (v1: its connection
+/// watchdog's), so a driver built and dropped at once left a thread behind,
+/// and the fuzz target, which builds tens of thousands a second, ended with
+/// thousands that LeakSanitizer reported. A watchdog now starts with the
+/// driver's first `start`. Threads are counted in a child process that runs
+/// only this test, so no other test's drivers are counted.
+#[test]
+fn a_driver_built_and_never_started_starts_no_thread() {
+    const CHILD: &str = "MESOS_RS_TEST_BUILT_NEVER_STARTED";
+    if std::env::var_os(CHILD).is_none() {
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "fuzz_regressions::a_driver_built_and_never_started_starts_no_thread",
+                "--test-threads=1",
+                "--nocapture",
+            ])
+            .env(CHILD, "1")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "the child failed:\n{text}");
+        assert!(text.contains("1 passed"), "the child ran no test:\n{text}");
+        return;
+    }
+    for _ in 0..50 {
+        let v0 = MesosSchedulerDriver::builder(Quiet, built_only("v0"), "127.0.0.1:5050")
+            .shim(crate::support::double())
+            .build()
+            .unwrap();
+        let v1 = Mesos::builder(Quiet, "127.0.0.1:5050")
+            .shim(crate::support::double())
+            .build()
+            .unwrap();
+        // Dropped here; the watchdogs' threads stay up to their period
+        // after their driver is gone, which is why the fuzz target saw them.
+        drop((v0, v1));
+    }
+    let watchdogs: Vec<String> = std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+        .map(|name| name.trim().to_owned())
+        // Linux keeps 15 bytes of a thread's name.
+        .filter(|name| name.starts_with("mesos-registrat") || name.starts_with("mesos-v1-connec"))
+        .collect();
+    assert!(
+        watchdogs.is_empty(),
+        "drivers that were never started left watchdog threads: {watchdogs:?}"
+    );
+}
+
+fn built_only(name: &str) -> FrameworkInfo {
+    FrameworkInfo {
+        user: "tester".into(),
+        name: name.into(),
+        ..Default::default()
+    }
+}
+
+/// A scheduler of either API that does nothing.
+struct Quiet;
+
+impl Scheduler for Quiet {
+    fn resource_offers(&mut self, _: &SchedulerDriver, _: Vec<Offer>) {}
+    fn status_update(&mut self, _: &SchedulerDriver, _: TaskStatus) {}
+}
+
+impl mesos_native::v1::scheduler::Scheduler for Quiet {}
