@@ -8,38 +8,19 @@
 use std::time::Duration;
 
 use mesos_native::proto::{
-    Filters, FrameworkInfo, Offer, OfferId, OperationId, TaskId, TaskInfo, TaskState, TaskStatus,
+    Filters, Offer, OfferId, OperationId, TaskId, TaskInfo, TaskState, TaskStatus,
 };
 use mesos_native::{
-    operations, DriverStatus, Error, Executor, ExecutorDriver, MesosExecutorDriver,
-    MesosSchedulerDriver, Scheduler, SchedulerDriver, ShimErrorKind,
+    operations, DriverStatus, Error, MesosExecutorDriver, MesosSchedulerDriver, Scheduler,
+    SchedulerDriver, ShimErrorKind,
 };
 use mesos_native_double::{executor, scheduler, API};
 use mesos_native_sys::mesos_shim_buf;
 use prost::Message;
 
+use crate::fixtures::{framework, Idle};
 use crate::support::within;
 use within::within;
-
-struct Idle;
-
-impl Scheduler for Idle {
-    fn resource_offers(&mut self, _: &SchedulerDriver, _: Vec<Offer>) {}
-    fn status_update(&mut self, _: &SchedulerDriver, _: TaskStatus) {}
-}
-
-impl Executor for Idle {
-    fn launch_task(&mut self, _: &ExecutorDriver, _: TaskInfo) {}
-    fn kill_task(&mut self, _: &ExecutorDriver, _: TaskId) {}
-}
-
-fn framework(name: &str) -> FrameworkInfo {
-    FrameworkInfo {
-        user: "tester".into(),
-        name: name.into(),
-        ..Default::default()
-    }
-}
 
 fn driver(name: &str, master: &str, implicit: bool) -> MesosSchedulerDriver {
     MesosSchedulerDriver::builder(Idle, framework(name), master)

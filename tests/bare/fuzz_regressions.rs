@@ -10,15 +10,13 @@ use mesos_native::hostile_input::{
 };
 use mesos_native::proto::v1::scheduler::{event, Event};
 use mesos_native::proto::v1::FrameworkId;
-use mesos_native::proto::{FrameworkInfo, Offer, TaskId, TaskInfo, TaskStatus};
 use mesos_native::state::{State, Storage};
 use mesos_native::v1::scheduler::Mesos;
 use mesos_native::ZooKeeper;
-use mesos_native::{
-    DriverStatus, Error, Executor, ExecutorDriver, MesosExecutorDriver, MesosSchedulerDriver,
-    Scheduler, SchedulerDriver,
-};
+use mesos_native::{DriverStatus, Error, MesosExecutorDriver, MesosSchedulerDriver};
 use prost::Message;
+
+use crate::fixtures::{framework, Idle};
 
 /// `state_entry`, crash-1932b955...: an empty stored entry (`name: ""`,
 /// `stored: []`) decoded, as prost fills in required fields, to a variable
@@ -126,15 +124,6 @@ fn environment(extra: &[(&str, &str)]) -> Vec<String> {
         .map(|(name, value)| format!("{name}={value}"))
         .collect()
 }
-
-struct Idle;
-
-impl Executor for Idle {
-    fn launch_task(&mut self, _: &ExecutorDriver, _: TaskInfo) {}
-    fn kill_task(&mut self, _: &ExecutorDriver, _: TaskId) {}
-}
-
-impl mesos_native::v1::executor::Executor for Idle {}
 
 /// `executor_environment`, crash-7a8c6e2d...: the agent's variables, then
 /// `MESOS_SLAVE_PID=` again, empty. The binding checked the first value
@@ -339,11 +328,11 @@ fn a_driver_built_and_never_started_starts_no_thread() {
         return;
     }
     for _ in 0..50 {
-        let v0 = MesosSchedulerDriver::builder(Quiet, built_only("v0"), "127.0.0.1:5050")
+        let v0 = MesosSchedulerDriver::builder(Idle, framework("v0"), "127.0.0.1:5050")
             .shim(crate::support::double())
             .build()
             .unwrap();
-        let v1 = Mesos::builder(Quiet, "127.0.0.1:5050")
+        let v1 = Mesos::builder(Idle, "127.0.0.1:5050")
             .shim(crate::support::double())
             .build()
             .unwrap();
@@ -363,21 +352,3 @@ fn a_driver_built_and_never_started_starts_no_thread() {
         "drivers that were never started left watchdog threads: {watchdogs:?}"
     );
 }
-
-fn built_only(name: &str) -> FrameworkInfo {
-    FrameworkInfo {
-        user: "tester".into(),
-        name: name.into(),
-        ..Default::default()
-    }
-}
-
-/// A scheduler of either API that does nothing.
-struct Quiet;
-
-impl Scheduler for Quiet {
-    fn resource_offers(&mut self, _: &SchedulerDriver, _: Vec<Offer>) {}
-    fn status_update(&mut self, _: &SchedulerDriver, _: TaskStatus) {}
-}
-
-impl mesos_native::v1::scheduler::Scheduler for Quiet {}

@@ -10,26 +10,17 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::Duration;
 
-use mesos_native::proto::{
-    Filters, FrameworkId, FrameworkInfo, Offer, OfferId, SlaveId, TaskStatus,
-};
+use mesos_native::proto::{Filters, FrameworkId, Offer, OfferId, SlaveId, TaskStatus};
 use mesos_native::{DriverStatus, Error, MesosSchedulerDriver, Scheduler, SchedulerDriver};
 use mesos_native_double::{scheduler, SchedulerDouble};
 use prost::Message;
 
+use crate::fixtures::{framework, Idle};
 use crate::support::within;
 use within::within;
 
 const ROUNDS: u64 = 20;
 const BOUND: Duration = Duration::from_secs(10);
-
-fn framework(name: &str) -> FrameworkInfo {
-    FrameworkInfo {
-        user: "tester".into(),
-        name: name.into(),
-        ..Default::default()
-    }
-}
 
 fn offer(id: &str) -> Vec<u8> {
     Offer {
@@ -73,13 +64,6 @@ fn settled(double: &SchedulerDouble, round: u64) {
         "round {round}: {:?}",
         double.driver.fatal_calls()
     );
-}
-
-struct Idle;
-
-impl Scheduler for Idle {
-    fn resource_offers(&mut self, _: &SchedulerDriver, _: Vec<Offer>) {}
-    fn status_update(&mut self, _: &SchedulerDriver, _: TaskStatus) {}
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod support;
 mod election;
 mod executor;
 mod fatal_preconditions;
+mod fixtures;
 mod fuzz_regressions;
 mod lifecycle;
 mod resources;

@@ -14,18 +14,11 @@ use mesos_native::{DriverStatus, Error, MesosSchedulerDriver, Scheduler, Schedul
 use mesos_native_double::{scheduler, SchedulerDouble};
 use prost::Message;
 
+use crate::fixtures::framework;
 use crate::support::within;
 use within::within;
 
 const WAIT: Duration = Duration::from_secs(5);
-
-fn framework(name: &str) -> FrameworkInfo {
-    FrameworkInfo {
-        user: "tester".into(),
-        name: name.into(),
-        ..Default::default()
-    }
-}
 
 fn master_info() -> MasterInfo {
     MasterInfo {

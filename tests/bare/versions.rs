@@ -6,15 +6,10 @@ use std::time::Duration;
 
 use mesos_native::proto::scheduler::OfferConstraints;
 use mesos_native::proto::v1::scheduler::{call, Call};
-use mesos_native::proto::{FrameworkInfo, Offer, TaskStatus};
-use mesos_native::{Error, MesosSchedulerDriver, Scheduler, SchedulerDriver, Shim};
+use mesos_native::proto::FrameworkInfo;
+use mesos_native::{Error, MesosSchedulerDriver, Shim};
 
-struct Idle;
-
-impl Scheduler for Idle {
-    fn resource_offers(&mut self, _: &SchedulerDriver, _: Vec<Offer>) {}
-    fn status_update(&mut self, _: &SchedulerDriver, _: TaskStatus) {}
-}
+use crate::fixtures::Idle;
 
 fn framework(name: &str) -> FrameworkInfo {
     FrameworkInfo {
