@@ -18,6 +18,13 @@ using mesos_shim::parse;
 
 namespace {
 
+// The one driver class the shim creates; `final` so that its calls into
+// libmesos are direct, not through the vtable (as in scheduler_shim.cpp).
+class ShimExecutorDriver final : public mesos::MesosExecutorDriver {
+public:
+  using mesos::MesosExecutorDriver::MesosExecutorDriver;
+};
+
 class ForwardingExecutor : public mesos::Executor {
 public:
   ForwardingExecutor(const mesos_shim_executor_callbacks &callbacks,
@@ -78,7 +85,7 @@ bool all_callbacks_set(const mesos_shim_executor_callbacks &c) {
 // callbacks) before the executor it calls into.
 struct mesos_shim_executor_driver {
   std::unique_ptr<ForwardingExecutor> executor;
-  std::unique_ptr<mesos::MesosExecutorDriver> driver;
+  std::unique_ptr<ShimExecutorDriver> driver;
 };
 
 extern "C" {
@@ -106,10 +113,10 @@ mesos_shim_executor_driver *mesos_shim_executor_driver_new(
         variables[entry.substr(0, equals)] = entry.substr(equals + 1);
       }
       handle->driver.reset(
-          new mesos::MesosExecutorDriver(handle->executor.get(), variables));
+          new ShimExecutorDriver(handle->executor.get(), variables));
     } else {
       handle->driver.reset(
-          new mesos::MesosExecutorDriver(handle->executor.get()));
+          new ShimExecutorDriver(handle->executor.get()));
     }
     created = handle.release();
     return 0;

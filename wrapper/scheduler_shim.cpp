@@ -23,6 +23,14 @@ using mesos_shim::parse_all;
 
 namespace {
 
+// The one driver class the shim creates. `final` lets the compiler call
+// libmesos's methods directly, as a C++ framework holding its driver by
+// value does, instead of loading each through the vtable on every call.
+class ShimSchedulerDriver final : public mesos::MesosSchedulerDriver {
+public:
+  using mesos::MesosSchedulerDriver::MesosSchedulerDriver;
+};
+
 bool all_callbacks_set(const mesos_shim_scheduler_callbacks &c) {
   return c.registered && c.reregistered && c.disconnected &&
          c.resource_offers && c.offer_rescinded && c.status_update &&
@@ -39,7 +47,7 @@ const std::vector<mesos::TaskStatus> &kNoStatuses =
 // reconcileTasks with a list: out of line, so that the common empty call
 // (implicit reconciliation) pays for none of its registers and frame.
 [[gnu::noinline]] mesos::Status
-reconcile_listed(mesos::MesosSchedulerDriver &target,
+reconcile_listed(ShimSchedulerDriver &target,
                  const mesos_shim_buf *statuses, size_t statuses_len) {
   // Per thread, as any thread may call; up to kRetainedStatuses (a few
   // MB) stay parsed between calls.
@@ -58,7 +66,7 @@ reconcile_listed(mesos::MesosSchedulerDriver &target,
 // finish) goes before the scheduler it calls.
 struct mesos_shim_scheduler_driver {
   std::unique_ptr<ForwardingScheduler> scheduler;
-  std::unique_ptr<mesos::MesosSchedulerDriver> driver;
+  std::unique_ptr<ShimSchedulerDriver> driver;
 };
 
 extern "C" {
@@ -89,20 +97,20 @@ mesos_shim_scheduler_driver *mesos_shim_scheduler_driver_new(
       const std::vector<std::string> roles = mesos_shim::strings(
           suppressed_roles, suppressed_roles_len, "suppressed_roles");
       if (credential != nullptr) {
-        handle->driver.reset(new mesos::MesosSchedulerDriver(
+        handle->driver.reset(new ShimSchedulerDriver(
             scheduler, framework, roles, master, implicit,
             parse<mesos::Credential>(*credential, "credential")));
       } else {
-        handle->driver.reset(new mesos::MesosSchedulerDriver(
+        handle->driver.reset(new ShimSchedulerDriver(
             scheduler, framework, roles, master, implicit));
       }
     } else if (credential != nullptr) {
-      handle->driver.reset(new mesos::MesosSchedulerDriver(
+      handle->driver.reset(new ShimSchedulerDriver(
           scheduler, framework, master, implicit,
           parse<mesos::Credential>(*credential, "credential")));
     } else {
       handle->driver.reset(
-          new mesos::MesosSchedulerDriver(scheduler, framework, master, implicit));
+          new ShimSchedulerDriver(scheduler, framework, master, implicit));
     }
     created = handle.release();
     return 0;
@@ -247,7 +255,7 @@ int32_t mesos_shim_scheduler_driver_reconcile_tasks(
     mesos_shim_scheduler_driver *driver, const mesos_shim_buf *statuses,
     size_t statuses_len) {
   return guard([&] {
-    mesos::MesosSchedulerDriver &target = driver_of(driver, "scheduler");
+    ShimSchedulerDriver &target = driver_of(driver, "scheduler");
     if (statuses_len == 0) {
       return target.reconcileTasks(kNoStatuses);
     }
@@ -260,7 +268,7 @@ int32_t mesos_shim_scheduler_driver_update_framework(
     const mesos_shim_buf *suppressed_roles, size_t suppressed_roles_len,
     const mesos_shim_buf *offer_constraints) {
   return guard([&] {
-    mesos::MesosSchedulerDriver &target = driver_of(driver, "scheduler");
+    ShimSchedulerDriver &target = driver_of(driver, "scheduler");
     const mesos::FrameworkInfo framework =
         parse<mesos::FrameworkInfo>(framework_info, "framework_info");
     const std::vector<std::string> roles = mesos_shim::strings(
