@@ -16,6 +16,11 @@ use super::state::{Event, State};
 use super::status::DriverStatus;
 
 /// One driver's state and the waits around it.
+///
+/// `state` first (declaration order): every driver call reads it, and
+/// [`Shared`](super::object::Shared) puts it on the cache line of the
+/// other fields a call reads.
+#[repr(C)]
 pub(crate) struct Lifecycle {
     state: AtomicU8,
     /// How many `join`s are inside libmesos. Also the lock under which a
@@ -23,6 +28,13 @@ pub(crate) struct Lifecycle {
     /// wait can't miss either.
     joins: Mutex<usize>,
     changed: Condvar,
+}
+
+impl Lifecycle {
+    /// Where `state` lies in a `Lifecycle`, for the layout test of
+    /// [`Shared`](super::object::Shared).
+    #[cfg(test)]
+    pub(crate) const STATE_OFFSET: usize = std::mem::offset_of!(Lifecycle, state);
 }
 
 impl Default for Lifecycle {

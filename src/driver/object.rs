@@ -62,13 +62,20 @@ pub(crate) struct Natives<Raw> {
 
 /// What every handle of one driver shares; always inside an [`Arc`], whose
 /// address is the user data the shim calls back with.
+///
+/// Laid out in declaration order and aligned to a cache line: the three
+/// fields every driver call reads (`api`, `raw`, `lifecycle`'s state) come
+/// first and so share one line, instead of lying wherever the compiler put
+/// them among the settings. A C++ framework's call reads only its driver
+/// object; each line the binding reads besides is extra cost.
+#[repr(C, align(64))]
 pub(crate) struct Shared<K: Kind> {
     pub(crate) api: &'static ShimApi,
+    /// The C++ object; NULL until created (or for a driverless hook).
+    raw: AtomicPtr<K::Raw>,
     pub(crate) lifecycle: Lifecycle,
     pub(crate) failure: FirstFailure,
     pub(crate) settings: K::Settings,
-    /// The C++ object; NULL until created (or for a driverless hook).
-    raw: AtomicPtr<K::Raw>,
     /// The user's object; `None` once the owner took it back, after which
     /// callbacks return at once. Held for each callback, so taking it
     /// waits for a running one.
@@ -370,4 +377,29 @@ fn lock<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::mem::offset_of;
+
+    use super::{Lifecycle, Shared};
+    use crate::scheduler::SchedulerDriver;
+
+    #[test]
+    fn what_a_driver_call_reads_lies_on_one_cache_line() {
+        type S = Shared<SchedulerDriver>;
+        assert_eq!(std::mem::align_of::<S>(), 64);
+        let state = offset_of!(S, lifecycle) + Lifecycle::STATE_OFFSET;
+        for (field, offset) in [
+            ("api", offset_of!(S, api)),
+            ("raw", offset_of!(S, raw)),
+            ("lifecycle.state", state),
+        ] {
+            assert!(
+                offset < 64,
+                "{field} is at byte {offset} of Shared, off its first cache line"
+            );
+        }
+    }
 }
