@@ -36,6 +36,29 @@ void set_last_error(int32_t code, const std::string &message) {
   has_error = true;
 }
 
+int32_t current_exception_code() noexcept {
+  try {
+    throw;
+  } catch (const BadMessage &e) {
+    set_last_error(MESOS_SHIM_BAD_MESSAGE, e.what());
+    return MESOS_SHIM_BAD_MESSAGE;
+  } catch (const NullArgument &e) {
+    set_last_error(MESOS_SHIM_NULL_ARGUMENT, e.what());
+    return MESOS_SHIM_NULL_ARGUMENT;
+  } catch (const BadArgument &e) {
+    set_last_error(MESOS_SHIM_BAD_ARGUMENT, e.what());
+    return MESOS_SHIM_BAD_ARGUMENT;
+  } catch (const std::exception &e) {
+    set_last_error(MESOS_SHIM_EXCEPTION,
+                   std::string("libmesos threw: ") + e.what());
+    return MESOS_SHIM_EXCEPTION;
+  } catch (...) {
+    set_last_error(MESOS_SHIM_EXCEPTION,
+                   "libmesos threw a non-standard exception");
+    return MESOS_SHIM_EXCEPTION;
+  }
+}
+
 std::vector<std::string> strings(const mesos_shim_buf *bufs, size_t len,
                                  const char *what) {
   require_array(bufs, len, what);
