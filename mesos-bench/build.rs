@@ -1,5 +1,5 @@
-//! Compiles the C++ half of the offer-path benchmarks (`cpp/offer_path.cpp`,
-//! and `cpp/offer_path_v1.cpp` for the v1 API)
+//! Compiles the C++ halves of the in-process benchmarks (`cpp/offer_path.cpp`,
+//! `cpp/offer_path_v1.cpp` for the v1 API, and `cpp/calls_paired.cpp`)
 //! when, and only when, mesos-native-sys was built against a libmesos: it needs
 //! libmesos's protobuf classes and the shim's `ForwardingScheduler`. mesos-native-sys
 //! reports what it found through its `links = "mesos"` metadata:
@@ -10,16 +10,19 @@
 //! and like the shim with its own warnings on, Mesos's headers as system
 //! headers (`-isystem`), and `MESOS_SYS_WERROR=1` making warnings errors.
 //!
-//! Sets `cfg(offer_path)` when the helper is linked in; without it,
-//! `bench offers` says libmesos is missing. The C++ twin (`cpp/bench.cpp`)
+//! Sets `cfg(cpp_helpers)` when the helpers are linked in; without it,
+//! `bench offers` and `bench calls-paired` say libmesos is missing. The C++ twin (`cpp/bench.cpp`)
 //! is a separate program, built by scripts/bench.sh.
 
 use std::env;
 
 fn main() {
-    println!("cargo:rustc-check-cfg=cfg(offer_path)");
+    println!("cargo:rustc-check-cfg=cfg(cpp_helpers)");
     println!("cargo:rerun-if-changed=cpp/offer_path.cpp");
     println!("cargo:rerun-if-changed=cpp/offer_path_v1.cpp");
+    println!("cargo:rerun-if-changed=cpp/calls_paired.cpp");
+    println!("cargo:rerun-if-changed=cpp/bench_scheduler.hpp");
+    println!("cargo:rerun-if-changed=cpp/bench_common.hpp");
     println!("cargo:rerun-if-changed=../wrapper/v1_common.hpp");
     println!("cargo:rerun-if-changed=cpp/offer_batch.hpp");
     println!("cargo:rerun-if-changed=../wrapper/forwarding_scheduler.hpp");
@@ -45,7 +48,8 @@ fn main() {
         .warnings_into_errors(werror)
         .include("cpp")
         .file("cpp/offer_path.cpp")
-        .file("cpp/offer_path_v1.cpp");
+        .file("cpp/offer_path_v1.cpp")
+        .file("cpp/calls_paired.cpp");
     let mut dirs = env::split_paths(&include);
     // The shim's own headers are ours; the rest are Mesos's.
     if let Some(wrapper) = dirs.next() {
@@ -54,8 +58,8 @@ fn main() {
     for dir in dirs {
         build.flag("-isystem").flag(dir);
     }
-    build.compile("mesos_bench_offer_path");
-    println!("cargo:rustc-cfg=offer_path");
+    build.compile("mesos_bench_cpp");
+    println!("cargo:rustc-cfg=cpp_helpers");
 
     // Run without LD_LIBRARY_PATH, like the mesos-native crate's own binaries.
     if let Ok(libdir) = env::var("DEP_MESOS_LIBDIR") {

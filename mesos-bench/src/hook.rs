@@ -8,7 +8,7 @@
 //! [`Error::NotRunning`](mesos_native::Error::NotRunning): nothing runs.
 
 // Without the C++ helpers (no libmesos), only the unit test uses a part.
-#![cfg_attr(not(offer_path), allow(dead_code))]
+#![cfg_attr(not(cpp_helpers), allow(dead_code))]
 
 use std::os::raw::c_void;
 use std::sync::Arc;

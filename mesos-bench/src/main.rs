@@ -6,6 +6,10 @@
 //!
 //! ```text
 //! bench calls MASTER SECONDS   reconcile_tasks(&[]) in a loop for SECONDS
+//! bench calls-paired MASTER SECONDS
+//!                              the same and the C++ twin's loop, both in
+//!                              this process, in alternating blocks (no
+//!                              twin of its own; see calls_paired.rs)
 //! bench storm MASTER N         explicit reconciliation of N unknown tasks;
 //!                              time until the N-th status_update, median
 //!                              of 5 storms (after an untimed warm-up
@@ -40,10 +44,12 @@
 //! `process_cpu_ns_per_callback` (storm) and `process_cpu_ns_per_op`
 //! (state and log).
 
+#[cfg(cpp_helpers)]
+mod calls_paired;
 // Only the offer path needs it (and its own unit test).
-#[cfg(any(offer_path, test))]
+#[cfg(any(cpp_helpers, test))]
 mod hook;
-#[cfg(offer_path)]
+#[cfg(cpp_helpers)]
 mod offer_path;
 mod resources;
 mod state_log;
@@ -320,7 +326,7 @@ fn storm(master: &str, n: u64) {
 /// `offers` and `offers-batch` are the same workload here: a Rust scheduler
 /// always receives the batch whole. The two names exist for the C++ twin,
 /// which parses either one offer at a time or the whole batch at once.
-#[cfg(offer_path)]
+#[cfg(cpp_helpers)]
 fn offers(workload: &str, seconds: f64) {
     let run = if workload == "offers-v1" {
         offer_path::run_v1
@@ -331,10 +337,25 @@ fn offers(workload: &str, seconds: f64) {
     report(workload, count, elapsed);
 }
 
-#[cfg(not(offer_path))]
+#[cfg(not(cpp_helpers))]
 fn offers(workload: &str, _seconds: f64) {
+    without_cpp_helpers(workload)
+}
+
+#[cfg(cpp_helpers)]
+fn calls_paired(master: &str, seconds: f64) {
+    calls_paired::calls_paired(master, seconds)
+}
+
+#[cfg(not(cpp_helpers))]
+fn calls_paired(_master: &str, _seconds: f64) {
+    without_cpp_helpers("calls-paired")
+}
+
+#[cfg(not(cpp_helpers))]
+fn without_cpp_helpers(workload: &str) -> ! {
     eprintln!(
-        "bench: `{workload}` needs libmesos's protobuf classes, and this build has none: {}",
+        "bench: `{workload}` needs libmesos's C++ classes, and this build has none: {}",
         mesos_native_sys::NATIVE_UNAVAILABLE_REASON
     );
     std::process::exit(2);
@@ -342,7 +363,8 @@ fn offers(workload: &str, _seconds: f64) {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: bench calls MASTER SECONDS | bench storm MASTER N | bench storm-v1 MASTER N | \
+        "usage: bench calls MASTER SECONDS | bench calls-paired MASTER SECONDS | \
+         bench storm MASTER N | bench storm-v1 MASTER N | \
          bench offers [SECONDS] | bench offers-batch [SECONDS] | bench offers-v1 [SECONDS] | \
          bench state-zk SERVERS ZNODE SECONDS | bench state-leveldb DIR SECONDS | \
          bench log-append DIR SECONDS | bench resources N SECONDS"
@@ -362,6 +384,7 @@ fn main() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["calls", master, seconds] => calls(master, positive(seconds)),
+        ["calls-paired", master, seconds] => calls_paired(master, positive(seconds)),
         ["storm", master, n] => storm(master, positive(n) as u64),
         ["storm-v1", master, n] => storm_v1::storm(master, positive(n) as u64),
         [workload @ ("offers" | "offers-batch" | "offers-v1")] => offers(workload, 2.0),
