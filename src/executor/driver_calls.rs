@@ -69,6 +69,7 @@ impl super::ExecutorDriver {
     ///     driver.send_status_update(&status)
     /// }
     /// ```
+    #[inline]
     pub fn send_status_update(&self, status: &crate::proto::TaskStatus) -> crate::Result<()> {
         let status = prost::Message::encode_to_vec(status);
         let handle = crate::driver::Kind::handle(self);
@@ -86,6 +87,7 @@ impl super::ExecutorDriver {
     }
 
     /// Sends `data` to the scheduler (best effort).
+    #[inline]
     pub fn send_framework_message(&self, data: &[u8]) -> crate::Result<()> {
         let handle = crate::driver::Kind::handle(self);
         let api = handle.api();

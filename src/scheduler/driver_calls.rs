@@ -67,6 +67,7 @@ impl super::SchedulerDriver {
 
     /// Asks the allocator for resources (a hint; most
     /// allocators ignore it).
+    #[inline]
     pub fn request_resources(&self, requests: &[crate::proto::Request]) -> crate::Result<()> {
         let requests = crate::boundary::EncodedList::messages(requests);
         let handle = crate::driver::Kind::handle(self);
@@ -87,6 +88,7 @@ impl super::SchedulerDriver {
     /// Launches `tasks` on the resources of `offer_ids` (all
     /// from one agent); unused resources are declined with
     /// `filters`. An empty task list declines the offers.
+    #[inline]
     pub fn launch_tasks(
         &self,
         offer_ids: &[crate::proto::OfferId],
@@ -116,6 +118,7 @@ impl super::SchedulerDriver {
 
     /// The single-offer form of [`launch_tasks`](Self::launch_tasks)
     /// (deprecated in Mesos; kept for code ported from it).
+    #[inline]
     pub fn launch_tasks_on_offer(
         &self,
         offer_id: &crate::proto::OfferId,
@@ -144,6 +147,7 @@ impl super::SchedulerDriver {
 
     /// Asks Mesos to kill a task; the outcome arrives as a
     /// status update.
+    #[inline]
     pub fn kill_task(&self, task_id: &crate::proto::TaskId) -> crate::Result<()> {
         let task_id = prost::Message::encode_to_vec(task_id);
         let handle = crate::driver::Kind::handle(self);
@@ -179,6 +183,7 @@ impl super::SchedulerDriver {
     ///     driver.accept_offers(std::slice::from_ref(&offer.id), &[reserve], &Filters::default())
     /// }
     /// ```
+    #[inline]
     pub fn accept_offers(
         &self,
         offer_ids: &[crate::proto::OfferId],
@@ -223,6 +228,7 @@ impl super::SchedulerDriver {
     ///     driver.decline_offer(&offer.id, &Filters { refuse_seconds: Some(30.0) })
     /// }
     /// ```
+    #[inline]
     pub fn decline_offer(
         &self,
         offer_id: &crate::proto::OfferId,
@@ -247,6 +253,7 @@ impl super::SchedulerDriver {
 
     /// Removes all filters and unsuppresses every role of the
     /// framework.
+    #[inline]
     pub fn revive_offers(&self) -> crate::Result<()> {
         let handle = crate::driver::Kind::handle(self);
         let api = handle.api();
@@ -258,6 +265,7 @@ impl super::SchedulerDriver {
     }
 
     /// [`revive_offers`](Self::revive_offers) for some roles only.
+    #[inline]
     pub fn revive_offers_for_roles(&self, roles: &[impl AsRef<str>]) -> crate::Result<()> {
         let roles = crate::boundary::EncodedList::strings(roles);
         let handle = crate::driver::Kind::handle(self);
@@ -277,6 +285,7 @@ impl super::SchedulerDriver {
 
     /// Stops offers for every role of the framework until
     /// revived.
+    #[inline]
     pub fn suppress_offers(&self) -> crate::Result<()> {
         let handle = crate::driver::Kind::handle(self);
         let api = handle.api();
@@ -288,6 +297,7 @@ impl super::SchedulerDriver {
     }
 
     /// [`suppress_offers`](Self::suppress_offers) for some roles only.
+    #[inline]
     pub fn suppress_offers_for_roles(&self, roles: &[impl AsRef<str>]) -> crate::Result<()> {
         let roles = crate::boundary::EncodedList::strings(roles);
         let handle = crate::driver::Kind::handle(self);
@@ -309,6 +319,7 @@ impl super::SchedulerDriver {
     /// only: on a driver with implicit ones this is
     /// [`Error::InvalidArgument`](crate::Error::InvalidArgument),
     /// where libmesos itself would abort the process).
+    #[inline]
     pub fn acknowledge_status_update(
         &self,
         status: &crate::proto::TaskStatus,
@@ -333,6 +344,7 @@ impl super::SchedulerDriver {
     }
 
     /// Sends `data` to an executor (best effort).
+    #[inline]
     pub fn send_framework_message(
         &self,
         executor_id: &crate::proto::ExecutorId,
@@ -370,6 +382,7 @@ impl super::SchedulerDriver {
     ///     driver.reconcile_tasks(&[] as &[TaskStatus])
     /// }
     /// ```
+    #[inline]
     pub fn reconcile_tasks(&self, statuses: &[crate::proto::TaskStatus]) -> crate::Result<()> {
         let statuses = crate::boundary::EncodedList::messages(statuses);
         let handle = crate::driver::Kind::handle(self);
@@ -393,6 +406,7 @@ impl super::SchedulerDriver {
     /// `framework.id` set. A role listed twice in
     /// `suppressed_roles` is
     /// [`Error::InvalidArgument`](crate::Error::InvalidArgument).
+    #[inline]
     pub fn update_framework(
         &self,
         framework: &crate::proto::FrameworkInfo,

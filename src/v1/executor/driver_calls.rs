@@ -61,6 +61,7 @@ impl super::Connection {
 
     /// Sends a call to the agent, as it is: libmesos drops
     /// one it finds invalid (with a log line).
+    #[inline]
     pub fn send(&self, call: &crate::proto::v1::executor::Call) -> crate::Result<()> {
         let call = prost::Message::encode_to_vec(call);
         let handle = crate::driver::Kind::handle(self);

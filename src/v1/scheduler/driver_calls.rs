@@ -64,6 +64,7 @@ impl super::Connection {
     /// drops one it finds invalid (with a log line), and
     /// answers come as events. The typed calls of
     /// [`Scheduler`](crate::v1::scheduler) build on it.
+    #[inline]
     pub fn send(&self, call: &crate::proto::v1::scheduler::Call) -> crate::Result<()> {
         super::preconditions::send(crate::driver::Kind::handle(self).settings(), call)?;
         let call = prost::Message::encode_to_vec(call);
@@ -82,6 +83,7 @@ impl super::Connection {
     /// [`wait`](crate::Completion::wait) for it. A call the
     /// driver refuses is answered at once, with the error.
     /// [`call`](Self::call) sends and waits.
+    #[inline]
     pub fn call_async(
         &self,
         call: &crate::proto::v1::scheduler::Call,
@@ -114,6 +116,7 @@ impl super::Connection {
     /// Drops the connection and makes a new one:
     /// `disconnected`, then `connected` again, after which
     /// the framework must subscribe again.
+    #[inline]
     pub fn reconnect(&self) -> crate::Result<()> {
         let handle = crate::driver::Kind::handle(self);
         let api = handle.api();

@@ -84,6 +84,11 @@ fn driver_method(code: &mut Code, call: &Call) {
         Some(answer) => format!("crate::Completion<crate::proto::{answer}>"),
         None => "crate::Result<()>".into(),
     };
+    // Inlinable into the caller's crate: what is left of the method once
+    // its arguments are encoded (out of line) is a few loads and tests
+    // around the shim's call, and a call of its own cost each driver call
+    // a frame and a result written to memory and read back.
+    code.line("#[inline]");
     put!(
         code,
         "pub fn {}(&self{}) -> {returns} {{",
