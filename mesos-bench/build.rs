@@ -1,5 +1,5 @@
 //! Compiles the C++ halves of the in-process benchmarks (`cpp/offer_path.cpp`,
-//! `cpp/offer_path_v1.cpp` for the v1 API, and `cpp/calls_paired.cpp`)
+//! `cpp/offer_path_v1.cpp` for the v1 API, and `cpp/paired.cpp`)
 //! when, and only when, mesos-native-sys was built against a libmesos: it needs
 //! libmesos's protobuf classes and the shim's `ForwardingScheduler`. mesos-native-sys
 //! reports what it found through its `links = "mesos"` metadata:
@@ -11,7 +11,7 @@
 //! headers (`-isystem`), and `MESOS_SYS_WERROR=1` making warnings errors.
 //!
 //! Sets `cfg(cpp_helpers)` when the helpers are linked in; without it,
-//! `bench offers` and `bench calls-paired` say libmesos is missing. The C++ twin (`cpp/bench.cpp`)
+//! `bench offers` and the paired workloads say libmesos is missing. The C++ twin (`cpp/bench.cpp`)
 //! is a separate program, built by scripts/bench.sh.
 
 use std::env;
@@ -20,7 +20,7 @@ fn main() {
     println!("cargo:rustc-check-cfg=cfg(cpp_helpers)");
     println!("cargo:rerun-if-changed=cpp/offer_path.cpp");
     println!("cargo:rerun-if-changed=cpp/offer_path_v1.cpp");
-    println!("cargo:rerun-if-changed=cpp/calls_paired.cpp");
+    println!("cargo:rerun-if-changed=cpp/paired.cpp");
     println!("cargo:rerun-if-changed=cpp/bench_scheduler.hpp");
     println!("cargo:rerun-if-changed=cpp/bench_common.hpp");
     println!("cargo:rerun-if-changed=../wrapper/v1_common.hpp");
@@ -49,7 +49,7 @@ fn main() {
         .include("cpp")
         .file("cpp/offer_path.cpp")
         .file("cpp/offer_path_v1.cpp")
-        .file("cpp/calls_paired.cpp");
+        .file("cpp/paired.cpp");
     let mut dirs = env::split_paths(&include);
     // The shim's own headers are ours; the rest are Mesos's.
     if let Some(wrapper) = dirs.next() {

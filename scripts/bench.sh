@@ -25,11 +25,14 @@
 #                        the same two loops in one process (the Rust
 #                        bench's), in alternating blocks: each run gives
 #                        both sides' figures, free of the per-process
-#                        spread of separate runs (mesos-bench/src/calls_paired.rs)
+#                        spread of separate runs (mesos-bench/src/paired.rs)
 #      storm MASTER N    explicit reconciliation of N unknown tasks, until
 #                        the N-th status update; each run times 5 storms
 #                        after an untimed warm-up one and reports the
 #                        median (N from BENCH_STORM_SIZES)
+#      storm-paired MASTER N
+#                        the same storms of both sides in one process, in
+#                        turns (mesos-bench/src/paired.rs)
 #      storm-v1 MASTER N the same storm on the v1 API: the Rust
 #                        mesos::v1::scheduler against a C++ twin on
 #                        mesos::v1::scheduler::Mesos (cpp/bench_v1.cpp);
@@ -64,14 +67,15 @@
 #                         separate CPUs (taskset)                 (1)
 #   BENCH_WORKLOADS       which workloads to run    (offers offers-batch
 #                         offers-trim64m offers-v1 calls calls-paired
-#                         storm storm-v1 state-zk state-leveldb
-#                         log-append; "calls"
+#                         storm storm-paired storm-v1 state-zk
+#                         state-leveldb log-append; "calls"
 #                         alone for a quick look at one figure)
 #   BENCH_AGAINST         another build of `bench` (e.g. an older commit's
 #                         target/release/bench) run in the C++ twins'
 #                         place: an A/B of two versions of the binding in
 #                         one run; the tables call it "base"; skips
-#                         calls-paired, whose other side is C++    (unset)
+#                         the paired workloads, whose other side is
+#                         C++                                      (unset)
 #   MESOS_MASTER_PORT, MESOS_AGENT_BASE_PORT                      (15050, 15051)
 #   MESOS_CLUSTER_DIR     cluster state, logs and results         (/tmp/mesos-rs-bench)
 set -euo pipefail
@@ -89,7 +93,7 @@ pin=${BENCH_PIN:-1}
 against=${BENCH_AGAINST:-}
 other=${against:+base}
 other=${other:-C++}
-workloads=" ${BENCH_WORKLOADS:-offers offers-batch offers-trim64m offers-v1 calls calls-paired storm storm-v1 state-zk state-leveldb log-append} "
+workloads=" ${BENCH_WORKLOADS:-offers offers-batch offers-trim64m offers-v1 calls calls-paired storm storm-paired storm-v1 state-zk state-leveldb log-append} "
 export MESOS_MASTER_PORT=${MESOS_MASTER_PORT:-15050}
 export MESOS_AGENT_BASE_PORT=${MESOS_AGENT_BASE_PORT:-15051}
 base_dir=${MESOS_CLUSTER_DIR:-/tmp/mesos-rs-bench}
@@ -255,14 +259,15 @@ workload() {
   done
 }
 
-# paired_workload LABEL ARGS...: BENCH_RUNS runs of the Rust bench's LABEL, which
-# times both sides in its own process (calls-paired). Each run adds a rust
-# and a cpp line to the results, so the tables read it like any workload;
-# the peak RSS is the shared process's, the same for both.
+# paired_workload LABEL WORKLOAD ARGS...: BENCH_RUNS runs of the Rust
+# bench's WORKLOAD (calls-paired, storm-paired), which times both sides in
+# its own process. Each run adds a rust and a cpp line to the results, so
+# the tables read it like any workload; the peak RSS is the shared
+# process's, the same for both.
 paired_workload() {
   local label=$1 i log out rss side seconds rate cpu
   shift
-  wanted "$label" || return 0
+  wanted "${label%%-[0-9]*}" || return 0
   if [ -n "$against" ]; then
     echo "bench: skipping $label: its other side is libmesos's own C++, not BENCH_AGAINST" >&2
     return 0
@@ -272,14 +277,14 @@ paired_workload() {
   for ((i = 1; i <= runs; i++)); do
     log=$base_dir/results/$label-$i.log
     [ -z "$cluster_dir" ] || wait_master_idle
-    if ! out=$(timeout -k 5 "$run_timeout" "${pin_bench[@]}" "$rust_bench" "$label" "$@" 2>"$log"); then
+    if ! out=$(timeout -k 5 "$run_timeout" "${pin_bench[@]}" "$rust_bench" "$@" 2>"$log"); then
       tail -n 20 "$log" >&2
       die "run $i of '$label $*' failed (log: $log)"
     fi
     rss=$(sed -n 's/^bench: peak_rss_kb=//p' "$log" | tail -n 1)
     while read -r _ side _ seconds rate; do
       rate=${rate%/s}
-      cpu=$(sed -n "s/^bench: $side calling_thread_cpu_ns_per_call=//p" "$log" | tail -n 1)
+      cpu=$(sed -n "s/^bench: $side \(calling_thread_cpu_ns_per_call\|process_cpu_ns_per_callback\)=//p" "$log" | tail -n 1)
       printf '  %-4s %-14s run %s/%s: %s %s/s in %s s  (peak RSS %s kB; CPU %s ns/item)\n' \
         "$side" "$label" "$i" "$runs" "$label" "$rate" "$seconds" "${rss:-?}" "${cpu:-?}"
       echo "$label $side $rate $seconds ${rss:-0} ${cpu:-0}" >>"$results"
@@ -298,12 +303,13 @@ workload offers-trim64m offers "$offer_seconds"
 run_env=()
 workload offers-v1 offers-v1 "$offer_seconds"
 
-if wanted calls || wanted calls-paired || wanted storm || wanted storm-v1; then
+if wanted calls || wanted calls-paired || wanted storm || wanted storm-paired || wanted storm-v1; then
   cluster_up "$base_dir/cluster" 1
   workload calls calls "$master" "$call_seconds"
-  paired_workload calls-paired "$master" "$call_seconds"
+  paired_workload calls-paired calls-paired "$master" "$call_seconds"
   for n in $storm_sizes; do
     workload "storm-$n" storm "$master" "$n"
+    paired_workload "storm-paired-$n" storm-paired "$master" "$n"
     workload "storm-v1-$n" storm-v1 "$master" "$n"
   done
   cluster_down
@@ -421,6 +427,8 @@ done
 echo
 echo "calls-paired: calls, both sides in one process (the Rust bench), in alternating"
 echo "blocks of 16384 calls; seconds are each side's time inside its blocks."
+echo "storm-paired: storm, both sides in one process, taking turns; CPU is the"
+echo "process's during that side's storms."
 echo "offers: Rust = one offer serialized by the shim and decoded into a Rust Offer"
 echo "(what a Rust scheduler pays per offer); C++ = one parse of the same bytes"
 echo "(what libmesos pays per offer anyway), each offer freed before the next is"

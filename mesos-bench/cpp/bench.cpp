@@ -53,10 +53,12 @@ using bench::cpu_ns;
 using bench::fail;
 using bench::framework;
 using bench::kStorms;
+using bench::reconcile_and_wait;
 using bench::report;
 using bench::report_peak_rss;
 using bench::seconds_between;
 using bench::stop;
+using bench::unknown_tasks;
 
 // Same check interval as the Rust side: the clock is read every this many
 // calls.
@@ -93,35 +95,6 @@ int calls(const std::string &master, double seconds) {
                cpu / static_cast<double>(count));
   stop(&driver);
   return 0;
-}
-
-// `n` TaskStatus for tasks `<prefix>-0`... the master does not know, on
-// `agent`.
-std::vector<mesos::TaskStatus> unknown_tasks(const std::string &prefix,
-                                             uint64_t n,
-                                             const mesos::SlaveID &agent) {
-  std::vector<mesos::TaskStatus> statuses;
-  statuses.reserve(n);
-  for (uint64_t i = 0; i < n; i++) {
-    mesos::TaskStatus status;
-    status.mutable_task_id()->set_value(prefix + "-" + std::to_string(i));
-    status.set_state(mesos::TASK_LOST);
-    *status.mutable_slave_id() = agent;
-    statuses.push_back(status);
-  }
-  return statuses;
-}
-
-// Asks for explicit reconciliation of `statuses` and waits for the answers,
-// the `batch`-th batch of status updates.
-Clock::time_point reconcile_and_wait(mesos::MesosSchedulerDriver *driver,
-                                     BenchScheduler *scheduler,
-                                     const std::vector<mesos::TaskStatus> &statuses,
-                                     size_t batch) {
-  if (driver->reconcileTasks(statuses) != mesos::DRIVER_RUNNING) {
-    fail("reconcileTasks: the driver is not running");
-  }
-  return scheduler->wait_batch(batch);
 }
 
 int storm(const std::string &master, uint64_t n) {

@@ -1,6 +1,7 @@
-// The v0 scheduler both C++ sides of the v0 benchmarks use: the twin
-// (bench.cpp) and the C++ half of `calls-paired` (calls_paired.cpp), which
-// runs inside the Rust bench.
+// What both C++ sides of the v0 benchmarks share: the scheduler, the
+// framework, a storm's unknown tasks and its wait. One side is the twin
+// (bench.cpp); the other the C++ half of the paired workloads (paired.cpp),
+// which runs inside the Rust bench.
 #ifndef MESOS_BENCH_SCHEDULER_HPP
 #define MESOS_BENCH_SCHEDULER_HPP
 
@@ -138,6 +139,35 @@ inline mesos::FrameworkInfo framework(const std::string &name) {
 inline void stop(mesos::MesosSchedulerDriver *driver) {
   driver->stop(false);
   driver->join();
+}
+
+// `n` TaskStatus for tasks `<prefix>-0`... the master does not know, on
+// `agent`.
+inline std::vector<mesos::TaskStatus> unknown_tasks(const std::string &prefix,
+                                             uint64_t n,
+                                             const mesos::SlaveID &agent) {
+  std::vector<mesos::TaskStatus> statuses;
+  statuses.reserve(n);
+  for (uint64_t i = 0; i < n; i++) {
+    mesos::TaskStatus status;
+    status.mutable_task_id()->set_value(prefix + "-" + std::to_string(i));
+    status.set_state(mesos::TASK_LOST);
+    *status.mutable_slave_id() = agent;
+    statuses.push_back(status);
+  }
+  return statuses;
+}
+
+// Asks for explicit reconciliation of `statuses` and waits for the answers,
+// the `batch`-th batch of status updates.
+inline Clock::time_point reconcile_and_wait(mesos::MesosSchedulerDriver *driver,
+                                     BenchScheduler *scheduler,
+                                     const std::vector<mesos::TaskStatus> &statuses,
+                                     size_t batch) {
+  if (driver->reconcileTasks(statuses) != mesos::DRIVER_RUNNING) {
+    fail("reconcileTasks: the driver is not running");
+  }
+  return scheduler->wait_batch(batch);
 }
 
 } // namespace bench

@@ -9,11 +9,13 @@
 //! bench calls-paired MASTER SECONDS
 //!                              the same and the C++ twin's loop, both in
 //!                              this process, in alternating blocks (no
-//!                              twin of its own; see calls_paired.rs)
+//!                              twin of its own; see paired.rs)
 //! bench storm MASTER N         explicit reconciliation of N unknown tasks;
 //!                              time until the N-th status_update, median
 //!                              of 5 storms (after an untimed warm-up
 //!                              storm of N)
+//! bench storm-paired MASTER N storms of both sides in this process, in
+//!                              turns (see paired.rs)
 //! bench storm-v1 MASTER N      the same storm on the v1 API (UPDATE events;
 //!                              see storm_v1.rs)
 //! bench offers [SECONDS]       in process, no master: hand the offer batch
@@ -44,13 +46,13 @@
 //! `process_cpu_ns_per_callback` (storm) and `process_cpu_ns_per_op`
 //! (state and log).
 
-#[cfg(cpp_helpers)]
-mod calls_paired;
 // Only the offer path needs it (and its own unit test).
 #[cfg(any(cpp_helpers, test))]
 mod hook;
 #[cfg(cpp_helpers)]
 mod offer_path;
+#[cfg(cpp_helpers)]
+mod paired;
 mod resources;
 mod state_log;
 mod storm_v1;
@@ -343,13 +345,16 @@ fn offers(workload: &str, _seconds: f64) {
 }
 
 #[cfg(cpp_helpers)]
-fn calls_paired(master: &str, seconds: f64) {
-    calls_paired::calls_paired(master, seconds)
+fn paired(workload: &str, master: &str, size: f64) {
+    match workload {
+        "calls-paired" => paired::calls(master, size),
+        _ => paired::storm(master, size as u64),
+    }
 }
 
 #[cfg(not(cpp_helpers))]
-fn calls_paired(_master: &str, _seconds: f64) {
-    without_cpp_helpers("calls-paired")
+fn paired(workload: &str, _master: &str, _size: f64) {
+    without_cpp_helpers(workload)
 }
 
 #[cfg(not(cpp_helpers))]
@@ -364,7 +369,7 @@ fn without_cpp_helpers(workload: &str) -> ! {
 fn usage() -> ! {
     eprintln!(
         "usage: bench calls MASTER SECONDS | bench calls-paired MASTER SECONDS | \
-         bench storm MASTER N | bench storm-v1 MASTER N | \
+         bench storm MASTER N | bench storm-paired MASTER N | bench storm-v1 MASTER N | \
          bench offers [SECONDS] | bench offers-batch [SECONDS] | bench offers-v1 [SECONDS] | \
          bench state-zk SERVERS ZNODE SECONDS | bench state-leveldb DIR SECONDS | \
          bench log-append DIR SECONDS | bench resources N SECONDS"
@@ -384,7 +389,9 @@ fn main() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["calls", master, seconds] => calls(master, positive(seconds)),
-        ["calls-paired", master, seconds] => calls_paired(master, positive(seconds)),
+        [workload @ ("calls-paired" | "storm-paired"), master, size] => {
+            paired(workload, master, positive(size))
+        }
         ["storm", master, n] => storm(master, positive(n) as u64),
         ["storm-v1", master, n] => storm_v1::storm(master, positive(n) as u64),
         [workload @ ("offers" | "offers-batch" | "offers-v1")] => offers(workload, 2.0),
