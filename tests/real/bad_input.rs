@@ -617,3 +617,88 @@ fn an_executor_driver_outside_an_agent_is_an_error_not_an_exit() {
     assert_eq!(driver.status(), DriverStatus::NotStarted);
     drop(driver);
 }
+
+/// What the shim itself refuses, through the shim built against this
+/// libmesos: the binding checks its input in Rust first, so only a direct
+/// call of the C interface reaches the shim's own refusals (its one catch
+/// handler and `current_exception_code`). Each comes back as its code and
+/// a last error that names the problem, never an exception across the C
+/// boundary.
+#[test]
+fn the_shims_own_refusals_come_back_as_codes_and_messages() {
+    use mesos_native_sys::{mesos_shim_buf, mesos_shim_scheduler_callbacks};
+    use std::ffi::CStr;
+
+    let Some(_install) = require_mesos("the_shims_own_refusals_come_back_as_codes_and_messages")
+    else {
+        return;
+    };
+    let api = mesos_native_sys::native().expect("a build with libmesos has the native shim");
+    let last_error = || {
+        // SAFETY: the shim's last error is a NUL-terminated string of this
+        // thread's, valid until its next failing call; copied at once.
+        unsafe {
+            let text = (api.mesos_shim_last_error)();
+            let text = if text.is_null() {
+                String::new()
+            } else {
+                CStr::from_ptr(text).to_string_lossy().into_owned()
+            };
+            ((api.mesos_shim_last_error_code)(), text)
+        }
+    };
+
+    // SAFETY: a NULL driver handle is what the shim must refuse; no
+    // buffer is read (the list is empty).
+    let code = unsafe {
+        (api.mesos_shim_scheduler_driver_reconcile_tasks)(std::ptr::null_mut(), std::ptr::null(), 0)
+    };
+    assert_eq!(code, mesos_native_sys::MESOS_SHIM_NULL_ARGUMENT);
+    assert_eq!(
+        last_error(),
+        (code, "scheduler driver handle is NULL".to_string())
+    );
+
+    // Every callback set (to one that is never called: the driver is
+    // never created), and a FrameworkInfo that does not parse.
+    extern "C" fn never_called() {}
+    // SAFETY: the callbacks struct is all nullable function pointers.
+    let mut callbacks: mesos_shim_scheduler_callbacks = unsafe { std::mem::zeroed() };
+    let slots =
+        std::mem::size_of::<mesos_shim_scheduler_callbacks>() / std::mem::size_of::<usize>();
+    let words = (&mut callbacks as *mut mesos_shim_scheduler_callbacks).cast::<usize>();
+    for slot in 0..slots {
+        // SAFETY: `slot` is inside the struct, whose every word is a
+        // function pointer field; the shim only tests them for NULL here.
+        unsafe {
+            words
+                .add(slot)
+                .write(never_called as extern "C" fn() as usize)
+        };
+    }
+    let garbage = [0xffu8; 4];
+    // SAFETY: every pointer is valid for the call, which copies what it
+    // keeps; the shim refuses the bytes before creating anything.
+    let created = unsafe {
+        (api.mesos_shim_scheduler_driver_new)(
+            &callbacks,
+            std::ptr::null_mut(),
+            mesos_shim_buf {
+                data: garbage.as_ptr(),
+                len: garbage.len(),
+            },
+            c"127.0.0.1:1".as_ptr(),
+            std::ptr::null(),
+            1,
+            std::ptr::null(),
+            0,
+        )
+    };
+    assert!(created.is_null());
+    let (code, message) = last_error();
+    assert_eq!(code, mesos_native_sys::MESOS_SHIM_BAD_MESSAGE);
+    assert!(
+        message.starts_with("framework_info: not a valid serialized mesos.FrameworkInfo"),
+        "{message}"
+    );
+}
