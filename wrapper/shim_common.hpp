@@ -124,38 +124,63 @@ private:
   std::vector<Message> messages_;
 };
 
+// A view of `bytes`, valid while the string lives and is not changed.
+inline mesos_shim_buf view_of(const std::string &bytes) {
+  return mesos_shim_buf{reinterpret_cast<const uint8_t *>(bytes.data()),
+                        bytes.size()};
+}
+
 // A serialized message that stays alive for the duration of one callback.
+// Most callback arguments are small (ids, a task status of a few hundred
+// bytes): they are written into the object itself, on the caller's stack,
+// so that forwarding them allocates nothing. A status update is the
+// callback a framework receives most often.
 class Serialized {
 public:
-  template <typename Message> explicit Serialized(const Message &message) {
-    // Partial: a message libmesos accepted is passed on even if it lacks a
-    // required field, so the Rust side sees (and can report) exactly it.
-    message.SerializePartialToString(&bytes_);
+  template <typename Message>
+  explicit Serialized(const Message &message)
+      : size_(message.ByteSizeLong()) {
+    if (size_ > sizeof(inline_)) {
+      heap_.reset(new uint8_t[size_]);
+    }
+    // Partial, and uses the sizes ByteSizeLong just cached: a message
+    // libmesos accepted is passed on even if it lacks a required field, so
+    // the Rust side sees (and can report) exactly it.
+    message.SerializeWithCachedSizesToArray(data());
   }
-  explicit Serialized(std::string bytes) : bytes_(std::move(bytes)) {}
+  Serialized(const Serialized &) = delete;
+  Serialized &operator=(const Serialized &) = delete;
+  // Moves copy the inline bytes; the view is taken from wherever they are.
+  Serialized(Serialized &&) = default;
+
   mesos_shim_buf buf() const {
-    return mesos_shim_buf{reinterpret_cast<const uint8_t *>(bytes_.data()),
-                          bytes_.size()};
+    return mesos_shim_buf{heap_ ? heap_.get() : inline_, size_};
   }
 
 private:
-  std::string bytes_;
+  uint8_t *data() { return heap_ ? heap_.get() : inline_; }
+
+  size_t size_;
+  std::unique_ptr<uint8_t[]> heap_;
+  uint8_t inline_[1024];
 };
 
-// A callback argument as the C side takes it: a message or a string is
-// serialized into a buffer that lives until the end of the full expression
-// (the callback's return); an int passes as it is.
+// A callback argument as the C side takes it: a message is serialized into
+// a buffer that lives until the end of the full expression (the callback's
+// return); a string is viewed where it is, as libmesos keeps it alive
+// for the call; an int passes as it is.
 template <typename Message> Serialized c_argument(const Message &message) {
   return Serialized(message);
 }
-inline Serialized c_argument(const std::string &bytes) {
-  return Serialized(bytes);
+inline mesos_shim_buf c_argument(const std::string &bytes) {
+  return view_of(bytes);
 }
 inline int32_t c_argument(int value) { return value; }
 
 inline mesos_shim_buf c_view(const Serialized &serialized) {
   return serialized.buf();
 }
+inline mesos_shim_buf c_view(mesos_shim_buf view) { return view; }
 inline int32_t c_view(int32_t value) { return value; }
 
 // Calls the C `callback` with `user_data` and each of libmesos's arguments

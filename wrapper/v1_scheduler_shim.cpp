@@ -169,10 +169,10 @@ int32_t mesos_shim_v1_scheduler_call(mesos_shim_v1_scheduler *scheduler,
               const mesos_shim::Serialized result(answer.get());
               done(context, MESOS_SHIM_DRIVER_RUNNING, result.buf());
             } else {
-              const mesos_shim::Serialized why(
+              const std::string why =
                   answer.isFailed() ? "libmesos failed the call: " + answer.failure()
-                                    : std::string("libmesos discarded the call"));
-              done(context, MESOS_SHIM_EXCEPTION, why.buf());
+                                    : std::string("libmesos discarded the call");
+              done(context, MESOS_SHIM_EXCEPTION, mesos_shim::view_of(why));
             }
           });
     });
