@@ -32,7 +32,8 @@
 #                        median (N from BENCH_STORM_SIZES)
 #      storm-paired MASTER N
 #                        the same storms of both sides in one process, in
-#                        turns (mesos-bench/src/paired.rs)
+#                        turns, 15 timed per side and run
+#                        (mesos-bench/src/paired.rs)
 #      storm-v1 MASTER N the same storm on the v1 API: the Rust
 #                        mesos::v1::scheduler against a C++ twin on
 #                        mesos::v1::scheduler::Mesos (cpp/bench_v1.cpp);

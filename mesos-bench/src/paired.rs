@@ -7,7 +7,7 @@
 //! bench calls-paired MASTER SECONDS  blocks of BLOCK calls of
 //!                                    reconcile_tasks(&[]) / reconcileTasks({})
 //! bench storm-paired MASTER N        a warm-up storm of N per side, then
-//!                                    STORMS timed storms per side
+//!                                    PAIRED_STORMS timed storms per side
 //! ```
 //!
 //! Why: a `calls` run's cost per call is bimodal per process, on both
@@ -31,8 +31,13 @@ use mesos_native::proto::SlaveId;
 
 use crate::{
     cpu_time, fail, reconcile_and_wait, registered_driver, stop, unknown_tasks, REGISTER_TIMEOUT,
-    STORMS,
 };
+
+/// Timed storms per side in one `storm-paired` run. More than `storm`'s 5:
+/// one storm's time swings by a third from turn to turn, so 5 turns leave
+/// a run's median to chance, and here a turn costs no process start or
+/// registration.
+const PAIRED_STORMS: u64 = 15;
 
 /// Calls per block: a few milliseconds, so that reading the clocks is
 /// noise, and many blocks per second of run.
@@ -198,7 +203,7 @@ pub fn storm(master: &str, n: u64) {
     let clock = libc::CLOCK_PROCESS_CPUTIME_ID;
 
     // One untimed storm per side warms up the master, the connections and
-    // the process's allocators; then STORMS timed storms per side.
+    // the process's allocators; then PAIRED_STORMS timed storms per side.
     let warmup = unknown_tasks("paired-rust-warmup", n, &agent);
     reconcile_and_wait(&driver, &signal, &warmup, 1);
     cpp_driver.storm(&agent.value, n);
@@ -206,7 +211,7 @@ pub fn storm(master: &str, n: u64) {
     let (mut rust, mut cpp) = (Side::default(), Side::default());
     let mut rust_batch = 1;
     alternate(
-        0..STORMS as u64,
+        0..PAIRED_STORMS,
         || {
             rust_batch += 1;
             rust.time(n, clock, || {
