@@ -204,9 +204,24 @@ wait_master_idle() {
   echo "bench: the master's event queue did not drain within 60 s" >&2
 }
 
-# run_one LABEL SIDE I ARGS...: one run; appends "LABEL SIDE rate seconds rss_kb".
-# The environment assignments in run_env apply to both sides.
+# The environment assignments in run_env apply to every bench process.
 run_env=()
+
+# launch LOG WHAT BIN ARGS...: one bench process, pinned, bounded by
+# BENCH_RUN_TIMEOUT, started once the master has drained the previous run's
+# backlog; its stdout into the caller's $out, its stderr into LOG. If it
+# fails, shows the log's tail and dies naming WHAT.
+launch() {
+  local log=$1 what=$2
+  shift 2
+  [ -z "$cluster_dir" ] || wait_master_idle
+  if ! out=$(env "${run_env[@]}" timeout -k 5 "$run_timeout" "${pin_bench[@]}" "$@" 2>"$log"); then
+    tail -n 20 "$log" >&2
+    die "$what failed (log: $log)"
+  fi
+}
+
+# run_one LABEL SIDE I ARGS...: one run; appends "LABEL SIDE rate seconds rss_kb".
 run_one() {
   local label=$1 side=$2 i=$3 bin out log rate seconds rss cpu
   shift 3
@@ -223,11 +238,7 @@ run_one() {
   # @RUN@ in an argument: a name of this run's own (a fresh znode or
   # directory, so that no run reads what an earlier one wrote).
   set -- "${@//@RUN@/$label-$side-$i}"
-  [ -z "$cluster_dir" ] || wait_master_idle
-  if ! out=$(env "${run_env[@]}" timeout -k 5 "$run_timeout" "${pin_bench[@]}" "$bin" "$@" 2>"$log"); then
-    tail -n 20 "$log" >&2
-    die "$side run $i of '$*' failed (log: $log)"
-  fi
+  launch "$log" "$side run $i of '$*'" "$bin" "$@"
   read -r _ _ seconds rate <<<"$out"
   rate=${rate%/s}
   rss=$(sed -n 's/^bench: peak_rss_kb=//p' "$log" | tail -n 1)
@@ -277,11 +288,7 @@ paired_workload() {
   echo "bench: $label: $* ($runs runs, each of both sides; $((SECONDS - bench_start)) s so far)"
   for ((i = 1; i <= runs; i++)); do
     log=$base_dir/results/$label-$i.log
-    [ -z "$cluster_dir" ] || wait_master_idle
-    if ! out=$(timeout -k 5 "$run_timeout" "${pin_bench[@]}" "$rust_bench" "$@" 2>"$log"); then
-      tail -n 20 "$log" >&2
-      die "run $i of '$label $*' failed (log: $log)"
-    fi
+    launch "$log" "run $i of '$label $*'" "$rust_bench" "$@"
     rss=$(sed -n 's/^bench: peak_rss_kb=//p' "$log" | tail -n 1)
     while read -r _ side _ seconds rate; do
       rate=${rate%/s}
