@@ -274,7 +274,19 @@ fn run_one_task(
     name: &str,
     task: impl Fn(&Offer) -> TaskInfo + Send + 'static,
 ) -> Vec<TaskState> {
-    let (states, received) = mpsc::channel();
+    run_one_task_for_its_statuses(cluster, name, task)
+        .iter()
+        .map(|status| status.state())
+        .collect()
+}
+
+/// As [`run_one_task`], but the whole status updates.
+fn run_one_task_for_its_statuses(
+    cluster: &Cluster,
+    name: &str,
+    task: impl Fn(&Offer) -> TaskInfo + Send + 'static,
+) -> Vec<TaskStatus> {
+    let (statuses, received) = mpsc::channel();
     let mut launched = false;
     let scheduler = Scripted(move |driver: &SchedulerDriver, event| match event {
         Event::Offers(offers) => {
@@ -298,7 +310,7 @@ fn run_one_task(
         Event::Status(status) => {
             let state = status.state();
             eprintln!("{}: {state:?} {}", status.task_id.value, status.message());
-            let _ = states.send(state);
+            let _ = statuses.send(*status);
             if !matches!(
                 state,
                 TaskState::TaskStaging | TaskState::TaskStarting | TaskState::TaskRunning
@@ -384,6 +396,54 @@ fn a_custom_executor_runs_a_task_to_task_finished() {
         states,
         [TaskState::TaskRunning, TaskState::TaskFinished],
         "{states:?}"
+    );
+}
+
+/// The shim serializes a callback's message into a 1 KiB buffer on its own
+/// stack, and a larger one into the heap: here both the task the executor
+/// is handed and the status the scheduler gets back are several KiB.
+#[test]
+fn a_task_and_a_status_larger_than_the_shims_stack_buffer_cross_whole() {
+    let Some(install) =
+        require_mesos("a_task_and_a_status_larger_than_the_shims_stack_buffer_cross_whole")
+    else {
+        return;
+    };
+    support::init_logging();
+    let executor = support::example_binary("executor");
+    let cluster = Cluster::start(&install, 1, RESOURCES);
+    // The executor runs the task's data as a shell command and reports
+    // "command `...` succeeded: <its output>".
+    let output = "0123456789abcdef".repeat(256);
+    let command = format!("printf '%s' {output}");
+    let statuses =
+        run_one_task_for_its_statuses(&cluster, "large-messages", move |offer| TaskInfo {
+            name: "large".into(),
+            task_id: TaskId {
+                value: "large-1".into(),
+            },
+            slave_id: offer.slave_id.clone(),
+            resources: small_resources(),
+            executor: Some(ExecutorInfo {
+                executor_id: ExecutorId {
+                    value: "rust-executor".into(),
+                },
+                command: Some(CommandInfo {
+                    value: Some(executor.display().to_string()),
+                    ..Default::default()
+                }),
+                resources: small_resources(),
+                ..Default::default()
+            }),
+            data: Some(command.clone().into_bytes()),
+            ..Default::default()
+        });
+    let last = statuses.last().expect("no status update");
+    assert_eq!(last.state(), TaskState::TaskFinished, "{last:?}");
+    assert!(
+        last.message().ends_with(&format!("succeeded: {output}")),
+        "the executor's output did not come back whole: {} bytes of message",
+        last.message().len()
     );
 }
 
