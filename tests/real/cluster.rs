@@ -3,6 +3,7 @@
 
 use crate::support;
 
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Sender};
 use std::time::Duration;
 
@@ -358,23 +359,30 @@ fn a_command_task_reaches_task_finished() {
     assert_eq!(states.last(), Some(&TaskState::TaskFinished), "{states:?}");
 }
 
-#[test]
-fn a_custom_executor_runs_a_task_to_task_finished() {
-    let Some(install) = require_mesos("a_custom_executor_runs_a_task_to_task_finished") else {
-        return;
-    };
-    support::init_logging();
+/// The reference framework's executor binary, which `cargo test` builds.
+fn the_custom_executor() -> PathBuf {
     let executor = support::example_binary("executor");
     assert!(
         executor.is_file(),
         "{} missing: cargo test builds examples",
         executor.display()
     );
-    let cluster = Cluster::start(&install, 1, RESOURCES);
-    let states = run_one_task(&cluster, "custom-executor", move |offer| TaskInfo {
-        name: "work".into(),
+    executor
+}
+
+/// A task named `name` for `executor` (see [`the_custom_executor`]), which
+/// runs the task's `data` as a shell command, on `offer`'s agent.
+fn custom_executor_task(
+    offer: &Offer,
+    executor: &Path,
+    name: &str,
+    task_id: &str,
+    data: &[u8],
+) -> TaskInfo {
+    TaskInfo {
+        name: name.into(),
         task_id: TaskId {
-            value: "executor-task-1".into(),
+            value: task_id.into(),
         },
         slave_id: offer.slave_id.clone(),
         resources: small_resources(),
@@ -389,8 +397,27 @@ fn a_custom_executor_runs_a_task_to_task_finished() {
             resources: small_resources(),
             ..Default::default()
         }),
-        data: Some(b"echo hello from the Rust executor".to_vec()),
+        data: Some(data.to_vec()),
         ..Default::default()
+    }
+}
+
+#[test]
+fn a_custom_executor_runs_a_task_to_task_finished() {
+    let Some(install) = require_mesos("a_custom_executor_runs_a_task_to_task_finished") else {
+        return;
+    };
+    support::init_logging();
+    let executor = the_custom_executor();
+    let cluster = Cluster::start(&install, 1, RESOURCES);
+    let states = run_one_task(&cluster, "custom-executor", move |offer| {
+        custom_executor_task(
+            offer,
+            &executor,
+            "work",
+            "executor-task-1",
+            b"echo hello from the Rust executor",
+        )
     });
     assert_eq!(
         states,
@@ -410,34 +437,15 @@ fn a_task_and_a_status_larger_than_the_shims_stack_buffer_cross_whole() {
         return;
     };
     support::init_logging();
-    let executor = support::example_binary("executor");
+    let executor = the_custom_executor();
     let cluster = Cluster::start(&install, 1, RESOURCES);
     // The executor runs the task's data as a shell command and reports
     // "command `...` succeeded: <its output>".
     let output = "0123456789abcdef".repeat(256);
     let command = format!("printf '%s' {output}");
-    let statuses =
-        run_one_task_for_its_statuses(&cluster, "large-messages", move |offer| TaskInfo {
-            name: "large".into(),
-            task_id: TaskId {
-                value: "large-1".into(),
-            },
-            slave_id: offer.slave_id.clone(),
-            resources: small_resources(),
-            executor: Some(ExecutorInfo {
-                executor_id: ExecutorId {
-                    value: "rust-executor".into(),
-                },
-                command: Some(CommandInfo {
-                    value: Some(executor.display().to_string()),
-                    ..Default::default()
-                }),
-                resources: small_resources(),
-                ..Default::default()
-            }),
-            data: Some(command.clone().into_bytes()),
-            ..Default::default()
-        });
+    let statuses = run_one_task_for_its_statuses(&cluster, "large-messages", move |offer| {
+        custom_executor_task(offer, &executor, "large", "large-1", command.as_bytes())
+    });
     let last = statuses.last().expect("no status update");
     assert_eq!(last.state(), TaskState::TaskFinished, "{last:?}");
     assert!(
